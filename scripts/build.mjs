@@ -1,0 +1,56 @@
+// Bundles the extension host, the CLI and the webview apps into dist/ with esbuild.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+const nodeTargets = [
+  { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+];
+
+const jobs = [];
+for (const t of nodeTargets) {
+  if (!existsSync(t.entry)) continue;
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: [t.entry],
+      outfile: t.out,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: t.external ?? [],
+      banner: t.banner ? { js: t.banner } : undefined,
+    }),
+  );
+}
+
+// Every webview/<name>/main.ts becomes dist/webview/<name>.js (browser, no Node built-ins).
+if (existsSync('webview')) {
+  const apps = readdirSync('webview', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')))
+    .map((d) => d.name);
+  for (const app of apps) {
+    jobs.push(
+      build({
+        ...common,
+        entryPoints: [join('webview', app, 'main.ts')],
+        outfile: join('dist', 'webview', `${app}.js`),
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+      }),
+    );
+  }
+  mkdirSync('dist/webview', { recursive: true });
+  for (const f of ['webview/styles.css']) if (existsSync(f)) copyFileSync(f, join('dist/webview', 'styles.css'));
+  const toolkit = 'node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js';
+  if (existsSync(toolkit)) copyFileSync(toolkit, 'dist/webview/toolkit.min.js');
+}
+
+await Promise.all(jobs);
+if (watch) console.log('watch mode is not implemented; re-run npm run build');

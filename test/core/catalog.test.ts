@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CatalogError,
+  builtinCatalog,
+  findTier,
+  limitsFor,
+  parseCatalogOverride,
+  pricesFor,
+  resolveModel,
+} from '../../src/core/index';
+
+test('every model has a complete, non-negative price table and a known bucket', () => {
+  const buckets = new Set(builtinCatalog.buckets.map((b) => b.id));
+  for (const m of builtinCatalog.models) {
+    for (const v of Object.values(m.prices)) assert.ok(Number.isFinite(v) && v >= 0, `${m.id} price`);
+    if (m.status !== 'retired') assert.ok(buckets.has(m.bucket), `${m.id} bucket ${m.bucket}`);
+    assert.equal(m.speed.estimate, true);
+  }
+});
+
+test('prices follow the reference table', () => {
+  const sonnet = resolveModel(builtinCatalog, 'claude-sonnet-5-5');
+  assert.deepEqual(sonnet.prices, {
+    input: 2,
+    output: 10,
+    cacheWrite5m: 2.5,
+    cacheWrite1h: 4,
+    cacheRead: 0.1,
+  });
+  const fable = resolveModel(builtinCatalog, 'claude-fable-5-1');
+  assert.deepEqual(fable.prices, {
+    input: 10,
+    output: 50,
+    cacheWrite5m: 12.5,
+    cacheWrite1h: 20,
+    cacheRead: 0.25,
+  });
+  const opus55 = resolveModel(builtinCatalog, 'claude-opus-5-5');
+  assert.equal(opus55.prices.cacheRead, 0.2);
+  const haiku45 = resolveModel(builtinCatalog, 'claude-haiku-4-5');
+  assert.deepEqual(haiku45.prices, {
+    input: 1,
+    output: 5,
+    cacheWrite5m: 1.25,
+    cacheWrite1h: 2,
+    cacheRead: 0.1,
+  });
+  assert.equal(builtinCatalog.batchDiscount, 0.5);
+});
+
+test('Haiku 5.5 long-prompt band applies above 100K input tokens', () => {
+  const haiku = resolveModel(builtinCatalog, 'claude-haiku-5-5');
+  assert.equal(pricesFor(haiku, 100_000).input, 0.1);
+  assert.deepEqual(pricesFor(haiku, 100_001), {
+    input: 0.5,
+    output: 2.5,
+    cacheWrite5m: 0.625,
+    cacheWrite1h: 1,
+    cacheRead: 0.05,
+  });
+});
+
+test('models that share a bucket share it; tiers give their limits', () => {
+  const ids = ['claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5'];
+  assert.deepEqual(new Set(ids.map((id) => resolveModel(builtinCatalog, id).bucket)), new Set(['opus-4']));
+  assert.equal(
+    resolveModel(builtinCatalog, 'claude-fable-5').bucket,
+    resolveModel(builtinCatalog, 'claude-fable-5-1').bucket,
+  );
+  const start = findTier(builtinCatalog, 'start');
+  assert.deepEqual(limitsFor(start, 'fable-5'), { rpm: 1000, itpm: 500_000, otpm: 100_000 });
+  const scale = findTier(builtinCatalog, 'scale');
+  assert.equal(limitsFor(scale, 'sonnet-5-5')?.unconfirmed, 'assumed as Sonnet 5');
+  assert.equal(scale.monthlySpendCapUsd, 200_000);
+  assert.deepEqual(limitsFor(findTier(builtinCatalog, 'tier1'), 'haiku-4-5'), {
+    rpm: 50,
+    itpm: 30_000,
+    otpm: 8_000,
+  });
+});
+
+test('old-guide and retired ids name current replacements', () => {
+  assert.throws(
+    () => resolveModel(builtinCatalog, 'claude-sonnet-4-20250514'),
+    (e: unknown) => e instanceof CatalogError && /claude-sonnet-5-5/.test(e.message) && e.field === 'model',
+  );
+  assert.throws(() => resolveModel(builtinCatalog, 'claude-haiku-4-20250514'), /claude-haiku-5-5/);
+  assert.throws(() => resolveModel(builtinCatalog, 'claude-opus-4-1'), /retired.*claude-opus-5-5/);
+  assert.throws(() => resolveModel(builtinCatalog, 'claude-sonet-5-5'), /unknown model/);
+  assert.throws(() => findTier(builtinCatalog, 'gold'), /tier: unknown tier "gold"/);
+});
+
+test('a catalog override merges prices and rejects a bad field by name', () => {
+  const c = parseCatalogOverride(
+    builtinCatalog,
+    JSON.stringify({ asOf: '2027-01-01', models: [{ id: 'claude-sonnet-5-5', prices: { input: 1.5 } }] }),
+  );
+  assert.equal(c.asOf, '2027-01-01');
+  assert.equal(resolveModel(c, 'claude-sonnet-5-5').prices.input, 1.5);
+  assert.equal(resolveModel(c, 'claude-sonnet-5-5').prices.output, 10);
+  assert.equal(resolveModel(builtinCatalog, 'claude-sonnet-5-5').prices.input, 2, 'built-in untouched');
+  assert.throws(
+    () =>
+      parseCatalogOverride(
+        builtinCatalog,
+        JSON.stringify({ models: [{ id: 'x', prices: { input: -1 } }] }),
+        'my.json',
+      ),
+    (e: unknown) => e instanceof CatalogError && e.field === 'my.json.models[0].prices.input',
+  );
+  assert.throws(() => parseCatalogOverride(builtinCatalog, '{', 'my.json'), /my.json: not valid JSON/);
+  assert.throws(
+    () => parseCatalogOverride(builtinCatalog, JSON.stringify({ modles: [] }), 'my.json'),
+    /my.json.modles is not a known field/,
+  );
+  const added = parseCatalogOverride(
+    builtinCatalog,
+    JSON.stringify({
+      models: [{ id: 'my-model', family: 'haiku', bucket: 'mine', prices: { input: 1, output: 2 } }],
+    }),
+  );
+  assert.equal(resolveModel(added, 'my-model').prices.cacheRead, 0.1);
+});
