@@ -5,7 +5,13 @@ import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 const nodeTargets = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
@@ -21,6 +27,8 @@ for (const t of nodeTargets) {
       entryPoints: [t.entry],
       outfile: t.out,
       platform: 'node',
+      // jsonc-parser's UMD entry hides its requires from bundlers; its ESM entry bundles cleanly.
+      mainFields: ['module', 'main'],
       format: 'cjs',
       target: 'node20',
       external: t.external ?? [],
@@ -47,7 +55,8 @@ if (existsSync('webview')) {
     );
   }
   mkdirSync('dist/webview', { recursive: true });
-  for (const f of ['webview/styles.css']) if (existsSync(f)) copyFileSync(f, join('dist/webview', 'styles.css'));
+  for (const f of ['webview/styles.css'])
+    if (existsSync(f)) copyFileSync(f, join('dist/webview', 'styles.css'));
   const toolkit = 'node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js';
   if (existsSync(toolkit)) copyFileSync(toolkit, 'dist/webview/toolkit.min.js');
 }

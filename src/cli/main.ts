@@ -7,6 +7,22 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandFn>
     summary: 'capacity plan: tier, cost, concurrency',
     load: async () => (await import('./commands/plan')).planCommand,
   },
+  simulate: {
+    summary: 'run the Anthropic-compatible simulator (no key, no network, no cost)',
+    load: async () => (await import('./commands/simulate')).simulateCommand,
+  },
+  run: {
+    summary: 'load test: a plan file or flags, against the API, a URL or the simulator',
+    load: async () => (await import('./commands/run')).runCommand,
+  },
+  demo: {
+    summary: 'plan a workload and load-test it on the built-in simulator (no key)',
+    load: async () => (await import('./commands/demo')).demoCommand,
+  },
+  report: {
+    summary: 'regenerate report.html and timeseries.csv from a saved run.json',
+    load: async () => (await import('./commands/report')).reportCommand,
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,211 @@
+// Engine benchmarks (npm run bench). Ratios are against baselines measured in the same run; the
+// simulator runs in a child process so the engine's CPU is measured alone. Loopback only, bounded.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Anthropic } from '@anthropic-ai/sdk';
+import { builtinCatalog, parseScenario, startLoadTest } from '../src/core/index';
+import { Recorder } from '../src/core/engine/recorder';
+import type { RequestSample } from '../src/core/index';
+
+const quick = process.env.BENCH_QUICK === '1';
+const results: { name: string; value: string; target: string; pass: boolean }[] = [];
+
+async function startSimProcess(extra: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'simulate', '--port', '0', ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buf = '';
+  for await (const chunk of child.stdout!) {
+    buf += String(chunk);
+    const m = /listening on (http:\/\/\S+)/.exec(buf);
+    if (m) {
+      child.stdout!.resume();
+      return { url: m[1]!, child };
+    }
+  }
+  throw new Error('simulator did not start');
+}
+
+async function stop(child: ChildProcess) {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+/** Bare loop: N workers each awaiting SDK calls back to back. */
+async function bareLoop(url: string, stream: boolean, concurrency: number, total: number): Promise<number> {
+  const client = new Anthropic({ apiKey: 'bench', baseURL: url, maxRetries: 0 });
+  const body = {
+    model: 'claude-haiku-4-5',
+    max_tokens: 16,
+    messages: [{ role: 'user' as const, content: 'Respond with exactly: OK' }],
+  };
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) {
+        if (stream) {
+          const s = await client.messages.create({ ...body, stream: true });
+          for await (const _ of s) void _;
+        } else {
+          await client.messages.create(body);
+        }
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function engineRun(url: string, stream: boolean, concurrency: number, total: number): Promise<number> {
+  const scenario = parseScenario({
+    target: { baseUrl: url },
+    model: 'claude-haiku-4-5',
+    maxTokens: 16,
+    stream,
+    load: { type: 'concurrency', concurrency },
+    requests: total,
+  });
+  const r = await startLoadTest(scenario, { apiKey: 'bench' }).done;
+  if (r.summary.requests.ok !== total)
+    throw new Error(`engine run had failures: ${JSON.stringify(r.summary.requests)}`);
+  return total / r.summary.durationS;
+}
+
+async function throughputRatio() {
+  const sim = await startSimProcess([
+    '--latency',
+    'zero',
+    '--rpm',
+    '100000000',
+    '--itpm',
+    '100000000000',
+    '--otpm',
+    '100000000000',
+  ]);
+  try {
+    const total = quick ? 1500 : 6000;
+    for (const stream of [false, true]) {
+      await bareLoop(sim.url, stream, 32, 300); // warm-up
+      const bare = await bareLoop(sim.url, stream, 32, total);
+      const engine = await engineRun(sim.url, stream, 32, total);
+      const ratio = engine / bare;
+      results.push({
+        name: `engine vs bare SDK loop, ${stream ? 'streaming' : 'non-streaming'} (req/s ${engine.toFixed(0)} vs ${bare.toFixed(0)})`,
+        value: `${ratio.toFixed(2)}x`,
+        target: '>= 0.85x',
+        pass: ratio >= 0.85,
+      });
+    }
+  } finally {
+    await stop(sim.child);
+  }
+}
+
+async function scaleTierOpenLoop() {
+  // Scale tier: 10,000 RPM = 166.7 req/s streamed, ~200 output tokens each (~2M output tokens/min).
+  const sim = await startSimProcess([
+    '--latency',
+    'fast',
+    '--rpm',
+    '100000',
+    '--itpm',
+    '100000000',
+    '--otpm',
+    '100000000',
+  ]);
+  try {
+    const scenario = parseScenario({
+      target: { baseUrl: sim.url },
+      model: 'claude-haiku-4-5',
+      maxTokens: 200,
+      prompt: 'Write about capacity planning.',
+      stream: true,
+      load: { type: 'rate', rps: 10_000 / 60, maxInFlight: 5000 },
+      duration: quick ? '6s' : '20s',
+    });
+    const r = await startLoadTest(scenario, { apiKey: 'bench' }).done;
+    const s = r.summary;
+    const outPerMin = (s.tokens.output / s.durationS) * 60;
+    results.push({
+      name: `Scale-tier open loop: CPU of one core (${s.requests.ok} ok, ${Math.round(outPerMin)} output tok/min)`,
+      value: `${(s.health.cpuCores * 100).toFixed(1)} %`,
+      target: '<= 50 %',
+      pass: s.health.cpuCores <= 0.5,
+    });
+    results.push({
+      name: 'Scale-tier open loop: send lateness p99',
+      value: `${s.sendLagMs.p99.toFixed(2)} ms`,
+      target: '<= 2 ms',
+      pass: s.sendLagMs.p99 <= 2,
+    });
+  } finally {
+    await stop(sim.child);
+  }
+}
+
+function recorderMemory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    results.push({
+      name: 'heap growth for 1,000,000 recorded requests',
+      value: 'skipped (run with --expose-gc)',
+      target: '< 20 MB',
+      pass: true,
+    });
+    return;
+  }
+  const rec = new Recorder(builtinCatalog, true);
+  const sample: RequestSample = {
+    index: 0,
+    model: 'claude-haiku-4-5',
+    outcome: 'ok',
+    intendedAt: 0,
+    sentAt: 0,
+    firstTextAt: 0,
+    endAt: 0,
+    inputTokens: 20,
+    outputTokens: 50,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    costUsd: 0.0001,
+    attempts: 1,
+  };
+  for (let i = 0; i < 10_000; i++) rec.record({ ...sample, endAt: 100 + (i % 5000) }, 'haiku-4-5'); // warm histograms
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const n = 1_000_000;
+  for (let i = 0; i < n; i++) {
+    sample.index = i;
+    sample.intendedAt = i;
+    sample.sentAt = i + (i % 7);
+    sample.firstTextAt = sample.sentAt + 200 + (i % 900);
+    sample.endAt = sample.firstTextAt + 1000 + (i % 3000);
+    sample.outcome = i % 97 === 0 ? 'rate_limited' : 'ok';
+    rec.record(sample, 'haiku-4-5');
+    if (i % 1000 === 999) rec.closeWindow(1);
+  }
+  gc();
+  const grew = (process.memoryUsage().heapUsed - before) / 1e6;
+  results.push({
+    name: 'heap growth for 1,000,000 recorded requests',
+    value: `${grew.toFixed(1)} MB`,
+    target: '< 20 MB',
+    pass: grew < 20,
+  });
+}
+
+async function main() {
+  recorderMemory();
+  await throughputRatio();
+  await scaleTierOpenLoop();
+  console.log('\nEngine benchmarks');
+  for (const r of results)
+    console.log(`  ${r.pass ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,126 @@
+// Terminal rendering of a load test: the live one-line progress and the final summary table.
+import type { EngineTickEvent, LatencyStats, RunResult } from '../core/index';
+
+const ms = (v: number) =>
+  v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`;
+const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
+
+export function progressLine(e: EngineTickEvent): string {
+  const w = e.window;
+  const errors = w.completed - w.outcomes.ok;
+  return (
+    `[${e.totals.elapsedS.toFixed(0).padStart(4)}s] sent ${e.totals.sent}  done ${e.totals.completed}  ` +
+    `in-flight ${e.totals.inFlight}  ${w.completed} req/s  p95 ${ms(w.latencyMs.p95)}  ` +
+    `ttft p95 ${ms(w.ttftMs.p95)}  errors ${errors}  ${usd(e.totals.costUsd)}`
+  );
+}
+
+function statRow(name: string, s: LatencyStats | null, fmt: (v: number) => string = ms): string[] {
+  if (!s || s.count === 0) return [name, '-', '-', '-', '-', '-', '-', '-'];
+  return [name, fmt(s.p50), fmt(s.p90), fmt(s.p95), fmt(s.p99), fmt(s.p999), fmt(s.max), fmt(s.mean)];
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+export function summaryText(run: RunResult): string {
+  const s = run.summary;
+  const r = s.requests;
+  const models = run.scenario.models
+    .map((m) => (m.share === 1 ? m.model : `${m.model} ${Math.round(m.share * 100)}%`))
+    .join(', ');
+  const lines: string[] = [];
+  lines.push(`${run.name}: ${models} -> ${run.targetUrl}`);
+  lines.push(`stopped: ${s.stopReason} after ${s.durationS.toFixed(1)}s`);
+  lines.push('');
+  lines.push(
+    `requests ${r.total}: ok ${r.ok}, 429 ${r.rateLimited}, 529 ${r.overloaded}, 5xx ${r.serverErrors}, 4xx ${r.clientErrors}, ` +
+      `timeouts ${r.timeouts}, network ${r.networkErrors}, stream ${r.streamErrors}, aborted ${r.aborted}` +
+      (r.attempts !== r.total ? ` (attempts ${r.attempts})` : ''),
+  );
+  lines.push('');
+  const open = s.latencyUncorrectedMs !== null;
+  lines.push(
+    table([
+      ['', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'],
+      statRow(open ? 'latency (from intended send)' : 'latency', s.latencyMs),
+      ...(open
+        ? [statRow('latency (from actual send)', s.latencyUncorrectedMs), statRow('send lag', s.sendLagMs)]
+        : []),
+      statRow('TTFT', s.ttftMs),
+      statRow('TPOT', s.tpotMs, (v) => `${v.toFixed(2)}ms`),
+      statRow('output tok/s per request', s.outputTokensPerSecPerRequest, (v) => v.toFixed(1)),
+    ]),
+  );
+  lines.push('');
+  lines.push(
+    `throughput ${s.throughput.rps.toFixed(2)} req/s, ${s.throughput.outputTokensPerSec.toFixed(1)} output tok/s` +
+      (s.throughput.goodputRps !== null ? `, goodput ${s.throughput.goodputRps.toFixed(2)} req/s` : ''),
+  );
+  lines.push(
+    `tokens: input ${s.tokens.input}, output ${s.tokens.output}, cache read ${s.tokens.cacheRead}, cache write ${s.tokens.cacheWrite}`,
+  );
+  lines.push(`cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`);
+  if (s.rateLimitedBy.length) {
+    lines.push(
+      '429s by limit: ' + s.rateLimitedBy.map((x) => `${x.bucket}/${x.limit} ${x.count}`).join(', '),
+    );
+  }
+  if (s.thresholds.length) {
+    lines.push('');
+    lines.push('thresholds:');
+    for (const t of s.thresholds) {
+      lines.push(
+        `  ${t.pass ? 'PASS' : 'FAIL'}  ${t.expr}  (value ${t.value === null ? 'n/a' : +t.value.toFixed(4)})`,
+      );
+    }
+  }
+  const notable = run.diagnosis.filter((d) => d.severity !== 'info' || run.diagnosis.length === 1);
+  if (notable.length) {
+    lines.push('');
+    lines.push('diagnosis:');
+    for (const d of notable) lines.push(`  [${d.severity}] ${d.title}: ${d.detail} ${d.advice}`.trimEnd());
+  }
+  for (const w of s.health.warnings) lines.push(`note: ${w}`);
+  return lines.join('\n');
+}
+
+/** The --json summary: the fields scripts read, stable names. */
+export function jsonSummary(run: RunResult): Record<string, unknown> {
+  const s = run.summary;
+  const pick = (x: LatencyStats | null) =>
+    x && {
+      p50: x.p50,
+      p90: x.p90,
+      p95: x.p95,
+      p99: x.p99,
+      p999: x.p999,
+      max: x.max,
+      mean: x.mean,
+      count: x.count,
+    };
+  return {
+    name: run.name,
+    targetUrl: run.targetUrl,
+    requests: s.requests,
+    latencyMs: pick(s.latencyMs),
+    latencyUncorrectedMs: pick(s.latencyUncorrectedMs),
+    sendLagMs: pick(s.sendLagMs),
+    ttftMs: pick(s.ttftMs),
+    tpotMs: pick(s.tpotMs),
+    outputTokensPerSecPerRequest: pick(s.outputTokensPerSecPerRequest),
+    tokens: s.tokens,
+    costUsd: s.costUsd,
+    throughput: s.throughput,
+    durationS: s.durationS,
+    stopReason: s.stopReason,
+    thresholds: s.thresholds.map((t) => ({ expr: t.expr, pass: t.pass, value: t.value })),
+    rateLimitedBy: s.rateLimitedBy,
+    diagnosis: run.diagnosis,
+    warnings: s.health.warnings,
+  };
+}

@@ -1,0 +1,23 @@
+export type * from './types';
+export { outcomes } from './types';
+export { startLoadTest, LoadTestRun, type EngineOptions } from './engine';
+export { EngineStartError } from './target';
+export {
+  parseScenario,
+  loadScenarioFile,
+  readJsonl,
+  ScenarioError,
+  defaultPrompt,
+  anthropicBaseUrl,
+} from './scenario';
+export type { ParseScenarioOptions } from './scenario';
+export {
+  evaluateThresholds,
+  parseThreshold,
+  parseThresholdExpression,
+  thresholdMetricNames,
+  ThresholdError,
+} from './thresholds';
+export { parseRateLimitHeaders, outcomeForStatus } from './request';
+export { scrub } from './recorder';
+export { estimateScenarioCost, type CostEstimate } from './estimate';

@@ -1,0 +1,94 @@
+// Builds each request's Messages body from the scenario: model from the mix, prompt from the source.
+import type { Catalog } from '../catalog/index';
+import { pricesFor, resolveModel } from '../catalog/index';
+import { normal, type Random } from '../util/random';
+import type { MessagesBody, Scenario } from './types';
+
+export interface PlannedRequest {
+  model: string;
+  body: Record<string, unknown>;
+  /** Rough input-token count (characters / 4) for the budget's in-flight estimate. */
+  estimatedInputTokens: number;
+  /** Worst-case cost (max_tokens all generated), for the budget. */
+  worstCaseCostUsd: number;
+}
+
+const words = (
+  'capacity latency token bucket stream request model cache prompt window limit tier burst queue retry ' +
+  'budget throughput percentile header minute second planner engine sample histogram report signal'
+).split(' ');
+
+/** About `tokens` tokens of varied text (4 characters a token, the simulator's rule for classic tokenizers). */
+export function syntheticText(tokens: number, random: Random): string {
+  const targetChars = Math.max(4, Math.round(tokens * 4));
+  const parts: string[] = ['Summarise the following notes in one sentence.'];
+  let len = parts[0]!.length;
+  while (len < targetChars) {
+    const w = words[Math.floor(random() * words.length)]!;
+    parts.push(w);
+    len += w.length + 1;
+  }
+  return parts.join(' ').slice(0, targetChars);
+}
+
+export function createRequestFactory(
+  scenario: Scenario,
+  catalog: Catalog,
+  random: Random,
+): (index: number) => PlannedRequest {
+  const models = scenario.models.map((m) => ({ ...m, entry: resolveModel(catalog, m.model) }));
+  const system = scenario.system
+    ? scenario.system.cacheTtl
+      ? [
+          {
+            type: 'text',
+            text: scenario.system.text,
+            cache_control: { type: 'ephemeral', ...(scenario.system.cacheTtl === '1h' ? { ttl: '1h' } : {}) },
+          },
+        ]
+      : scenario.system.text
+    : undefined;
+  const systemChars = scenario.system?.text.length ?? 0;
+
+  const pickModel = () => {
+    if (models.length === 1) return models[0]!;
+    let r = random();
+    for (const m of models) {
+      r -= m.share;
+      if (r < 0) return m;
+    }
+    return models[models.length - 1]!;
+  };
+
+  return (index) => {
+    const m = pickModel();
+    let body: Record<string, unknown>;
+    const src = scenario.prompts;
+    if (src.type === 'messages') {
+      const b: MessagesBody = src.bodies[index % src.bodies.length]!;
+      body = { max_tokens: scenario.maxTokens, ...b, model: b.model ?? m.model };
+      if (system && b.system === undefined) body.system = system;
+    } else {
+      const text =
+        src.type === 'fixed'
+          ? src.text
+          : src.type === 'list'
+            ? src.items[index % src.items.length]!
+            : syntheticText(
+                Math.max(1, Math.round(normal(random, src.inputTokens.mean, src.inputTokens.sd))),
+                random,
+              );
+      body = { model: m.model, max_tokens: scenario.maxTokens, messages: [{ role: 'user', content: text }] };
+      if (system) body.system = system;
+    }
+    const chars = JSON.stringify(body.messages).length + systemChars;
+    const estimatedInputTokens = Math.ceil(chars / 4);
+    const model = String(body.model);
+    const entry = model === m.model ? m.entry : resolveModel(catalog, model);
+    const p = pricesFor(entry, estimatedInputTokens);
+    const maxTokens = Number(body.max_tokens ?? scenario.maxTokens);
+    const worstCaseCostUsd =
+      (estimatedInputTokens * Math.max(p.input, p.cacheWrite1h) + maxTokens * p.output) / 1e6;
+    return { model, body, estimatedInputTokens, worstCaseCostUsd };
+  };
+}

@@ -1,0 +1,194 @@
+// Sends one Messages request with the official SDK and measures it: send, first text delta, end,
+// usage from the server, outcome class and the rate-limit headers.
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  type Anthropic,
+} from '@anthropic-ai/sdk';
+import type {
+  MessageCreateParamsNonStreaming,
+  MessageCreateParamsStreaming,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { Outcome, RateLimitSnapshot } from './types';
+
+/** Header used to attribute SDK retry attempts to one logical request; stripped before sending. */
+export const attemptHeader = 'x-claude-load-attempt-key';
+
+export interface RequestMeasurement {
+  outcome: Outcome;
+  sentAt: number;
+  firstTextAt?: number;
+  endAt: number;
+  status?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  retryAfterS?: number;
+  errorMessage?: string;
+  errorCode?: string;
+  rateLimit?: RateLimitSnapshot;
+}
+
+interface Usage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_creation?: { ephemeral_1h_input_tokens?: number | null } | null;
+}
+
+export interface SendOptions {
+  client: Anthropic;
+  body: Record<string, unknown>;
+  stream: boolean;
+  signal: AbortSignal;
+  clock: () => number;
+  attemptKey?: string;
+}
+
+/** Never throws: every failure becomes an outcome. */
+export async function sendMeasured(opts: SendOptions): Promise<RequestMeasurement> {
+  const { client, clock } = opts;
+  const m: RequestMeasurement = {
+    outcome: 'ok',
+    sentAt: clock(),
+    endAt: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+  };
+  const reqOpts = {
+    signal: opts.signal,
+    ...(opts.attemptKey ? { headers: { [attemptHeader]: opts.attemptKey } } : {}),
+  };
+  let gotHeaders = false;
+  try {
+    if (opts.stream) {
+      const { data: stream, response } = await client.messages
+        .create({ ...opts.body, stream: true } as unknown as MessageCreateParamsStreaming, reqOpts)
+        .withResponse();
+      gotHeaders = true;
+      m.status = response.status;
+      m.rateLimit = parseRateLimitHeaders(response.headers);
+      let stopped = false;
+      for await (const event of stream) {
+        switch (event.type) {
+          case 'message_start':
+            applyUsage(m, event.message.usage as Usage);
+            break;
+          case 'content_block_delta':
+            // TTFT is the first non-empty text delta, not message_start or a ping.
+            if (
+              m.firstTextAt === undefined &&
+              event.delta.type === 'text_delta' &&
+              event.delta.text.length > 0
+            ) {
+              m.firstTextAt = clock();
+            }
+            break;
+          case 'message_delta':
+            applyUsage(m, event.usage as Usage);
+            break;
+          case 'message_stop':
+            stopped = true;
+            break;
+        }
+      }
+      m.endAt = clock();
+      if (!stopped) {
+        // The SDK ends iteration quietly when the request is aborted.
+        m.outcome = opts.signal.aborted ? 'aborted' : 'stream_error';
+        m.errorMessage = opts.signal.aborted ? 'aborted by the run' : 'stream ended before message_stop';
+      }
+    } else {
+      const { data, response } = await client.messages
+        .create(opts.body as unknown as MessageCreateParamsNonStreaming, reqOpts)
+        .withResponse();
+      m.endAt = clock();
+      m.status = response.status;
+      m.rateLimit = parseRateLimitHeaders(response.headers);
+      applyUsage(m, data.usage as Usage);
+    }
+  } catch (e) {
+    m.endAt = clock();
+    classifyError(m, e, gotHeaders);
+    if (opts.signal.aborted) m.outcome = 'aborted';
+  }
+  return m;
+}
+
+function applyUsage(m: RequestMeasurement, u: Usage | undefined): void {
+  if (!u) return;
+  // message_delta usage is cumulative; message_start carries input and cache figures.
+  if (typeof u.input_tokens === 'number' && u.input_tokens > 0) m.inputTokens = u.input_tokens;
+  if (typeof u.output_tokens === 'number') m.outputTokens = u.output_tokens;
+  if (typeof u.cache_read_input_tokens === 'number') m.cacheReadTokens = u.cache_read_input_tokens;
+  if (typeof u.cache_creation_input_tokens === 'number') {
+    m.cacheWriteTokens = u.cache_creation_input_tokens;
+    m.cacheWrite1hTokens = u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  }
+}
+
+export function classifyError(m: RequestMeasurement, e: unknown, afterHeaders: boolean): void {
+  const err = e as Error;
+  m.errorMessage = err?.message ?? String(e);
+  if (e instanceof APIUserAbortError) {
+    m.outcome = 'aborted';
+  } else if (e instanceof APIConnectionTimeoutError) {
+    m.outcome = 'timeout';
+  } else if (e instanceof APIConnectionError) {
+    m.outcome = afterHeaders ? 'stream_error' : 'network';
+  } else if (e instanceof APIError) {
+    m.errorCode = e.errorCode ?? e.type ?? undefined;
+    if (e.status === undefined) {
+      m.outcome = 'stream_error'; // an SSE `error` event after HTTP 200
+    } else {
+      m.status = e.status;
+      m.outcome = outcomeForStatus(e.status);
+      if (e.headers) {
+        m.rateLimit = parseRateLimitHeaders(e.headers);
+        const ra = e.headers.get('retry-after');
+        if (ra !== null && ra !== '' && Number.isFinite(Number(ra))) m.retryAfterS = Number(ra);
+      }
+    }
+  } else if (err?.name === 'AbortError') {
+    m.outcome = 'aborted';
+  } else {
+    m.outcome = afterHeaders ? 'stream_error' : 'network';
+  }
+}
+
+export function outcomeForStatus(status: number): Outcome {
+  if (status === 429) return 'rate_limited';
+  if (status === 529) return 'overloaded';
+  if (status === 408) return 'timeout';
+  if (status >= 500) return 'server_error';
+  return 'client_error';
+}
+
+function limitState(h: Headers, prefix: string) {
+  const limit = Number(h.get(`${prefix}-limit`));
+  const remainingRaw = h.get(`${prefix}-remaining`);
+  if (!Number.isFinite(limit) || limit <= 0 || remainingRaw === null) return undefined;
+  const reset = h.get(`${prefix}-reset`) ?? undefined;
+  return { limit, remaining: Number(remainingRaw), ...(reset ? { reset } : {}) };
+}
+
+export function parseRateLimitHeaders(h: Headers): RateLimitSnapshot | undefined {
+  const snap: RateLimitSnapshot = {};
+  const r = limitState(h, 'anthropic-ratelimit-requests');
+  const i = limitState(h, 'anthropic-ratelimit-input-tokens');
+  const o = limitState(h, 'anthropic-ratelimit-output-tokens');
+  const t = limitState(h, 'anthropic-ratelimit-tokens');
+  if (r) snap.requests = r;
+  if (i) snap.inputTokens = i;
+  if (o) snap.outputTokens = o;
+  if (t) snap.tokens = t;
+  return r || i || o || t ? snap : undefined;
+}

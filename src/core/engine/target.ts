@@ -1,0 +1,110 @@
+// Resolves where a run sends requests: starts the in-process simulator when asked, builds the SDK
+// client, and checks the target answers before the clock starts.
+import { Anthropic, APIConnectionError, AuthenticationError, PermissionDeniedError } from '@anthropic-ai/sdk';
+import type { Catalog } from '../catalog/index';
+import { attemptHeader } from './request';
+import type { Scenario } from './types';
+
+/** The run could not start (exit code 3 in the CLI): unreachable target, no key, bad credentials. */
+export class EngineStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineStartError';
+  }
+}
+
+export interface ResolvedTarget {
+  client: Anthropic;
+  baseUrl: string;
+  /** Attempts per request key (SDK retries mode). */
+  attempts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export interface TargetOptions {
+  apiKey?: string;
+  catalog: Catalog;
+  fetch?: typeof globalThis.fetch;
+  /** Skip the reachability check (tests with a fake fetch). */
+  skipPreflight?: boolean;
+}
+
+const simulatorKey = 'simulator-local-key';
+
+export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Promise<ResolvedTarget> {
+  const t = scenario.target;
+  let baseUrl: string;
+  let close = async () => {};
+  let apiKey = opts.apiKey;
+  if (t.kind === 'simulator') {
+    // Loaded on demand: runs against a real API need none of the simulator.
+    const { startSimulator } = await import('../simulator/index');
+    const sim = await startSimulator({
+      tier: t.tier,
+      latency: t.latency,
+      timeScale: t.timeScale,
+      seed: t.seed,
+      catalog: opts.catalog,
+      ...(t.faultRate !== undefined ? { faultRate: t.faultRate } : {}),
+      ...(t.fault !== undefined ? { fault: t.fault } : {}),
+      ...(t.capacity !== undefined ? { capacity: t.capacity } : {}),
+      ...(t.limits !== undefined ? { limits: t.limits } : {}),
+    });
+    baseUrl = sim.url;
+    close = () => sim.close();
+    apiKey = simulatorKey; // the user's key never goes to the simulator
+  } else {
+    baseUrl = t.baseUrl;
+    if (!apiKey) {
+      throw new EngineStartError(
+        `no API key for ${baseUrl}: set ANTHROPIC_API_KEY (CLI) or run "Claude: Set API Key" (VS Code), or target the simulator`,
+      );
+    }
+  }
+  const attempts = new Map<string, number>();
+  const baseFetch = opts.fetch ?? globalThis.fetch;
+  // In SDK-retry mode every attempt is counted by a header the wrapper strips before sending.
+  const countingFetch: typeof globalThis.fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    const key = headers.get(attemptHeader);
+    if (key !== null) {
+      attempts.set(key, (attempts.get(key) ?? 0) + 1);
+      headers.delete(attemptHeader);
+      return baseFetch(input, { ...init, headers });
+    }
+    return baseFetch(input, init);
+  };
+  const client = new Anthropic({
+    apiKey,
+    baseURL: baseUrl,
+    maxRetries: scenario.retries === 'sdk' ? 2 : 0,
+    timeout: scenario.timeoutMs,
+    fetch: scenario.retries === 'sdk' ? countingFetch : baseFetch,
+  });
+  if (!opts.skipPreflight) {
+    try {
+      await preflight(client);
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  }
+  return { client, baseUrl, attempts, close };
+}
+
+/** GET /v1/models: free, proves the host answers and the key is accepted. */
+async function preflight(client: Anthropic): Promise<void> {
+  try {
+    await client.models.list({ limit: 1 }, { timeout: 15_000, maxRetries: 1 });
+  } catch (e) {
+    if (e instanceof APIConnectionError) {
+      throw new EngineStartError(
+        `cannot reach ${client.baseURL}: ${e.message}. Check the base URL and the network.`,
+      );
+    }
+    if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {
+      throw new EngineStartError(`${client.baseURL} refused the API key (HTTP ${e.status}). Check the key.`);
+    }
+    // Other statuses (e.g. a proxy without /v1/models) do not stop the run.
+  }
+}

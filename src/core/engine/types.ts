@@ -1,0 +1,258 @@
+// Types of a load test: the plan file (scenario), per-request samples, engine events and the result.
+import type { PercentileSummary } from '../metrics/histogram';
+
+export type Outcome =
+  | 'ok'
+  | 'rate_limited'
+  | 'overloaded'
+  | 'server_error'
+  | 'client_error'
+  | 'timeout'
+  | 'network'
+  | 'stream_error'
+  | 'aborted';
+
+export const outcomes: readonly Outcome[] = [
+  'ok',
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'client_error',
+  'timeout',
+  'network',
+  'stream_error',
+  'aborted',
+];
+
+export type LoadShape =
+  | { type: 'concurrency'; concurrency: number }
+  | { type: 'rate'; rps: number; arrival: 'constant' | 'poisson'; maxInFlight: number }
+  | { type: 'ramp'; stages: { durationMs: number; rps: number }[]; startRps: number; maxInFlight: number };
+
+export type PromptSource =
+  | { type: 'fixed'; text: string }
+  | { type: 'list'; items: string[] }
+  | { type: 'messages'; bodies: MessagesBody[]; source: string }
+  | { type: 'synthetic'; inputTokens: { mean: number; sd: number } };
+
+/** A Messages API body (the subset the engine sends). */
+export interface MessagesBody {
+  model?: string;
+  max_tokens?: number;
+  system?:
+    string | { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } }[];
+  messages: { role: 'user' | 'assistant'; content: unknown }[];
+  [key: string]: unknown;
+}
+
+export type Target =
+  | { kind: 'anthropic'; baseUrl: string }
+  | { kind: 'url'; baseUrl: string }
+  | {
+      kind: 'simulator';
+      tier: string;
+      latency: 'realistic' | 'fast' | 'zero';
+      timeScale: number;
+      seed: number;
+      faultRate?: number;
+      fault?: '529' | '500' | 'stream-error' | 'disconnect';
+      capacity?: number;
+      limits?: { rpm?: number; itpm?: number; otpm?: number };
+    };
+
+/** A validated, normalised scenario: what the engine runs. */
+export interface Scenario {
+  name: string;
+  target: Target;
+  /** Weighted model mix; a single model is a mix of one with share 1. */
+  models: { model: string; share: number }[];
+  maxTokens: number;
+  stream: boolean;
+  system?: { text: string; cacheTtl?: '5m' | '1h' };
+  prompts: PromptSource;
+  load: LoadShape;
+  /** Stop after this many requests have been sent. */
+  requests?: number;
+  /** Stop sending after this long (ms); in-flight requests get `gracefulStopMs` to finish. */
+  durationMs?: number;
+  gracefulStopMs: number;
+  maxCostUsd?: number;
+  retries: 'none' | 'sdk';
+  timeoutMs: number;
+  thresholds: Record<string, string>;
+  seed: number;
+}
+
+/** One finished request (every attempt, when the SDK retries, is counted in `attempts`). */
+export interface RequestSample {
+  index: number;
+  model: string;
+  outcome: Outcome;
+  /** Times in ms since the run started (engine clock). */
+  intendedAt: number;
+  sentAt: number;
+  firstTextAt?: number;
+  endAt: number;
+  status?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  costUsd: number;
+  retryAfterS?: number;
+  attempts: number;
+  errorMessage?: string;
+  errorCode?: string;
+  rateLimit?: RateLimitSnapshot;
+}
+
+/** Parsed `anthropic-ratelimit-*` headers of a response. */
+export interface RateLimitSnapshot {
+  requests?: LimitState;
+  inputTokens?: LimitState;
+  outputTokens?: LimitState;
+  tokens?: LimitState;
+}
+
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  reset?: string;
+}
+
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** One 1-second window of the run. */
+export interface TimeWindow {
+  /** Window start, seconds since the run started. */
+  t: number;
+  sent: number;
+  completed: number;
+  outcomes: OutcomeCounts;
+  inFlight: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  ttftMs: { p50: number; p95: number; p99: number };
+  inputTokensPerMin: number;
+  outputTokensPerMin: number;
+  /** Lowest remaining fraction (0..1) seen per limit kind in the window; null when no header was seen. */
+  headroom: { requests: number | null; inputTokens: number | null; outputTokens: number | null };
+  costUsd: number;
+  sendLagMsMax: number;
+}
+
+export interface EngineHealth {
+  /** Event-loop utilisation of the engine's thread (0..1) over the run. */
+  eventLoopUtilization: number;
+  /** CPU time used by the process per wall second (1 = one core). */
+  cpuCores: number;
+  warnings: string[];
+}
+
+export interface ThresholdResult {
+  expr: string;
+  metric: string;
+  pass: boolean;
+  value: number | null;
+  message?: string;
+}
+
+export type LatencyStats = PercentileSummary;
+
+export interface RunSummary {
+  requests: {
+    total: number;
+    ok: number;
+    rateLimited: number;
+    overloaded: number;
+    serverErrors: number;
+    clientErrors: number;
+    timeouts: number;
+    networkErrors: number;
+    streamErrors: number;
+    aborted: number;
+    attempts: number;
+  };
+  latencyMs: LatencyStats;
+  /** Open loop only: latency from the actual send (not corrected for coordinated omission). */
+  latencyUncorrectedMs: LatencyStats | null;
+  sendLagMs: LatencyStats;
+  ttftMs: LatencyStats;
+  tpotMs: LatencyStats;
+  outputTokensPerSecPerRequest: LatencyStats;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  costUsd: number;
+  throughput: { rps: number; outputTokensPerSec: number; goodputRps: number | null };
+  durationS: number;
+  stopReason: StopReason;
+  thresholds: ThresholdResult[];
+  /** 429s by rate-limit bucket and by the limit that was exhausted. */
+  rateLimitedBy: {
+    bucket: string;
+    limit: 'requests' | 'input_tokens' | 'output_tokens' | 'spend' | 'unknown';
+    count: number;
+  }[];
+  errorsByMessage: { outcome: Outcome; message: string; count: number }[];
+  health: EngineHealth;
+}
+
+export type StopReason = 'completed' | 'requests' | 'duration' | 'budget' | 'aborted' | 'failed';
+
+export interface EngineStartEvent {
+  type: 'start';
+  scenario: Scenario;
+  startedAt: string;
+  targetUrl: string;
+}
+export interface EngineTickEvent {
+  type: 'tick';
+  window: TimeWindow;
+  totals: { sent: number; completed: number; inFlight: number; costUsd: number; elapsedS: number };
+}
+export interface EngineSampleEvent {
+  type: 'sample';
+  sample: RequestSample;
+}
+export interface EngineDoneEvent {
+  type: 'done';
+  result: RunResult;
+}
+export interface EngineWarningEvent {
+  type: 'warning';
+  message: string;
+}
+export type EngineEvent =
+  EngineStartEvent | EngineTickEvent | EngineSampleEvent | EngineDoneEvent | EngineWarningEvent;
+
+export interface Diagnosis {
+  id: string;
+  severity: 'info' | 'warning' | 'error';
+  title: string;
+  detail: string;
+  advice: string;
+}
+
+/** Everything a run produced; serialised as run.json (see report/runFile.ts). */
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'claude-load-scale'; version: string };
+  name: string;
+  startedAt: string;
+  endedAt: string;
+  scenario: Scenario;
+  targetUrl: string;
+  environment: { node: string; platform: string; cpus: number; catalogAsOf: string };
+  summary: RunSummary;
+  timeseries: TimeWindow[];
+  /** HdrHistogram compressed base64, values in microseconds. */
+  histograms: {
+    latency: string;
+    latencyUncorrected: string | null;
+    ttft: string;
+    tpot: string;
+    sendLag: string;
+  };
+  latencyDistribution: { le: number; count: number }[];
+  diagnosis: Diagnosis[];
+  definitions: Record<string, string>;
+}

@@ -1,0 +1,159 @@
+// Renders a PlanResult as a compact terminal table or as Markdown (the VS Code panel's "copy as Markdown").
+import { fmtNum, fmtPct, fmtShare, fmtUsd } from './numbers';
+import type { CostBreakdown, PlanResult } from './types';
+
+type Cell = string;
+interface Section {
+  title: string;
+  header: Cell[];
+  /** Right-align this column (numbers). */
+  right: boolean[];
+  rows: Cell[][];
+}
+
+function headline(r: PlanResult): string {
+  const models = r.input.mix ? r.models.map((m) => `${m.model} ${fmtShare(m.share)}`).join(' + ') : r.model;
+  return `Capacity plan for ${models} (catalog as of ${r.asOf})`;
+}
+
+function trafficLine(r: PlanResult): string {
+  const { input: i, traffic: t } = r;
+  const parts = [
+    `${fmtNum(t.incomingRpm)} RPM average, peak x${fmtNum(i.peakFactor, 2)}`,
+    `${fmtNum(i.inputTokens)} input + ${fmtNum(i.outputTokens)} output tokens per request`,
+  ];
+  if (i.cachedTokens > 0) {
+    parts.push(
+      `${fmtNum(i.cachedTokens)}-token cached prefix, ${fmtShare(i.cacheHitRate)} hits, ${i.cacheTtl} TTL`,
+    );
+  }
+  if (t.coalescedRpm > 0 || t.batchRpm > 0) {
+    parts.push(
+      `coalesced ${fmtNum(t.coalescedRpm)} RPM, batches ${fmtNum(t.batchRpm)} RPM, Messages API ${fmtNum(t.messagesRpm)} RPM`,
+    );
+  }
+  return `Traffic: ${parts.join('; ')}`;
+}
+
+function requirementsSection(r: PlanResult): Section {
+  const q = r.requirements;
+  const rows: Cell[][] = [
+    ['average', fmtNum(q.rpm), fmtNum(q.itpm, 0), fmtNum(q.otpm, 0)],
+    ['peak', fmtNum(q.peakRpm), fmtNum(q.peakItpm, 0), fmtNum(q.peakOtpm, 0)],
+  ];
+  if (q.buckets.length > 1) {
+    for (const b of q.buckets) {
+      rows.push([`peak, ${b.displayName}`, fmtNum(b.peakRpm), fmtNum(b.peakItpm, 0), fmtNum(b.peakOtpm, 0)]);
+    }
+  } else if (q.buckets[0]) {
+    rows[1]![0] = `peak (${q.buckets[0].displayName} bucket)`;
+  }
+  return {
+    title: 'Messages API requirements (batched and coalesced requests excluded; cache reads not in ITPM)',
+    header: ['', 'RPM', 'ITPM', 'OTPM'],
+    right: [false, true, true, true],
+    rows,
+  };
+}
+
+function costSection(r: PlanResult): Section {
+  const c = r.cost;
+  const line = (label: string, k: keyof CostBreakdown): Cell[] => [
+    label,
+    fmtUsd(c.breakdown[k]),
+    fmtUsd(c.breakdownPerDay[k]),
+    fmtUsd(c.breakdownPerMonth[k]),
+  ];
+  return {
+    title: `Cost in USD (month = ${r.monthDays} days; batch discount on input and output only)`,
+    header: ['', 'per request', 'per day', `per month (${r.monthDays} d)`],
+    right: [false, true, true, true],
+    rows: [
+      line('input', 'inputUsd'),
+      line('output', 'outputUsd'),
+      line('cache write', 'cacheWriteUsd'),
+      line('cache read', 'cacheReadUsd'),
+      ['total', fmtUsd(c.perRequestUsd), fmtUsd(c.perDayUsd), fmtUsd(c.perMonthUsd)],
+    ],
+  };
+}
+
+function tiersSection(r: PlanResult): Section {
+  return {
+    title: 'Tiers (utilisation at peak; spend = monthly cost / cap)',
+    header: ['tier', 'fits', 'RPM', 'ITPM', 'OTPM', 'spend', 'cap', 'binding'],
+    right: [false, false, true, true, true, true, true, false],
+    rows: r.tiers.map((t) => [
+      t.name === r.recommendedTier ? `${t.name} *` : t.name,
+      t.fits ? 'yes' : 'no',
+      fmtPct(t.utilization.rpm),
+      fmtPct(t.utilization.itpm),
+      fmtPct(t.utilization.otpm),
+      fmtPct(t.utilization.spend),
+      t.monthlySpendCapUsd === null ? 'none' : fmtUsd(t.monthlySpendCapUsd),
+      t.binding,
+    ]),
+  };
+}
+
+function concurrencyLine(r: PlanResult): string {
+  const rps = r.traffic.peakMessagesRpm / 60;
+  const source = r.latency.source === 'input' ? 'given' : 'speed-profile estimate';
+  return (
+    `Concurrency: ${r.concurrencyRoundedUp} requests in flight at peak ` +
+    `(${fmtNum(r.concurrency, 2)} = ${fmtNum(rps, 2)} req/s x ${fmtNum(r.latency.seconds, 2)} s latency, ${source})`
+  );
+}
+
+function pad(cell: string, width: number, right: boolean): string {
+  return right ? cell.padStart(width) : cell.padEnd(width);
+}
+
+function textTable(s: Section): string[] {
+  const all = [s.header, ...s.rows];
+  const widths = s.header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
+  const render = (row: Cell[]): string =>
+    '  ' +
+    row
+      .map((cell, c) => pad(cell, widths[c]!, s.right[c] ?? false))
+      .join('  ')
+      .trimEnd();
+  return [s.title, ...all.map(render)];
+}
+
+/** Compact aligned table for a terminal. */
+export function formatPlanTable(r: PlanResult): string {
+  const out: string[] = [headline(r), trafficLine(r), ''];
+  for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...textTable(s), '');
+  out.push(`Recommended tier: ${r.recommendedTier}. ${r.recommendedReason}`, concurrencyLine(r));
+  if (r.recommendations.length) {
+    out.push('', 'Recommendations:', ...r.recommendations.map((x) => `  - [${x.id}] ${x.message}`));
+  }
+  if (r.warnings.length) out.push('', 'Warnings:', ...r.warnings.map((x) => `  - [${x.id}] ${x.message}`));
+  return out.join('\n') + '\n';
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function mdTable(s: Section): string[] {
+  const row = (cells: Cell[]): string => `| ${cells.map(mdEscape).join(' | ')} |`;
+  const rule = `|${s.right.map((r) => (r ? ' ---: ' : ' --- ')).join('|')}|`;
+  return [`### ${s.title}`, '', row(s.header), rule, ...s.rows.map(row)];
+}
+
+/** Markdown with headings and tables, for pasting into an issue or a design doc. */
+export function formatPlanMarkdown(r: PlanResult): string {
+  const out: string[] = [`## ${headline(r)}`, '', trafficLine(r), ''];
+  for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...mdTable(s), '');
+  out.push(`**Recommended tier: ${r.recommendedTier}.** ${mdEscape(r.recommendedReason)}`, '');
+  out.push(concurrencyLine(r), '');
+  if (r.recommendations.length) {
+    out.push('### Recommendations', '', ...r.recommendations.map((x) => `- **${x.id}**: ${x.message}`), '');
+  }
+  if (r.warnings.length) {
+    out.push('### Warnings', '', ...r.warnings.map((x) => `- **${x.id}**: ${x.message}`), '');
+  }
+  return out.join('\n');
+}

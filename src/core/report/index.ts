@@ -1,0 +1,10 @@
+// Public API of the reports: run files, CSV, standalone HTML, diagnosis and metric definitions.
+export { timeseriesCsv, timeseriesCsvHeader } from './csv';
+export { diagnose, diagnosisThresholds } from './diagnosis';
+export type { DiagnoseInput } from './diagnosis';
+export { metricDefinitions } from './definitions';
+export { renderReportHtml, embedJson } from './html';
+export type { ReportAssets } from './html';
+export { serializeRun, parseRunFile, writeRunOutputs, writeReportFiles } from './runFile';
+export type { RunOutputPaths } from './runFile';
+export { RunFileError, validateRun, parseRunJson } from './validate';

@@ -1,0 +1,26 @@
+// Before real money is spent: estimate the worst-case cost and ask above the confirm threshold.
+import * as vscode from 'vscode';
+import { estimateScenarioCost, type Scenario } from '../core/index';
+import type { Services } from './services';
+
+export async function confirmCost(services: Services, scenario: Scenario): Promise<boolean> {
+  if (scenario.target.kind === 'simulator') return true;
+  const s = services.settings();
+  const budget = scenario.maxCostUsd ?? (s.budgetPerRunUsd > 0 ? s.budgetPerRunUsd : undefined);
+  const estimate = estimateScenarioCost(scenario, services.catalog());
+  const capped = budget !== undefined ? Math.min(estimate.worstCaseUsd, budget) : estimate.worstCaseUsd;
+  if (capped <= s.confirmAboveUsd) return true;
+  const run = 'Run';
+  const answer = await vscode.window.showWarningMessage(
+    `This load test may cost up to $${capped.toFixed(2)}.`,
+    {
+      modal: true,
+      detail:
+        `${estimate.requests} requests to ${scenario.target.baseUrl}, worst case $${estimate.worstCaseUsd.toFixed(2)} ` +
+        `(every request using max_tokens)${budget !== undefined ? `, stopped by the $${budget.toFixed(2)} budget` : ''}. ` +
+        `Typical cost is lower. Confirm threshold: claudeLoad.confirmAboveUsd = $${s.confirmAboveUsd}.`,
+    },
+    run,
+  );
+  return answer === run;
+}

@@ -1,0 +1,73 @@
+// Where runs are saved: <workspace>/<resultsFolder>/<timestamp>-<name>/ (global storage without a
+// workspace), and the history of saved runs for "Open Run Report".
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { serializeRun, writeReportFiles, type RunResult } from '../core/index';
+import type { Settings } from './settings';
+
+export function runsRoot(context: vscode.ExtensionContext, settings: Settings): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder)
+    return vscode.Uri.joinPath(folder.uri, ...settings.resultsFolder.split(/[\\/]+/).filter(Boolean));
+  return vscode.Uri.joinPath(context.globalStorageUri, 'runs');
+}
+
+export function runFolderName(result: RunResult): string {
+  const stamp = result.startedAt.replace(/[:.]/g, '-').replace(/Z$/, '');
+  const slug =
+    result.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'run';
+  return `${stamp}-${slug}`;
+}
+
+/** Saves run.json first (never lost, even if the report cannot be rendered), then CSV and HTML. */
+export async function saveRun(
+  root: vscode.Uri,
+  result: RunResult,
+  extensionUri: vscode.Uri,
+): Promise<vscode.Uri> {
+  const dir = vscode.Uri.joinPath(root, runFolderName(result));
+  await mkdir(dir.fsPath, { recursive: true });
+  await writeFile(join(dir.fsPath, 'run.json'), serializeRun(result));
+  await writeReportFiles(result, dir.fsPath, reportAssets(extensionUri));
+  return dir;
+}
+
+export function reportAssets(extensionUri: vscode.Uri): { script: string; css: string } {
+  const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview').fsPath;
+  return {
+    script: readFileSync(join(root, 'report.js'), 'utf8'),
+    css: readFileSync(join(root, 'styles.css'), 'utf8'),
+  };
+}
+
+export interface SavedRun {
+  folder: vscode.Uri;
+  name: string;
+  mtime: number;
+}
+
+/** Saved runs, newest first. */
+export async function listRuns(root: vscode.Uri): Promise<SavedRun[]> {
+  let names: string[];
+  try {
+    names = await readdir(root.fsPath);
+  } catch {
+    return [];
+  }
+  const out: SavedRun[] = [];
+  for (const name of names) {
+    try {
+      const s = await stat(join(root.fsPath, name, 'run.json'));
+      out.push({ folder: vscode.Uri.joinPath(root, name), name, mtime: s.mtimeMs });
+    } catch {
+      // not a run folder
+    }
+  }
+  return out.sort((a, b) => b.mtime - a.mtime);
+}

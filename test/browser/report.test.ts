@@ -1,0 +1,201 @@
+// The report app in headless Chromium: as a VS Code webview (strict nonce CSP, host messages) and as the
+// standalone report.html opened from disk. Numbers shown must be the run's numbers; charts must draw.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { renderReportHtml } from '../../src/core/report/html';
+import type { RunResult } from '../../src/core/engine/types';
+import { makeSampleRun } from '../fixtures/sampleRun';
+import {
+  canvasIsDrawn,
+  cspViolations,
+  pageErrors,
+  post,
+  repoRoot,
+  screenshot,
+  startWebviewHarness,
+  waitForPosted,
+  webviewState,
+} from './harness';
+import type { WebviewHarness } from './harness';
+
+const charts = ['latency', 'ttft', 'throughput', 'outcomes', 'headroom', 'histogram'];
+let harness: WebviewHarness | undefined;
+
+before(async () => {
+  harness = await startWebviewHarness();
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+/** data-value and text of every [data-metric] element (first of each key). */
+async function metrics(page: Page): Promise<Record<string, { value: string; text: string }>> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+      .document;
+    const out: Record<string, { value: string; text: string }> = {};
+    for (const el of Array.from(doc.querySelectorAll('[data-metric]')) as {
+      getAttribute(n: string): string | null;
+      textContent: string | null;
+    }[]) {
+      const key = el.getAttribute('data-metric') ?? '';
+      if (!(key in out))
+        out[key] = { value: el.getAttribute('data-value') ?? '', text: el.textContent ?? '' };
+    }
+    return out;
+  });
+}
+
+async function assertShowsRun(page: Page, run: RunResult): Promise<void> {
+  await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
+  const m = await metrics(page);
+  const s = run.summary;
+  const expectNumber = (key: string, value: number) => {
+    assert.ok(m[key], `metric ${key} shown`);
+    assert.equal(Number(m[key]?.value), value, key);
+  };
+  expectNumber('requests.total', s.requests.total);
+  expectNumber('requests.ok', s.requests.ok);
+  expectNumber('latency.p50', s.latencyMs.p50);
+  expectNumber('latency.p95', s.latencyMs.p95);
+  expectNumber('latency.p999', s.latencyMs.p999);
+  expectNumber('latencyUncorrected.p99', s.latencyUncorrectedMs?.p99 ?? NaN);
+  expectNumber('ttft.p99', s.ttftMs.p99);
+  expectNumber('tpot.mean', s.tpotMs.mean);
+  expectNumber('sendLag.max', s.sendLagMs.max);
+  expectNumber('costUsd', s.costUsd);
+  expectNumber('tokens.output', s.tokens.output);
+  // Formatted text matches the number (en-US grouping, ms units).
+  assert.equal(m['requests.total']?.text, '300');
+  assert.equal(m['latency.p95']?.text, `${Math.round(s.latencyMs.p95).toLocaleString('en-US')} ms`);
+  const header = await page.textContent('[data-field="name"]');
+  assert.equal(header, run.name);
+  assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 1);
+  assert.equal(await page.locator('[data-threshold]').count(), s.thresholds.length);
+  for (const c of charts)
+    assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
+}
+
+test(
+  'in VS Code: asks for the run, shows its numbers, draws six charts, exports',
+  { timeout: 60_000 },
+  async () => {
+    assert.ok(harness);
+    const run = makeSampleRun({ name: 'webview run </script>' });
+    const page = await harness.openWebview('report');
+    try {
+      assert.deepEqual(await waitForPosted(page, 'report/ready'), { type: 'report/ready' });
+      await post(page, { type: 'run/show', run });
+      await assertShowsRun(page, run);
+      assert.deepEqual(await webviewState(page), { run: JSON.parse(JSON.stringify(run)) });
+
+      await page.locator('[data-testid="export-csv"]').click();
+      assert.deepEqual(await waitForPosted(page, 'report/export'), { type: 'report/export', format: 'csv' });
+
+      await post(page, { type: 'theme/changed' });
+      await post(page, { type: 'not/ours', run: 1 });
+      assert.ok(await canvasIsDrawn(page, 'canvas[data-chart="latency"]'));
+      await screenshot(page, 'report-webview');
+      const csp = (await cspViolations(page)).map((v) => `${v.directive} ${v.blockedURI} ${v.sample}`);
+      assert.deepEqual([...csp, ...pageErrors(page)], []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test('in VS Code: restores the last run from the webview state', { timeout: 60_000 }, async () => {
+  assert.ok(harness);
+  const run = makeSampleRun();
+  const page = await harness.openWebview('report', { initialState: { run }, theme: 'light' });
+  try {
+    await assertShowsRun(page, run);
+    assert.deepEqual(pageErrors(page), []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('in VS Code: a malformed run shows an error naming the field', { timeout: 60_000 }, async () => {
+  assert.ok(harness);
+  const page = await harness.openWebview('report');
+  try {
+    await waitForPosted(page, 'report/ready');
+    const bad = JSON.parse(JSON.stringify(makeSampleRun())) as Record<string, unknown>;
+    delete bad.timeseries;
+    await post(page, { type: 'run/show', run: bad });
+    await page.waitForSelector('#app[data-ready="error"]');
+    assert.match((await page.textContent('[data-field="error"]')) ?? '', /"timeseries" is missing/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a one-hour run with errors draws quickly (decimation, binned bars)', { timeout: 60_000 }, async () => {
+  assert.ok(harness);
+  const base = makeSampleRun();
+  const src = base.timeseries.filter((w) => w.completed > 0);
+  const timeseries = Array.from({ length: 3600 }, (_, t) => {
+    const w = src[t % src.length]!;
+    const outcomes = { ...w.outcomes, rate_limited: t % 7 === 0 ? 2 : 0, overloaded: t % 11 === 0 ? 1 : 0 };
+    return {
+      ...w,
+      t,
+      outcomes,
+      headroom: { requests: 0.5, inputTokens: null, outputTokens: (t % 600) / 600 },
+    };
+  });
+  const run = makeSampleRun({ timeseries, name: 'one hour' });
+  const page = await harness.openWebview('report');
+  try {
+    await waitForPosted(page, 'report/ready');
+    const t0 = Date.now();
+    await post(page, { type: 'run/show', run });
+    await page.waitForSelector('#app[data-ready="true"]');
+    const ms = Date.now() - t0;
+    assert.ok(ms < 5000, `rendered in ${ms} ms`);
+    for (const c of charts)
+      assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
+    await screenshot(page, 'report-one-hour');
+    assert.deepEqual(pageErrors(page), []);
+  } finally {
+    await page.close();
+  }
+});
+
+test(
+  'standalone report.html from disk: same numbers, charts, no buttons, no CSP errors',
+  { timeout: 60_000 },
+  async () => {
+    assert.ok(harness);
+    const run = makeSampleRun();
+    const assets = {
+      script: readFileSync(join(repoRoot, 'dist/webview/report.js'), 'utf8'),
+      css: readFileSync(join(repoRoot, 'dist/webview/styles.css'), 'utf8'),
+    };
+    const dir = join(repoRoot, 'test-output', 'browser');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'report-standalone.html');
+    writeFileSync(file, renderReportHtml(run, assets));
+    const page = await harness.session.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await assertShowsRun(page, run);
+      assert.equal(await page.locator('.toolbar, [data-testid^="export-"]').count(), 0);
+      await screenshot(page, 'report-standalone');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  },
+);

@@ -1,0 +1,174 @@
+// The live panel's data: what the host sent so far, bounded, and the numbers derived from it. No DOM,
+// so it is cheap to keep in the webview state and easy to reason about.
+//
+// Bound: the panel keeps the newest `maxLiveWindows` 1-second windows (a rolling 10 minutes) for the
+// charts and the saved state; older windows are dropped here (the full run is in the report). Counts
+// that must cover the whole run (errors) are accumulated as windows arrive, before dropping.
+import type { Diagnosis, RunSummary, TimeWindow } from '../../src/core/engine/types';
+import type { LiveRunInfo, LiveTotals } from '../protocol';
+
+/** 10 minutes of 1-second windows: what the live charts show and the saved state keeps. */
+export const maxLiveWindows = 600;
+export const maxWarnings = 20;
+
+/** What the panel keeps in `setState` (and rebuilds from live/restore). */
+export interface LiveState {
+  v: 1;
+  run: LiveRunInfo;
+  windows: TimeWindow[];
+  totals: LiveTotals;
+  /** Failed requests over the whole run (every outcome but ok and aborted). */
+  errors: number;
+  warnings: string[];
+  summary?: RunSummary;
+  diagnosis?: Diagnosis[];
+}
+
+export const zeroTotals = (): LiveTotals => ({ sent: 0, completed: 0, inFlight: 0, costUsd: 0, elapsedS: 0 });
+
+/** Failed requests in a window. Aborted ones are left out: they come from the user pressing Stop. */
+export function windowErrors(w: TimeWindow): number {
+  let n = 0;
+  for (const [outcome, count] of Object.entries(w.outcomes ?? {})) {
+    if (outcome !== 'ok' && outcome !== 'aborted' && typeof count === 'number') n += count;
+  }
+  return n;
+}
+
+export function newRun(run: LiveRunInfo): LiveState {
+  return { v: 1, run, windows: [], totals: zeroTotals(), errors: 0, warnings: [] };
+}
+
+function trim(state: LiveState): void {
+  const extra = state.windows.length - maxLiveWindows;
+  if (extra > 0) state.windows.splice(0, extra);
+}
+
+/** Appends windows newer than the last one kept (a tick that overlaps a restore is not counted twice). */
+export function appendWindows(state: LiveState, windows: TimeWindow[], totals: LiveTotals): number {
+  let lastT = state.windows.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+  let added = 0;
+  for (const w of windows) {
+    if (!isWindow(w) || w.t <= lastT) continue;
+    state.windows.push(w);
+    state.errors += windowErrors(w);
+    lastT = w.t;
+    added++;
+  }
+  state.totals = totals;
+  trim(state);
+  return added;
+}
+
+export function restoredRun(msg: {
+  run: LiveRunInfo;
+  windows: TimeWindow[];
+  totals: LiveTotals;
+  summary?: RunSummary;
+  diagnosis?: Diagnosis[];
+}, warnings: string[] = []): LiveState {
+  const state = newRun(msg.run);
+  state.warnings = warnings.slice(-maxWarnings);
+  appendWindows(state, msg.windows, msg.totals);
+  if (msg.summary) state.summary = msg.summary;
+  if (msg.diagnosis) state.diagnosis = msg.diagnosis;
+  return state;
+}
+
+export function addWarning(state: LiveState, message: string): void {
+  // The engine repeats some warnings every window; one line each is enough.
+  if (state.warnings.includes(message)) return;
+  state.warnings.push(message);
+  if (state.warnings.length > maxWarnings) state.warnings.splice(0, state.warnings.length - maxWarnings);
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isWindow(x: unknown): x is TimeWindow {
+  return (
+    isObject(x) &&
+    typeof x.t === 'number' &&
+    isObject(x.latencyMs) &&
+    isObject(x.ttftMs) &&
+    isObject(x.outcomes) &&
+    isObject(x.headroom)
+  );
+}
+
+/** The saved state if it has the expected shape (an older version's state is ignored). */
+export function parseSavedState(x: unknown): LiveState | undefined {
+  if (!isObject(x) || x.v !== 1 || !isObject(x.run) || !isObject(x.totals)) return undefined;
+  if (!Array.isArray(x.windows) || !Array.isArray(x.warnings) || typeof x.errors !== 'number')
+    return undefined;
+  const state = x as unknown as LiveState;
+  state.windows = state.windows.filter(isWindow).slice(-maxLiveWindows);
+  state.warnings = state.warnings.filter((w): w is string => typeof w === 'string');
+  return state;
+}
+
+export interface Progress {
+  /** 0..1 */
+  fraction: number;
+  label: string;
+}
+
+/** The numbers the panel shows: the newest window's percentiles, run totals for the rest. */
+export interface LiveNumbers {
+  /** Requests finished in the newest 1-second window. */
+  rps: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  ttftP95: number | null;
+  errors: number;
+  inFlight: number;
+  costUsd: number;
+  elapsedS: number;
+  completed: number;
+  sent: number;
+}
+
+export function liveNumbers(state: LiveState): LiveNumbers {
+  const w = state.windows.at(-1);
+  // A window with no finished request has no latency: show a dash, not 0 ms.
+  const pct = (v: number | undefined) => (w && w.completed > 0 && v ? v : null);
+  return {
+    rps: w ? w.completed : null,
+    p50: pct(w?.latencyMs.p50),
+    p95: pct(w?.latencyMs.p95),
+    p99: pct(w?.latencyMs.p99),
+    ttftP95: pct(w?.ttftMs.p95),
+    errors: state.errors,
+    inFlight: state.totals.inFlight,
+    costUsd: state.totals.costUsd,
+    elapsedS: state.totals.elapsedS,
+    completed: state.totals.completed,
+    sent: state.totals.sent,
+  };
+}
+
+/** Progress towards whichever planned limit (duration or request count) comes first; null without one. */
+export function progress(
+  state: LiveState,
+  fmt: { duration: (s: number) => string; count: (n: number) => string },
+): Progress | null {
+  const { run, totals } = state;
+  const parts: Progress[] = [];
+  if (run.durationMs && run.durationMs > 0) {
+    parts.push({
+      fraction: (totals.elapsedS * 1000) / run.durationMs,
+      label: `${fmt.duration(totals.elapsedS)} of ${fmt.duration(run.durationMs / 1000)}`,
+    });
+  }
+  if (run.requests && run.requests > 0) {
+    parts.push({
+      fraction: totals.sent / run.requests,
+      label: `${fmt.count(totals.sent)} of ${fmt.count(run.requests)} requests sent`,
+    });
+  }
+  if (parts.length === 0) return null;
+  const best = parts.reduce((a, b) => (b.fraction > a.fraction ? b : a));
+  return { fraction: Math.max(0, Math.min(1, best.fraction)), label: best.label };
+}

@@ -1,0 +1,163 @@
+// The capacity planner app. The host sends plan/init (models, tiers, last input); every edit posts the raw
+// form values as plan/input (debounced); the host answers plan/result or plan/error. The form and the
+// last result live in the webview state, so a re-created panel shows them before the host answers.
+import type { PlanResult } from '../../src/core/plan/types';
+import type { HostToPlanner, PlannerModelOption, PlannerTierOption, PlannerToHost } from '../protocol';
+import { isHostToPlanner } from '../protocolGuards';
+import { h } from '../report/dom';
+import { createButton, setDisabled } from '../shared/toolkit';
+import { getVsCodeApi } from '../shared/vscodeApi';
+import { buildForm } from './form';
+import type { PlannerForm } from './form';
+import { formFromInput, rawInputOf, sameJson } from './formModel';
+import type { FormValues } from './formModel';
+import { buildResults } from './results';
+
+/** What the planner keeps in setState. */
+export interface PlannerState {
+  form: FormValues;
+  /** The raw input of `form`, as last posted. */
+  input: Record<string, unknown>;
+  models: PlannerModelOption[];
+  tiers: PlannerTierOption[];
+  catalogAsOf?: string;
+  result?: PlanResult;
+}
+
+/** Typing pauses shorter than this are one edit: the host recomputes once. */
+const DEBOUNCE_MS = 150;
+
+const root: HTMLElement = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+
+function start(): void {
+  const api = getVsCodeApi<PlannerToHost, PlannerState>();
+  if (!api) {
+    root.append(h('div', { class: 'error-box', role: 'alert' }, 'The capacity planner runs inside VS Code.'));
+    return;
+  }
+  let state: PlannerState | undefined = api.getState();
+  let form: PlannerForm | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const formCol = h('div', { class: 'pl-form-col' }, h('p', { class: 'muted' }, 'Loading the catalog…'));
+  const status = h('p', { class: 'pl-status', role: 'status', 'data-field': 'status' });
+  const post = (m: PlannerToHost) => api.postMessage(m);
+  const flush = (): void => {
+    if (timer === undefined || !state) return;
+    clearTimeout(timer);
+    timer = undefined;
+    post({ type: 'plan/input', input: state.input });
+  };
+  // The buttons act on the host's last input: send any pending edit first.
+  const action = (type: 'plan/save' | 'plan/copyMarkdown' | 'plan/loadTest') => () => {
+    flush();
+    post({ type });
+  };
+  const buttons = [
+    createButton({ label: 'Save as plan file', appearance: 'primary', onClick: action('plan/save'), testId: 'plan-save' }),
+    createButton({ label: 'Copy as Markdown', onClick: action('plan/copyMarkdown'), testId: 'plan-copy' }),
+    createButton({
+      label: 'Load test this plan',
+      title: 'Run this traffic at peak rate against the built-in simulator',
+      onClick: action('plan/loadTest'),
+      testId: 'plan-load-test',
+    }),
+  ];
+  const enableButtons = (on: boolean) => buttons.forEach((b) => setDisabled(b, !on));
+  enableButtons(false);
+  const results = buildResults(h('nav', { class: 'toolbar pl-actions', 'aria-label': 'Plan actions' }, ...buttons));
+  root.replaceChildren(
+    h(
+      'main',
+      { class: 'pl-layout' },
+      formCol,
+      h('div', { class: 'pl-results-col' }, h('h1', null, 'Capacity plan'), status, results.el),
+    ),
+  );
+
+  const save = (): void => {
+    if (state) api.setState(state);
+  };
+  const onEdit = (): void => {
+    if (!state) return;
+    state.input = rawInputOf(state.form);
+    save();
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (state) post({ type: 'plan/input', input: state.input });
+    }, DEBOUNCE_MS);
+  };
+  const renderForm = (): void => {
+    if (!state) return;
+    form = buildForm(state.form, { models: state.models, tiers: state.tiers }, onEdit);
+    formCol.replaceChildren(form.el);
+    root.dataset.ready = 'form';
+  };
+  const showResult = (result: PlanResult): void => {
+    results.update(result);
+    results.setStale(false);
+    status.textContent = '';
+    enableButtons(true);
+    root.dataset.results = String(Number(root.dataset.results ?? 0) + 1);
+    root.dataset.state = 'ok';
+  };
+
+  const handle = (msg: HostToPlanner): void => {
+    switch (msg.type) {
+      case 'theme/changed':
+        results.retheme();
+        return;
+      case 'plan/init': {
+        const next = formFromInput(msg.input, msg.models[0]?.id);
+        const changed =
+          !state ||
+          !sameJson(rawInputOf(state.form), rawInputOf(next)) ||
+          !sameJson(state.models, msg.models) ||
+          !sameJson(state.tiers, msg.tiers);
+        // The host's input wins (it may come from a plan file); an identical one keeps the form as it is.
+        const form0 = changed ? next : (state?.form ?? next);
+        state = { ...state, form: form0, input: rawInputOf(form0), models: msg.models, tiers: msg.tiers };
+        if (msg.catalogAsOf) state.catalogAsOf = msg.catalogAsOf;
+        if (changed || !form) renderForm();
+        save();
+        timer = setTimeout(() => undefined, 0);
+        flush();
+        return;
+      }
+      case 'plan/result':
+        form?.clearErrors();
+        showResult(msg.result);
+        if (state) {
+          state.result = msg.result;
+          save();
+        }
+        return;
+      case 'plan/error':
+        form?.showError(msg.field, msg.message);
+        results.setStale(true);
+        enableButtons(false);
+        status.textContent = state?.result
+          ? 'Fix the highlighted field: the results below are for the last valid input.'
+          : 'Fix the highlighted field to see the plan.';
+        root.dataset.state = 'error';
+        return;
+    }
+  };
+
+  if (state?.form && state.models) {
+    renderForm();
+    if (state.result) showResult(state.result);
+  }
+  window.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if (isHostToPlanner(e.data)) handle(e.data);
+  });
+  // VS Code switches themes by changing the body class; the charts re-read the colours.
+  new MutationObserver(() => results.retheme()).observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class'],
+  });
+  post({ type: 'planner/ready' });
+}
+
+start();

@@ -1,0 +1,97 @@
+// Messages between the extension host and every webview (report, live panel, planner). Types only:
+// both sides import this file, so a renamed field breaks the build instead of a panel.
+// Names are 'noun/verb'. Runtime checks live in ./protocolGuards.ts.
+import type {
+  Diagnosis,
+  EngineTickEvent,
+  LoadShape,
+  RunResult,
+  RunSummary,
+  TimeWindow,
+} from '../src/core/engine/types';
+import type { ModelEntry, TierEntry } from '../src/core/catalog/types';
+import type { PlanResult } from '../src/core/plan/types';
+
+/** Sent by the host to any webview when the colour theme changes (charts re-read the CSS variables). */
+export interface ThemeChanged {
+  type: 'theme/changed';
+}
+
+// ---- Report panel --------------------------------------------------------------------------------
+
+export type HostToReport = { type: 'run/show'; run: RunResult } | ThemeChanged;
+
+export type ExportFormat = 'html' | 'csv' | 'json';
+
+export type ReportToHost = { type: 'report/ready' } | { type: 'report/export'; format: ExportFormat };
+
+/** What the report webview keeps in `setState` to redraw after being hidden. */
+export interface ReportState {
+  run: RunResult;
+}
+
+// ---- Live side panel -----------------------------------------------------------------------------
+
+/** What the live panel shows before any window arrives. */
+export interface LiveRunInfo {
+  name: string;
+  targetUrl: string;
+  startedAt: string;
+  load?: LoadShape;
+  models?: string[];
+  /** Planned length, for a progress bar, when the scenario sets one. */
+  durationMs?: number;
+  requests?: number;
+  maxCostUsd?: number;
+}
+
+/** Running totals, as the engine's tick event carries them. */
+export type LiveTotals = EngineTickEvent['totals'];
+
+export type HostToLive =
+  | { type: 'live/reset'; run: LiveRunInfo }
+  /** Windows new since the previous tick (usually one); the panel appends them. */
+  | { type: 'live/tick'; windows: TimeWindow[]; totals: LiveTotals }
+  | { type: 'live/warning'; message: string }
+  | { type: 'live/done'; summary: RunSummary; diagnosis?: Diagnosis[] }
+  /** Everything so far, sent when the panel is re-created (hidden, moved) mid-run or after it. */
+  | {
+      type: 'live/restore';
+      run: LiveRunInfo;
+      windows: TimeWindow[];
+      totals: LiveTotals;
+      summary?: RunSummary;
+      diagnosis?: Diagnosis[];
+    }
+  | ThemeChanged;
+
+export type LiveToHost = { type: 'live/ready' } | { type: 'live/openReport' } | { type: 'live/stop' };
+
+// ---- Planner panel -------------------------------------------------------------------------------
+
+export type PlannerModelOption = Pick<ModelEntry, 'id' | 'displayName' | 'status' | 'family'>;
+export type PlannerTierOption = Pick<TierEntry, 'name' | 'displayName' | 'kind'>;
+
+export type HostToPlanner =
+  | {
+      type: 'plan/init';
+      models: PlannerModelOption[];
+      tiers: PlannerTierOption[];
+      /** The last input (raw form values), to restore the form. */
+      input: Record<string, unknown>;
+      catalogAsOf?: string;
+    }
+  | { type: 'plan/result'; result: PlanResult }
+  /** `field` names the form field (PlanInput key) to highlight. */
+  | { type: 'plan/error'; field: string; message: string }
+  | ThemeChanged;
+
+export type PlannerToHost =
+  | { type: 'planner/ready' }
+  | { type: 'plan/input'; input: Record<string, unknown> }
+  | { type: 'plan/save' }
+  | { type: 'plan/copyMarkdown' }
+  | { type: 'plan/loadTest' };
+
+export type HostToWebview = HostToReport | HostToLive | HostToPlanner;
+export type WebviewToHost = ReportToHost | LiveToHost | PlannerToHost;
