@@ -8,23 +8,23 @@ import { builtinCatalog, parseScenario, startLoadTest } from '../src/core/index'
 import { Recorder } from '../src/core/engine/recorder';
 import type { RequestSample } from '../src/core/index';
 
-const quick = process.env.BENCH_QUICK === '1';
+const quick = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const results: { name: string; value: string; target: string; pass: boolean }[] = [];
 
 async function startSimProcess(extra: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'simulate', '--port', '0', ...extra], {
+  const child = spawn(process.execPath, ['dist/cli.js', 'simulate', '--quiet', '--port', '0', ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let buf = '';
-  for await (const chunk of child.stdout!) {
-    buf += String(chunk);
-    const m = /listening on (http:\/\/\S+)/.exec(buf);
-    if (m) {
-      child.stdout!.resume();
-      return { url: m[1]!, child };
-    }
-  }
-  throw new Error('simulator did not start');
+  // Keep reading stdout for the child's whole life: a closed pipe would kill it on its next line.
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (chunk) => {
+      buf += String(chunk);
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited (${code}) before listening`)));
+  });
 }
 
 async function stop(child: ChildProcess) {

@@ -274,11 +274,11 @@ async function benchStreams(): Promise<boolean> {
   const stats = sim.stats();
   await sim.close();
   const errors = r.completed - (r.byStatus['200'] ?? 0) + r.socketErrors + r.streamErrors;
-  const held = server.inFlight; // counted by the simulator itself, not by the client
+  const held = stats.peakInFlight; // exact peak counted by the simulator itself, not by the client
   const ok = held >= target && server.rss < 500 * 1048576 && errors === 0;
   console.log(
     `  ${fmt(target)} concurrent streams (realistic Sonnet latency, ~${(r.measuredMs / 1000).toFixed(0)} s): ` +
-      `peak open ${fmt(server.inFlight)} on the server (${fmt(r.peakOpen)} sent by the client); peak RSS ${mb(server.rss)} (heap ${mb(server.heap)}); ` +
+      `peak open ${fmt(held)} on the server (${fmt(r.peakOpen)} sent by the client); peak RSS ${mb(server.rss)} (heap ${mb(server.heap)}); ` +
       `errors ${errors}; streams completed ${fmt(r.completed)}; output ${fmt(stats.outputTokens)} tokens; ` +
       `server CPU ${(server.cpuShare * 100).toFixed(0)}% of one core, ELU ${server.elu.toFixed(2)}`,
   );

@@ -19,7 +19,7 @@ let failed = 0;
 for (const file of benches) {
   console.log(`\n== ${file}`);
   const started = Date.now();
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file), ...extra], {
+  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, file), ...extra], {
     stdio: 'inherit',
   });
   const status = res.status ?? 1;

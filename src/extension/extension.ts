@@ -21,6 +21,7 @@ import { registerPlanDiagnostics } from './planFiles/diagnostics';
 import { registerLatencyView } from './views/latencyView';
 import { registerShowLatencyCharts } from './commands/showLatencyCharts';
 import { registerStatusBar } from './statusBar';
+import { registerPlanCapacity } from './commands/planCapacity';
 
 export function activate(context: vscode.ExtensionContext): Services {
   const log = new Logger();
@@ -75,6 +76,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerLatencyView,
   registerShowLatencyCharts,
   registerStatusBar,
+  registerPlanCapacity,
 ];
 
 export function deactivate(): void {}

@@ -2,9 +2,7 @@
 // (progress notification, status bar, live view, results panel). It only listens to the engine.
 import * as vscode from 'vscode';
 import {
-  diagnose,
   EngineStartError,
-  metricDefinitions,
   startLoadTest,
   type Diagnosis,
   type LoadTestRun,
@@ -118,12 +116,7 @@ export class RunManager implements vscode.Disposable {
         scenario = { ...scenario, maxCostUsd: settings.budgetPerRunUsd };
       }
     }
-    const run = startLoadTest(scenario, {
-      apiKey,
-      catalog: this.deps.catalog(),
-      diagnose,
-      definitions: metricDefinitions,
-    });
+    const run = startLoadTest(scenario, { apiKey, catalog: this.deps.catalog() });
     this.run = run;
     const info: LiveRunInfo = {
       name: scenario.name,
@@ -188,6 +181,7 @@ export class RunManager implements vscode.Disposable {
       );
     } catch (e) {
       this.run = undefined;
+      if (this.snap) this.snap.running = false;
       const message = e instanceof EngineStartError ? e.message : `the run failed: ${(e as Error).message}`;
       log.error(message);
       void vscode.window.showErrorMessage(`Claude load test could not start: ${log.mask(message)}`);

@@ -28,7 +28,12 @@ export interface StatusText {
 }
 
 /** The running item's text (pure, for tests): the newest window's rate and p95, errors so far. */
-export function runningText(info: LiveRunInfo, window: TimeWindow, totals: LiveTotals, errors: number): StatusText {
+export function runningText(
+  info: LiveRunInfo,
+  window: TimeWindow,
+  totals: LiveTotals,
+  errors: number,
+): StatusText {
   const p95 = window.completed > 0 && window.latencyMs.p95 > 0 ? ms(window.latencyMs.p95) : '–';
   const ttft = window.completed > 0 && window.ttftMs.p95 > 0 ? ms(window.ttftMs.p95) : '–';
   return {

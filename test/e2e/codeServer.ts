@@ -172,10 +172,22 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     throw new Error('code-server did not start');
   }
 
+  // If the test process dies without calling stop(), do not leave a detached server behind.
+  const onExit = (): void => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    cleanup();
+  };
+  process.once('exit', onExit);
+
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', onExit);
     await killGroup(child, pid);
     killLeftovers(root);
     cleanup();
@@ -195,7 +207,10 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     const url = `http://127.0.0.1:${port}`;
     for (;;) {
       const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.status === 200,
+        async (r) => {
+          await r.body?.cancel();
+          return r.status === 200;
+        },
         () => false,
       );
       if (ok) break;

@@ -11,17 +11,17 @@ import {
 } from '../shared/charts';
 import type { ChartHandle } from '../shared/charts';
 import { h } from '../report/dom';
+import { maxLiveWindows } from './model';
 
 type ChartId = 'latency' | 'ttft' | 'throughput' | 'outcomes' | 'headroom';
 
-const cards: { id: ChartId; title: string; create: (c: HTMLCanvasElement) => ChartHandle<TimeWindow[]> }[] =
-  [
-    { id: 'latency', title: 'Latency p50 / p95 / p99 and in flight', create: createLatencyChart },
-    { id: 'ttft', title: 'Time to first token', create: createTtftChart },
-    { id: 'throughput', title: 'Throughput', create: createThroughputChart },
-    { id: 'outcomes', title: 'Outcomes per second', create: createOutcomesChart },
-    { id: 'headroom', title: 'Rate-limit headroom left', create: createHeadroomChart },
-  ];
+const cards: { id: ChartId; title: string; create: (c: HTMLCanvasElement) => ChartHandle<TimeWindow[]> }[] = [
+  { id: 'latency', title: 'Latency p50 / p95 / p99 and in flight', create: createLatencyChart },
+  { id: 'ttft', title: 'Time to first token', create: createTtftChart },
+  { id: 'throughput', title: 'Throughput', create: createThroughputChart },
+  { id: 'outcomes', title: 'Outcomes per second', create: createOutcomesChart },
+  { id: 'headroom', title: 'Rate-limit headroom left', create: createHeadroomChart },
+];
 
 export interface LiveCharts {
   readonly el: HTMLElement;
@@ -57,14 +57,26 @@ export function createLiveCharts(): LiveCharts {
       c.id === 'headroom' ? headroomNote : null,
     );
   });
-  const el = h('section', { class: 'live-charts', 'aria-label': 'Live charts' }, figures);
+  const rollingNote = h(
+    'p',
+    { class: 'muted small live-rolling-note', 'data-field': 'rollingNote' },
+    `The charts show the last ${maxLiveWindows / 60} minutes; the report has the whole run.`,
+  );
+  const el = h('section', { class: 'live-charts', 'aria-label': 'Live charts' }, rollingNote, figures);
   let handles: ChartHandle<TimeWindow[]>[] | undefined;
 
   return {
     el,
     update(windows) {
       handles ??= cards.map((c) => c.create(canvases.get(c.id)!));
-      for (const handle of handles) handle.update(windows, 'none');
+      // The shared charts start the x axis at 0; a rolling window starts at its oldest window instead.
+      const first = windows[0]?.t ?? 0;
+      for (const handle of handles) {
+        const x = handle.chart.options.scales?.x as { min?: number } | undefined;
+        if (x) x.min = first;
+        handle.update(windows, 'none');
+      }
+      rollingNote.hidden = first <= 0;
       headroomNote.hidden = windows.length === 0 || hasHeadroom(windows);
     },
     retheme() {

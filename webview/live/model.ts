@@ -60,13 +60,16 @@ export function appendWindows(state: LiveState, windows: TimeWindow[], totals: L
   return added;
 }
 
-export function restoredRun(msg: {
-  run: LiveRunInfo;
-  windows: TimeWindow[];
-  totals: LiveTotals;
-  summary?: RunSummary;
-  diagnosis?: Diagnosis[];
-}, warnings: string[] = []): LiveState {
+export function restoredRun(
+  msg: {
+    run: LiveRunInfo;
+    windows: TimeWindow[];
+    totals: LiveTotals;
+    summary?: RunSummary;
+    diagnosis?: Diagnosis[];
+  },
+  warnings: string[] = [],
+): LiveState {
   const state = newRun(msg.run);
   state.warnings = warnings.slice(-maxWarnings);
   appendWindows(state, msg.windows, msg.totals);

@@ -2,7 +2,13 @@
 // onChange; the host's plan/error names a field, which is highlighted with aria-invalid and a message.
 import type { PlannerModelOption, PlannerTierOption } from '../protocol';
 import { h } from '../report/dom';
-import { createButton, createDropdown, createRadioGroup, createTextField, setInvalid } from '../shared/toolkit';
+import {
+  createButton,
+  createDropdown,
+  createRadioGroup,
+  createTextField,
+  setInvalid,
+} from '../shared/toolkit';
 import type { ChoiceOption, FormControl } from '../shared/toolkit';
 import { customFields, ensureMixRows, newMixRow } from './formModel';
 import type { CustomField, FormValues, PlainField } from './formModel';

@@ -27,7 +27,8 @@ export interface PlannerState {
 /** Typing pauses shorter than this are one edit: the host recomputes once. */
 const DEBOUNCE_MS = 150;
 
-const root: HTMLElement = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const root: HTMLElement =
+  document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 
 function start(): void {
   const api = getVsCodeApi<PlannerToHost, PlannerState>();
@@ -41,12 +42,15 @@ function start(): void {
 
   const formCol = h('div', { class: 'pl-form-col' }, h('p', { class: 'muted' }, 'Loading the catalog…'));
   const status = h('p', { class: 'pl-status', role: 'status', 'data-field': 'status' });
+  const asOf = h('p', { class: 'muted small', 'data-field': 'catalogAsOf' });
   const post = (m: PlannerToHost) => api.postMessage(m);
-  const flush = (): void => {
-    if (timer === undefined || !state) return;
-    clearTimeout(timer);
+  const send = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    post({ type: 'plan/input', input: state.input });
+    if (state) post({ type: 'plan/input', input: state.input });
+  };
+  const flush = (): void => {
+    if (timer !== undefined) send();
   };
   // The buttons act on the host's last input: send any pending edit first.
   const action = (type: 'plan/save' | 'plan/copyMarkdown' | 'plan/loadTest') => () => {
@@ -54,7 +58,12 @@ function start(): void {
     post({ type });
   };
   const buttons = [
-    createButton({ label: 'Save as plan file', appearance: 'primary', onClick: action('plan/save'), testId: 'plan-save' }),
+    createButton({
+      label: 'Save as plan file',
+      appearance: 'primary',
+      onClick: action('plan/save'),
+      testId: 'plan-save',
+    }),
     createButton({ label: 'Copy as Markdown', onClick: action('plan/copyMarkdown'), testId: 'plan-copy' }),
     createButton({
       label: 'Load test this plan',
@@ -65,13 +74,15 @@ function start(): void {
   ];
   const enableButtons = (on: boolean) => buttons.forEach((b) => setDisabled(b, !on));
   enableButtons(false);
-  const results = buildResults(h('nav', { class: 'toolbar pl-actions', 'aria-label': 'Plan actions' }, ...buttons));
+  const results = buildResults(
+    h('nav', { class: 'toolbar pl-actions', 'aria-label': 'Plan actions' }, ...buttons),
+  );
   root.replaceChildren(
     h(
       'main',
       { class: 'pl-layout' },
       formCol,
-      h('div', { class: 'pl-results-col' }, h('h1', null, 'Capacity plan'), status, results.el),
+      h('div', { class: 'pl-results-col' }, h('h1', null, 'Capacity plan'), asOf, status, results.el),
     ),
   );
 
@@ -83,14 +94,14 @@ function start(): void {
     state.input = rawInputOf(state.form);
     save();
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (state) post({ type: 'plan/input', input: state.input });
-    }, DEBOUNCE_MS);
+    timer = setTimeout(send, DEBOUNCE_MS);
   };
   const renderForm = (): void => {
     if (!state) return;
     form = buildForm(state.form, { models: state.models, tiers: state.tiers }, onEdit);
+    asOf.textContent = state.catalogAsOf
+      ? `Prices and limits from the catalog as of ${state.catalogAsOf}; a month is 30 days.`
+      : '';
     formCol.replaceChildren(form.el);
     root.dataset.ready = 'form';
   };
@@ -116,13 +127,12 @@ function start(): void {
           !sameJson(state.models, msg.models) ||
           !sameJson(state.tiers, msg.tiers);
         // The host's input wins (it may come from a plan file); an identical one keeps the form as it is.
-        const form0 = changed ? next : (state?.form ?? next);
-        state = { ...state, form: form0, input: rawInputOf(form0), models: msg.models, tiers: msg.tiers };
+        const values = changed ? next : (state?.form ?? next);
+        state = { ...state, form: values, input: rawInputOf(values), models: msg.models, tiers: msg.tiers };
         if (msg.catalogAsOf) state.catalogAsOf = msg.catalogAsOf;
         if (changed || !form) renderForm();
         save();
-        timer = setTimeout(() => undefined, 0);
-        flush();
+        send();
         return;
       }
       case 'plan/result':

@@ -63,9 +63,9 @@ function limitLine(color: () => string): Plugin<'bar'> {
       ctx.lineTo(area.right, y);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.textAlign = 'right';
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
-      ctx.fillText('100 % of the limit', area.right - 4, y - 2);
+      ctx.fillText('100 %', area.left + 4, y - 2);
       ctx.restore();
     },
   };
@@ -124,7 +124,10 @@ export function createTierUtilisationChart(canvas: HTMLCanvasElement): ChartHand
       limits.forEach((_, i) => {
         const ds = chart.data.datasets[i];
         // null (no spend cap) becomes NaN: no bar.
-        if (ds) ds.data = (raw[i] ?? []).map((v) => (v === null ? Number.NaN : Math.min(v * 100, utilisationCapPct)));
+        if (ds)
+          ds.data = (raw[i] ?? []).map((v) =>
+            v === null ? Number.NaN : Math.min(v * 100, utilisationCapPct),
+          );
       });
       chart.update(mode);
     },

@@ -31,6 +31,15 @@ const rate = (n: number) => fmtNum(n, 1);
 const tokens = (n: number) => fmtNum(n, 0);
 const pct = (n: number) => fmtPct(n);
 
+/** Column headers; `numeric` columns are right-aligned like their numbers. */
+function thead(head: string[], numeric: (i: number) => boolean): HTMLElement {
+  return h(
+    'thead',
+    null,
+    h('tr', null, ...head.map((c, i) => h('th', { scope: 'col', class: numeric(i) ? 'num' : null }, c))),
+  );
+}
+
 function table(caption: string, head: string[], rows: Child[][], cls = ''): HTMLElement {
   return h(
     'div',
@@ -39,18 +48,25 @@ function table(caption: string, head: string[], rows: Child[][], cls = ''): HTML
       'table',
       { class: `grid ${cls}` },
       h('caption', { class: 'pl-caption' }, caption),
-      h('thead', null, h('tr', null, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+      thead(head, (i) => i > 0),
       h('tbody', null, ...rows.map((r) => h('tr', null, ...r))),
     ),
   );
 }
 
 function kv(label: string, value: Child): HTMLElement {
-  return h('div', { class: 'kv' }, h('dt', null, label), value instanceof HTMLElement ? value : h('dd', null, value));
+  return h(
+    'div',
+    { class: 'kv' },
+    h('dt', null, label),
+    value instanceof HTMLElement ? value : h('dd', null, value),
+  );
 }
 
 function rateRow(label: string, key: string, r: RateRequirement, peak: boolean): Child[] {
-  const [rpm, itpm, otpm] = peak ? (['peakRpm', 'peakItpm', 'peakOtpm'] as const) : (['rpm', 'itpm', 'otpm'] as const);
+  const [rpm, itpm, otpm] = peak
+    ? (['peakRpm', 'peakItpm', 'peakOtpm'] as const)
+    : (['rpm', 'itpm', 'otpm'] as const);
   return [
     h('th', { scope: 'row' }, label),
     num('td', `${key}.${rpm}`, r[rpm], rate),
@@ -82,10 +98,16 @@ function summary(r: PlanResult): Child[] {
 function requirements(r: PlanResult): Child[] {
   const q = r.requirements;
   const t = r.traffic;
-  const rows: Child[][] = [rateRow('average', 'requirements', q, false), rateRow('peak', 'requirements', q, true)];
+  const rows: Child[][] = [
+    rateRow('average', 'requirements', q, false),
+    rateRow('peak', 'requirements', q, true),
+  ];
   for (const b of q.buckets) {
     const key = `requirements.buckets.${b.bucket}`;
-    rows.push(rateRow(`${b.displayName}: average`, key, b, false), rateRow(`${b.displayName}: peak`, key, b, true));
+    rows.push(
+      rateRow(`${b.displayName}: average`, key, b, false),
+      rateRow(`${b.displayName}: peak`, key, b, true),
+    );
   }
   return [
     h('h2', null, 'Requirements'),
@@ -102,7 +124,10 @@ function requirements(r: PlanResult): Child[] {
       kv('Via Message Batches, RPM', num('dd', 'traffic.batchRpm', t.batchRpm, rate)),
       kv('Messages API RPM', num('dd', 'traffic.messagesRpm', t.messagesRpm, rate)),
       kv('Requests per day', num('dd', 'traffic.requestsPerDay', t.requestsPerDay, tokens)),
-      kv('Cache reads, tokens/min', num('dd', 'requirements.cacheReadTokensPerMinute', q.cacheReadTokensPerMinute, tokens)),
+      kv(
+        'Cache reads, tokens/min',
+        num('dd', 'requirements.cacheReadTokensPerMinute', q.cacheReadTokensPerMinute, tokens),
+      ),
     ),
   ];
 }
@@ -129,7 +154,12 @@ function cost(r: PlanResult): Child[] {
     num('td', 'cost.perMonthUsd', c.perMonthUsd, usd),
   ]);
   const out: Child[] = [
-    table(`Cost in USD (a month is ${r.monthDays} days)`, ['', 'per request', 'per day', `per month (${r.monthDays} days)`], rows, 'pl-cost'),
+    table(
+      `Cost in USD (a month is ${r.monthDays} days)`,
+      ['', 'per request', 'per day', `per month (${r.monthDays} days)`],
+      rows,
+      'pl-cost',
+    ),
     h('p', { class: 'muted small' }, c.note),
   ];
   if (c.byModel.length > 1) {
@@ -154,8 +184,16 @@ function tierRow(t: TierEvaluation, recommended: boolean): HTMLElement {
   const u = t.utilization;
   return h(
     'tr',
-    { 'data-tier': t.name, class: [t.fits ? 'fits' : 'no-fit', recommended ? 'pl-recommended' : ''].join(' ') },
-    h('th', { scope: 'row' }, t.displayName, recommended ? h('span', { class: 'badge info pl-badge' }, 'recommended') : null),
+    {
+      'data-tier': t.name,
+      class: [t.fits ? 'fits' : 'no-fit', recommended ? 'pl-recommended' : ''].join(' '),
+    },
+    h(
+      'th',
+      { scope: 'row' },
+      t.displayName,
+      recommended ? h('span', { class: 'badge info pl-badge' }, 'recommended') : null,
+    ),
     h('td', { 'data-field': `${key}.fits`, class: t.fits ? 'pass' : 'fail' }, t.fits ? 'yes' : 'no'),
     num('td', `${key}.utilization.rpm`, u.rpm, pct),
     num('td', `${key}.utilization.itpm`, u.itpm, pct),
@@ -177,7 +215,7 @@ function tiers(r: PlanResult): Child[] {
         'table',
         { class: 'grid pl-tiers' },
         h('caption', { class: 'pl-caption' }, 'Utilisation at peak (spend = monthly cost ÷ cap; – = no cap)'),
-        h('thead', null, h('tr', null, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+        thead(head, (i) => i >= 2 && i <= 6),
         h('tbody', null, ...r.tiers.map((t) => tierRow(t, t.name === r.recommendedTier))),
       ),
     ),
@@ -207,7 +245,8 @@ function concurrency(r: PlanResult): Child[] {
 
 function advice(r: PlanResult): Child[] {
   const out: Child[] = [h('h2', null, 'Recommendations and warnings')];
-  if (r.recommendations.length === 0 && r.warnings.length === 0) out.push(h('p', { class: 'muted' }, 'None.'));
+  if (r.recommendations.length === 0 && r.warnings.length === 0)
+    out.push(h('p', { class: 'muted' }, 'None.'));
   if (r.recommendations.length) {
     out.push(
       h(
@@ -252,7 +291,11 @@ function advice(r: PlanResult): Child[] {
   return out;
 }
 
-function chartCard(id: string, title: string, note: string): { card: HTMLElement; canvas: HTMLCanvasElement } {
+function chartCard(
+  id: string,
+  title: string,
+  note: string,
+): { card: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = h('canvas', { 'data-chart': id, role: 'img', 'aria-label': title });
   const card = h(
     'figure',
@@ -291,7 +334,13 @@ export function buildResults(toolbar: HTMLElement): PlannerResults {
     h('section', { id: 'plan-tiers', class: 'card' }, h('h2', null, 'Tiers'), utilCard.card, parts.tiers),
     h('section', { id: 'plan-concurrency', class: 'card' }, parts.concurrency),
     h('section', { id: 'plan-advice', class: 'card' }, parts.advice),
-    h('p', { class: 'muted small' }, 'Prices and limits from the catalog as of ', asOf, '. Estimates: check your console.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Prices and limits from the catalog as of ',
+      asOf,
+      '. Estimates: check your console.',
+    ),
   );
   let util: ChartHandle<TierEvaluation[]> | undefined;
   let costChart: ChartHandle<PlanResult['cost']> | undefined;
@@ -323,7 +372,7 @@ export function buildResults(toolbar: HTMLElement): PlannerResults {
 }
 
 function flat(children: Child[]): (Node | string)[] {
-  return children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) =>
-    typeof c === 'number' ? String(c) : c,
-  );
+  return children
+    .filter((c): c is Node | string => c !== null && c !== undefined && c !== false)
+    .map((c) => (typeof c === 'number' ? String(c) : c));
 }

@@ -147,7 +147,13 @@ export function createDropdown(opts: DropdownOptions): FormControl {
     el.append(option);
   }
   if (vs) el.setAttribute('position', 'below');
-  el.addEventListener('change', (e) => opts.onChange(valueOf(e.currentTarget)));
+  let last = opts.value;
+  el.addEventListener('change', (e) => {
+    const v = valueOf(e.currentTarget);
+    if (v === last) return;
+    last = v;
+    opts.onChange(v);
+  });
   return { root: wrap(labelFor(id, opts), el), control: el };
 }
 
@@ -169,10 +175,16 @@ export function createRadioGroup(opts: RadioGroupOptions): FormControl {
       if (o.value === opts.value) radio.setAttribute('checked', '');
       group.append(radio);
     }
-    // Read the radio that changed: the group's own value is updated by a handler that may run later.
+    // The group stops its radios' change events and emits its own (also once when it upgrades):
+    // report real changes only.
+    let last = opts.value;
     group.addEventListener('change', (e) => {
-      const r = e.target as HTMLElement & { checked?: boolean };
-      if (r.localName === 'vscode-radio' && r.checked) opts.onChange(r.getAttribute('value') ?? '');
+      const t = e.target as HTMLElement & { checked?: boolean };
+      const v = t === group ? valueOf(group) : t.checked ? (t.getAttribute('value') ?? '') : '';
+      if (v && v !== last) {
+        last = v;
+        opts.onChange(v);
+      }
     });
     return { root: wrap(group), control: group };
   }

@@ -4,9 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  diagnose,
   EngineStartError,
-  metricDefinitions,
   JsoncError,
   parseJsonc,
   parseScenario,
@@ -298,8 +296,6 @@ export async function executeRun(scenario: Scenario, io: CliIo, opts: ExecuteOpt
     apiKey: io.env.ANTHROPIC_API_KEY,
     catalog: opts.catalog,
     signal: controller.signal,
-    diagnose,
-    definitions: metricDefinitions,
   });
   run.on('start', (e) => io.stderr.write(`${scenario.name}: sending to ${e.targetUrl}\n`));
   run.on('tick', (e) => {

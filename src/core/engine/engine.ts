@@ -1,11 +1,14 @@
 // The load engine: schedules requests (closed or open loop), measures them, and emits typed events
 // (start / tick / sample / warning / done). UIs only listen. Cancellation through AbortSignal keeps
 // partial results.
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Catalog } from '../catalog/index';
 import { builtinCatalog } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
+import { metricDefinitions } from '../report/definitions';
+import { diagnose } from '../report/diagnosis';
 import { seededRandom } from '../util/random';
 import { TypedEmitter } from './emitter';
 import { createRequestFactory, type PlannedRequest } from './prompts';
@@ -37,6 +40,7 @@ export interface EngineOptions {
   now?: () => Date;
   tickMs?: number;
   skipPreflight?: boolean;
+  /** Defaults to the report module's rules and definitions. */
   diagnose?: (input: Pick<RunResult, 'scenario' | 'summary' | 'timeseries'>) => Diagnosis[];
   definitions?: Record<string, string>;
 }
@@ -96,6 +100,8 @@ async function execute(
   const slo = sloFromThresholds(scenario.thresholds);
   const rec = new Recorder(catalog, openLoop, slo);
   const inflightAbort = new AbortController();
+  // Every in-flight request listens on this one signal: thousands are expected, not a leak.
+  setMaxListeners(0, inflightAbort.signal);
   const schedulerLag = new MetricHistogram();
   const startedAt = now();
   const t0 = clock();
@@ -297,8 +303,8 @@ async function execute(
     startedAt,
     endedAt: now(),
     targetUrl: target.baseUrl,
-    diagnose: options.diagnose ?? (() => []),
-    definitions: options.definitions ?? {},
+    diagnose: options.diagnose ?? diagnose,
+    definitions: options.definitions ?? metricDefinitions,
   });
   emit({ type: 'done', result });
   return result;

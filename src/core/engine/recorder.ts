@@ -1,6 +1,6 @@
 // Aggregates finished requests into histograms, counters and 1-second windows. Memory stays bounded:
 // nothing is kept per request.
-import type { Catalog } from '../catalog/index';
+import type { Catalog, ModelEntry } from '../catalog/index';
 import { findModel, pricesFor } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
 import type {
@@ -37,6 +37,7 @@ export class Recorder {
   /** Requests that met every latency/TTFT threshold (goodput), when thresholds name them. */
   good = 0;
   private readonly rateLimited = new Map<string, number>();
+  private readonly models = new Map<string, ModelEntry | null>();
   private readonly errors = new Map<string, { outcome: Outcome; message: string; count: number }>();
   readonly windows: TimeWindow[] = [];
   private win = this.newWindow(0);
@@ -74,7 +75,11 @@ export class Recorder {
       'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'cacheWrite1hTokens'
     >,
   ): number {
-    const entry = findModel(this.catalog, model);
+    let entry = this.models.get(model);
+    if (entry === undefined) {
+      entry = findModel(this.catalog, model) ?? null;
+      this.models.set(model, entry);
+    }
     if (!entry) return 0;
     const promptTokens = s.inputTokens + s.cacheReadTokens + s.cacheWriteTokens;
     const p = pricesFor(entry, promptTokens);

@@ -172,23 +172,23 @@ export function outcomeForStatus(status: number): Outcome {
   return 'client_error';
 }
 
-function limitState(h: Headers, prefix: string) {
-  const limit = Number(h.get(`${prefix}-limit`));
+function limitState(h: Headers, prefix: string): { limit: number; remaining: number } | undefined {
+  const limitRaw = h.get(`${prefix}-limit`);
   const remainingRaw = h.get(`${prefix}-remaining`);
-  if (!Number.isFinite(limit) || limit <= 0 || remainingRaw === null) return undefined;
-  const reset = h.get(`${prefix}-reset`) ?? undefined;
-  return { limit, remaining: Number(remainingRaw), ...(reset ? { reset } : {}) };
+  if (limitRaw === null || remainingRaw === null) return undefined;
+  const limit = Number(limitRaw);
+  return limit > 0 ? { limit, remaining: Number(remainingRaw) } : undefined;
 }
 
+/** Reads the three per-kind limits (reset times are not needed for headroom; skipped on the hot path). */
 export function parseRateLimitHeaders(h: Headers): RateLimitSnapshot | undefined {
-  const snap: RateLimitSnapshot = {};
   const r = limitState(h, 'anthropic-ratelimit-requests');
   const i = limitState(h, 'anthropic-ratelimit-input-tokens');
   const o = limitState(h, 'anthropic-ratelimit-output-tokens');
-  const t = limitState(h, 'anthropic-ratelimit-tokens');
+  if (!r && !i && !o) return undefined;
+  const snap: RateLimitSnapshot = {};
   if (r) snap.requests = r;
   if (i) snap.inputTokens = i;
   if (o) snap.outputTokens = o;
-  if (t) snap.tokens = t;
-  return r || i || o || t ? snap : undefined;
+  return snap;
 }

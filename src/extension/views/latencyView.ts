@@ -48,11 +48,6 @@ export class LatencyViewProvider implements vscode.WebviewViewProvider, vscode.D
     );
   }
 
-  /** True when a view exists and is visible (what tests and the status bar may ask). */
-  get isVisible(): boolean {
-    return this.view?.visible ?? false;
-  }
-
   resolveWebviewView(view: vscode.WebviewView): void {
     this.detachView();
     this.view = view;
@@ -83,14 +78,18 @@ export class LatencyViewProvider implements vscode.WebviewViewProvider, vscode.D
       case 'live/openReport': {
         const folder = this.services.runs.snapshot?.folder;
         if (!folder) {
-          void vscode.window.showWarningMessage('This run has no saved report (it is running or could not be saved).');
+          void vscode.window.showWarningMessage(
+            'This run has no saved report (it is running or could not be saved).',
+          );
           return;
         }
-        Promise.resolve(vscode.commands.executeCommand('claudeLoad.openReport', folder)).catch((e: unknown) => {
-          const text = `Could not open the report: ${e instanceof Error ? e.message : String(e)}`;
-          this.services.log.error(text);
-          void vscode.window.showErrorMessage(text);
-        });
+        Promise.resolve(vscode.commands.executeCommand('claudeLoad.openReport', folder)).catch(
+          (e: unknown) => {
+            const text = `Could not open the report: ${e instanceof Error ? e.message : String(e)}`;
+            this.services.log.error(text);
+            void vscode.window.showErrorMessage(text);
+          },
+        );
         return;
       }
     }
@@ -155,8 +154,5 @@ function preview(message: unknown): string {
 /** Registers the provider for the Latency view; the returned disposable removes both. */
 export function registerLatencyView(services: Services): vscode.Disposable {
   const provider = new LatencyViewProvider(services);
-  return vscode.Disposable.from(
-    provider,
-    vscode.window.registerWebviewViewProvider(latencyViewId, provider),
-  );
+  return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(latencyViewId, provider));
 }

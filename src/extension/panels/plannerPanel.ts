@@ -1,0 +1,209 @@
+// The capacity planner panel (one instance). The webview posts raw form values; this side validates them at
+// the boundary, plans with the current catalog and answers plan/result or plan/error. Its buttons save the
+// plan as a plan file, copy it as Markdown, or load test it against the simulator.
+import * as vscode from 'vscode';
+import { formatPlanMarkdown, parseScenario } from '../../core/index';
+import type { PlanResult, Scenario } from '../../core/index';
+import type { HostToPlanner, PlannerToHost } from '../../../webview/protocol';
+import { isPlannerToHost } from '../../../webview/protocolGuards';
+import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../planToScenario';
+import type { PlanFileObject } from '../planToScenario';
+import type { Services } from '../services';
+import { loadWebviewApp } from './webviewSetup';
+
+/** workspaceState key of the planner's last raw input. */
+export const plannerLastInputKey = 'claudeLoad.planner.lastInput';
+const title = 'Claude: Plan Capacity';
+
+export class PlannerPanel implements vscode.Disposable {
+  private static current: PlannerPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last raw input the webview posted (valid or not), remembered across sessions. */
+  private lastInput: Record<string, unknown>;
+  /** The plan for lastInput; undefined while it is invalid. */
+  private lastResult: PlanResult | undefined;
+
+  /** Opens the planner, or reveals it; `input` (e.g. from a plan file) replaces what the form shows. */
+  static show(services: Services, input?: Record<string, unknown>): PlannerPanel {
+    const open = PlannerPanel.current;
+    if (open) {
+      open.panel.reveal();
+      if (input) void open.setInput(input);
+      return open;
+    }
+    // From a plan file: beside it, so the file stays in view.
+    const column = input ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel('claudeLoad.planner', title, column, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+    });
+    PlannerPanel.current = new PlannerPanel(panel, services, input);
+    return PlannerPanel.current;
+  }
+
+  /** Closes the planner if it is open (extension deactivation). */
+  static close(): void {
+    PlannerPanel.current?.dispose();
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: Services,
+    input: Record<string, unknown> | undefined,
+  ) {
+    const state = services.context.workspaceState;
+    this.lastInput =
+      input ??
+      state.get<Record<string, unknown>>(plannerLastInputKey) ??
+      defaultPlanInput(services.settings().defaultModel);
+    if (input) void state.update(plannerLastInputKey, input);
+    loadWebviewApp(panel.webview, services.extensionUri, 'planner', title);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme/changed' })),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private post(message: HostToPlanner): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * A new input from outside (a plan file). A hidden webview is re-created when revealed and asks with
+   * planner/ready, which sends it; a visible one gets it now. The host's init always wins in the webview.
+   */
+  private async setInput(input: Record<string, unknown>): Promise<void> {
+    this.lastInput = input;
+    await this.services.context.workspaceState.update(plannerLastInputKey, input);
+    if (this.panel.visible) this.sendInit();
+  }
+
+  private sendInit(): void {
+    const catalog = this.services.catalog();
+    this.post({
+      type: 'plan/init',
+      models: catalog.models
+        .filter((m) => m.status !== 'retired')
+        .map(({ id, displayName, status, family }) => ({ id, displayName, status, family })),
+      tiers: catalog.tiers.map(({ name, displayName, kind }) => ({ name, displayName, kind })),
+      input: this.lastInput,
+      catalogAsOf: catalog.asOf,
+    });
+  }
+
+  private async onMessage(msg: unknown): Promise<void> {
+    // Validate at the boundary: anything else posted into the webview is ignored.
+    if (!isPlannerToHost(msg)) {
+      this.services.log.warn('planner panel: ignored an unexpected message');
+      return;
+    }
+    try {
+      await this.handle(msg);
+    } catch (e) {
+      const message = (e as Error).message;
+      this.services.log.error(`planner: ${message}`);
+      void vscode.window.showErrorMessage(`Capacity planner: ${message}`);
+    }
+  }
+
+  private async handle(msg: PlannerToHost): Promise<void> {
+    switch (msg.type) {
+      case 'planner/ready':
+        this.sendInit();
+        return;
+      case 'plan/input':
+        return this.plan(msg.input);
+      case 'plan/save':
+        return this.saveAsPlanFile();
+      case 'plan/copyMarkdown':
+        return this.copyMarkdown();
+      case 'plan/loadTest':
+        return this.loadTest();
+    }
+  }
+
+  private async plan(input: Record<string, unknown>): Promise<void> {
+    this.lastInput = input;
+    const answer = answerPlanInput(input, this.services.catalog());
+    this.lastResult = answer.ok ? answer.result : undefined;
+    this.post(
+      answer.ok
+        ? { type: 'plan/result', result: answer.result }
+        : { type: 'plan/error', field: answer.field, message: answer.message },
+    );
+    await this.services.context.workspaceState.update(plannerLastInputKey, input);
+  }
+
+  /** The current plan, or a message saying why there is none. */
+  private requireResult(): PlanResult | undefined {
+    if (!this.lastResult) {
+      void vscode.window.showWarningMessage(
+        'Fix the highlighted planner field first: there is no valid plan yet.',
+      );
+    }
+    return this.lastResult;
+  }
+
+  /** The plan file for a plan, checked as the engine will read it (a bad default tier shows up here). */
+  private planFile(result: PlanResult): { plan: PlanFileObject; scenario: Scenario } {
+    const plan = planToPlanFile(result, { defaultTier: this.services.settings().defaultTier });
+    const scenario = parseScenario(plan, { catalog: this.services.catalog(), source: 'capacity plan' });
+    return { plan, scenario };
+  }
+
+  private async saveAsPlanFile(): Promise<void> {
+    const result = this.requireResult();
+    if (!result) return;
+    const { plan } = this.planFile(result);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = `${String(plan.name)}.claudeload.json`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: { 'Claude load plan': ['json'] },
+      saveLabel: 'Save plan file',
+      title: 'Save the capacity plan as a load-test plan file',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(
+      target,
+      new TextEncoder().encode(JSON.stringify(plan, null, 2) + '\n'),
+    );
+    this.services.log.info(`Saved the capacity plan to ${target.fsPath}`);
+    await vscode.window.showTextDocument(target, { preview: false });
+  }
+
+  private async copyMarkdown(): Promise<void> {
+    const result = this.requireResult();
+    if (!result) return;
+    await vscode.env.clipboard.writeText(formatPlanMarkdown(result));
+    vscode.window.setStatusBarMessage('$(check) Capacity plan copied as Markdown', 4000);
+  }
+
+  private async loadTest(): Promise<void> {
+    const result = this.requireResult();
+    if (!result) return;
+    const { plan, scenario } = this.planFile(result);
+    const load = scenario.load.type === 'rate' ? `${scenario.load.rps.toFixed(2)} req/s` : 'the peak rate';
+    const target = scenario.target.kind === 'simulator' ? scenario.target.tier : 'default';
+    const run = 'Run on the simulator';
+    const pick = await vscode.window.showInformationMessage(
+      `Load test this plan against the built-in simulator?`,
+      {
+        modal: true,
+        detail:
+          `${result.model}: Poisson arrivals at ${load} (peak Messages API rate) for ${plan.duration}, ` +
+          `simulated tier ${target}. No API key is used and nothing is billed.`,
+      },
+      run,
+    );
+    if (pick !== run) return;
+    await this.services.runs.start(scenario);
+  }
+
+  dispose(): void {
+    if (PlannerPanel.current === this) PlannerPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,388 @@
+// The capacity planner app in headless Chromium with the extension's real HTML (strict nonce CSP): plan/init
+// fills the form, typing posts debounced plan/input, a real plan/result (computed here with planCapacity)
+// shows the same numbers and draws both charts, plan/error highlights the named field, the buttons post
+// their messages, every control has an accessible name, and the state restores the panel.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { builtinCatalog, planCapacity, validatePlanInput } from '../../src/core/index';
+import type { PlanResult } from '../../src/core/index';
+import { webviewHtml } from '../../src/extension/webviewHtml';
+import { defaultPlanInput } from '../../src/extension/planToScenario';
+import {
+  canvasIsDrawn,
+  cspViolations,
+  pageErrors,
+  post,
+  posted,
+  screenshot,
+  startWebviewHarness,
+  waitForPosted,
+  webviewState,
+} from './harness';
+import type { WebviewHarness } from './harness';
+
+let harness: WebviewHarness | undefined;
+
+before(async () => {
+  harness = await startWebviewHarness();
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+type Msg = { type: string; input?: Record<string, unknown> };
+
+const init = {
+  type: 'plan/init',
+  models: builtinCatalog.models
+    .filter((m) => m.status !== 'retired')
+    .map(({ id, displayName, status, family }) => ({ id, displayName, status, family })),
+  tiers: builtinCatalog.tiers.map(({ name, displayName, kind }) => ({ name, displayName, kind })),
+  input: defaultPlanInput('claude-sonnet-5-5'),
+  catalogAsOf: builtinCatalog.asOf,
+};
+
+function planFor(input: Record<string, unknown>): PlanResult {
+  return planCapacity(validatePlanInput(input, builtinCatalog), { catalog: builtinCatalog });
+}
+
+async function open(options: { initialState?: unknown; theme?: 'dark' | 'light' } = {}): Promise<Page> {
+  assert.ok(harness);
+  return harness.openWebview('planner', { html: webviewHtml, ...options });
+}
+
+async function inputs(page: Page): Promise<Record<string, unknown>[]> {
+  return ((await posted(page)) as Msg[]).filter((m) => m.type === 'plan/input').map((m) => m.input ?? {});
+}
+
+/** Waits until `n` plan/input messages were posted and returns the last. */
+async function nthInput(page: Page, n: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const all = await inputs(page);
+    if (all.length >= n) return all[n - 1]!;
+    if (Date.now() > deadline)
+      throw new Error(`expected ${n} plan/input messages, got ${JSON.stringify(all)}`);
+    await page.waitForTimeout(30);
+  }
+}
+
+/** Waits for the toolkit to upgrade the form's elements (it loads as a module after the app). */
+async function toolkitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const g = globalThis as unknown as {
+      customElements: { get(n: string): unknown };
+      document: { querySelector(s: string): { shadowRoot: unknown } | null };
+    };
+    return (
+      g.customElements.get('vscode-text-field') !== undefined &&
+      !!g.document.querySelector('vscode-text-field[data-field="rpm"]')?.shadowRoot
+    );
+  });
+}
+
+/** data-value of every [data-metric] element. Keys are unique. */
+async function metrics(page: Page): Promise<Record<string, { value: string; text: string; count: number }>> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+      .document;
+    const out: Record<string, { value: string; text: string; count: number }> = {};
+    for (const el of Array.from(doc.querySelectorAll('[data-metric]')) as {
+      getAttribute(n: string): string | null;
+      textContent: string | null;
+    }[]) {
+      const key = el.getAttribute('data-metric') ?? '';
+      const prev = out[key];
+      out[key] = {
+        value: el.getAttribute('data-value') ?? '',
+        text: el.textContent ?? '',
+        count: (prev?.count ?? 0) + 1,
+      };
+    }
+    return out;
+  });
+}
+
+/** Follows a data-metric path into the result; list items are picked by bucket/name/model/id. */
+function resolve(result: PlanResult, key: string): unknown {
+  let cur: unknown = result;
+  for (const part of key.split('.')) {
+    if (Array.isArray(cur)) {
+      cur = cur.find((x: Record<string, unknown>) => [x.bucket, x.name, x.model, x.id].includes(part));
+    } else if (cur && typeof cur === 'object') {
+      cur = (cur as Record<string, unknown>)[part];
+    } else return undefined;
+  }
+  return cur;
+}
+
+async function assertShowsResult(page: Page, result: PlanResult): Promise<void> {
+  const m = await metrics(page);
+  const keys = Object.keys(m);
+  assert.ok(keys.length > 40, `many numbers shown (${keys.length})`);
+  for (const key of keys) {
+    assert.equal(m[key]?.count, 1, `data-metric ${key} is unique`);
+    if (key.startsWith('summary.')) continue;
+    const expected = resolve(result, key);
+    assert.ok(typeof expected === 'number' || expected === null, `${key} is a number of the result`);
+    assert.equal(m[key]?.value, expected === null ? '' : String(expected), key);
+  }
+  assert.equal(Number(m['summary.costPerMonthUsd']?.value), result.cost.perMonthUsd);
+  assert.equal(Number(m['summary.concurrency']?.value), result.concurrencyRoundedUp);
+  assert.equal(
+    await page.getAttribute('[data-field="recommendedTier"]', 'data-value'),
+    result.recommendedTier,
+  );
+  assert.equal(await page.textContent('[data-field="asOf"]'), result.asOf);
+  for (const t of result.tiers) assert.equal(await page.locator(`tr[data-tier="${t.name}"]`).count(), 1);
+  for (const chart of ['tier-utilisation', 'cost-breakdown'])
+    assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${chart}"]`), `chart ${chart} drew`);
+}
+
+/**
+ * Every form control and button has an accessible name (aria-label, aria-labelledby, <label for>, or the
+ * text of a button/radio); returns the ones without. A string, so tsx's helpers stay out of the page.
+ */
+const unlabelledScript = `(() => {
+  const named = (el) => {
+    if (el.getAttribute('aria-label')?.trim()) return true;
+    const by = el.getAttribute('aria-labelledby');
+    if (by && by.split(/\\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+    return !!el.id && [...document.querySelectorAll('label')].some((l) => l.htmlFor === el.id && l.textContent.trim());
+  };
+  const bad = [];
+  const sel = 'input, select, textarea, button, vscode-text-field, vscode-dropdown, vscode-radio-group, ' +
+    'vscode-radio, vscode-checkbox, vscode-button';
+  for (const el of document.querySelectorAll(sel)) {
+    const byText = ['button', 'vscode-button', 'vscode-radio'].includes(el.localName) && el.textContent.trim();
+    if (!named(el) && !byText) bad.push(el.localName + '#' + el.id);
+    // The toolkit passes the host's aria-label to its inner <input>.
+    if (el.localName === 'vscode-text-field' && !el.shadowRoot?.querySelector('input')?.getAttribute('aria-label')?.trim())
+      bad.push(el.localName + '#' + el.id + ' (inner input)');
+  }
+  return bad;
+})()`;
+
+async function unlabelled(page: Page): Promise<string[]> {
+  return page.evaluate(unlabelledScript) as Promise<string[]>;
+}
+
+async function problems(page: Page): Promise<string[]> {
+  const csp = (await cspViolations(page)).map((v) => `csp ${v.directive} ${v.blockedURI} ${v.sample}`);
+  return [...csp, ...pageErrors(page)];
+}
+
+const field = (name: string) => `vscode-text-field[data-field="${name}"]`;
+
+test(
+  'plan/init fills the form, typing posts plan/input, results and charts show the plan',
+  { timeout: 90_000 },
+  async () => {
+    const page = await open();
+    try {
+      assert.deepEqual(await waitForPosted(page, 'planner/ready'), { type: 'planner/ready' });
+      await post(page, init);
+      await page.waitForSelector('#app[data-ready="form"]');
+      // After init the form's input is posted at once (strings as typed, empty fields left out).
+      const first = await nthInput(page, 1);
+      assert.deepEqual(first, {
+        model: 'claude-sonnet-5-5',
+        rpm: '100',
+        peakFactor: '1',
+        inputTokens: '500',
+        outputTokens: '200',
+        cacheTtl: '5m',
+      });
+      await toolkitReady(page);
+
+      // The issue's worked example: $12,960 a month.
+      const result = planFor(first);
+      assert.equal(result.cost.perMonthUsd, 12_960);
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="1"]');
+      await assertShowsResult(page, result);
+      assert.equal((await metrics(page))['cost.perMonthUsd']?.text, '$12,960.00');
+      assert.equal(await page.getAttribute('tr[data-tier="scale"]', 'class'), 'fits pl-recommended');
+      assert.match((await page.textContent('#plan-cost')) ?? '', /30 days/);
+
+      // Typing: one plan/input per pause (debounced), carrying the typed value.
+      await page.locator(`${field('rpm')} input`).fill('');
+      await page.locator(`${field('rpm')} input`).pressSequentially('2500', { delay: 20 });
+      const second = await nthInput(page, 2);
+      assert.equal(second.rpm, '2500');
+      await page.waitForTimeout(400);
+      assert.equal((await inputs(page)).length, 2, 'one message for the whole burst');
+      const result2 = planFor(second);
+      await post(page, { type: 'plan/result', result: result2 });
+      await page.waitForSelector('#app[data-results="2"]');
+      await assertShowsResult(page, result2);
+
+      // plan/error highlights the named field and marks the results stale; the buttons wait for a valid plan.
+      await post(page, { type: 'plan/error', field: 'rpm', message: 'rpm must be a number >= 0 (got "-1")' });
+      await page.waitForSelector('#app[data-state="error"]');
+      assert.equal(await page.getAttribute(field('rpm'), 'aria-invalid'), 'true');
+      assert.equal(await page.locator(`${field('rpm')} input`).getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.textContent('[data-error-for="rpm"]'), 'rpm must be a number >= 0 (got "-1")');
+      assert.ok(await page.locator('[data-error-for="rpm"]').isVisible());
+      assert.ok(await page.locator('.pl-results.pl-stale').isVisible());
+      assert.equal(await page.getAttribute('[data-testid="plan-save"]', 'disabled'), '');
+      await screenshot(page, 'planner-error');
+      // An unknown field lands in the form-level slot; the previous highlight goes.
+      await post(page, { type: 'plan/error', field: 'input', message: 'planner input must be an object' });
+      await page.waitForFunction(() => {
+        const d = (
+          globalThis as unknown as { document: { querySelector(s: string): { hidden: boolean } | null } }
+        ).document;
+        return d.querySelector('[data-error-for="input"]')?.hidden === false;
+      });
+      assert.equal(await page.getAttribute(field('rpm'), 'aria-invalid'), null);
+
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="3"]');
+      assert.equal(await page.locator('[aria-invalid="true"]').count(), 0);
+      assert.equal(await page.locator('.pl-stale').count(), 0);
+
+      // The buttons post their messages.
+      for (const [id, type] of [
+        ['plan-save', 'plan/save'],
+        ['plan-copy', 'plan/copyMarkdown'],
+        ['plan-load-test', 'plan/loadTest'],
+      ] as const) {
+        await page.locator(`[data-testid="${id}"]`).click();
+        assert.deepEqual(await waitForPosted(page, type), { type });
+      }
+
+      assert.deepEqual(await unlabelled(page), []);
+      await post(page, { type: 'theme/changed' });
+      await post(page, { type: 'plan/result', result: 'not a result' });
+      assert.ok(await canvasIsDrawn(page, 'canvas[data-chart="tier-utilisation"]'));
+      await screenshot(page, 'planner-webview');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test('model mix rows, the custom tier and errors on nested fields', { timeout: 90_000 }, async () => {
+  const page = await open({ theme: 'light' });
+  try {
+    await waitForPosted(page, 'planner/ready');
+    await post(page, init);
+    await nthInput(page, 1);
+    await toolkitReady(page);
+
+    // Single model -> mix: the mix starts from the model with share 1.
+    await page.locator('vscode-radio[value="mix"]').click();
+    assert.deepEqual((await nthInput(page, 2)).mix, [{ model: 'claude-sonnet-5-5', share: '1' }]);
+    assert.equal((await nthInput(page, 2)).model, undefined);
+    assert.ok(await page.locator('vscode-dropdown[data-field="model"]').isHidden());
+
+    await page.locator('[data-testid="mix-add"]').click();
+    await page.locator(`${field('mix[0].share')} input`).fill('0.7');
+    await page.locator(`${field('mix[1].share')} input`).fill('0.3');
+    // Pick the second row's model from the dropdown.
+    await page.locator('vscode-dropdown[data-field="mix[1].model"]').click();
+    await page
+      .locator('vscode-dropdown[data-field="mix[1].model"] vscode-option[value="claude-haiku-4-5"]')
+      .click();
+    await page.waitForTimeout(300);
+    const mixed = (await inputs(page)).at(-1) ?? {};
+    assert.deepEqual(mixed.mix, [
+      { model: 'claude-sonnet-5-5', share: '0.7' },
+      { model: 'claude-haiku-4-5', share: '0.3' },
+    ]);
+
+    await post(page, { type: 'plan/error', field: 'mix[1].share', message: 'mix[1].share must be a number' });
+    await page.waitForSelector(`${field('mix[1].share')}[aria-invalid="true"]`);
+    assert.equal(await page.textContent('[data-error-for="mix[1].share"]'), 'mix[1].share must be a number');
+    await post(page, { type: 'plan/error', field: 'mix', message: 'mix shares must sum to 1' });
+    await page.waitForSelector('fieldset[data-field="mix"][aria-invalid="true"]');
+
+    const result = planFor(mixed);
+    await post(page, { type: 'plan/result', result });
+    await page.waitForSelector('#app[data-results="1"]');
+    await assertShowsResult(page, result);
+    assert.equal(await page.locator('[data-metric="cost.byModel.claude-haiku-4-5.perMonthUsd"]').count(), 1);
+
+    await page.locator('[data-testid="mix-remove-1"]').click();
+    await page.waitForTimeout(300);
+    assert.deepEqual((await inputs(page)).at(-1)?.mix, [{ model: 'claude-sonnet-5-5', share: '0.7' }]);
+
+    // The custom tier shows its limit fields; their errors name customLimits.*.
+    assert.ok(await page.locator('fieldset[data-field="customLimits"]').isHidden());
+    await page.locator('vscode-dropdown[data-field="tier"]').click();
+    await page.locator('vscode-dropdown[data-field="tier"] vscode-option[value="custom"]').click();
+    await page.locator(`${field('customLimits.rpm')} input`).fill('5000');
+    await page.waitForTimeout(300);
+    const custom = (await inputs(page)).at(-1) ?? {};
+    assert.equal(custom.tier, 'custom');
+    assert.deepEqual(custom.customLimits, { rpm: '5000' });
+    await post(page, {
+      type: 'plan/error',
+      field: 'customLimits.itpm',
+      message: 'customLimits.itpm is required',
+    });
+    await page.waitForSelector(`${field('customLimits.itpm')}[aria-invalid="true"]`);
+    assert.deepEqual(await unlabelled(page), []);
+    await screenshot(page, 'planner-mix-custom-light');
+    assert.deepEqual(await problems(page), []);
+  } finally {
+    await page.close();
+  }
+});
+
+test(
+  'the webview state restores the form and the last plan; a new plan/init replaces the form',
+  { timeout: 90_000 },
+  async () => {
+    let saved: unknown;
+    const input = {
+      ...defaultPlanInput('claude-haiku-4-5'),
+      rpm: '321',
+      cachedTokens: '300',
+      cacheHitRate: '0.8',
+    };
+    const result = planFor(input);
+    {
+      const page = await open();
+      try {
+        await waitForPosted(page, 'planner/ready');
+        await post(page, { ...init, input });
+        await nthInput(page, 1);
+        await post(page, { type: 'plan/result', result });
+        await page.waitForSelector('#app[data-results="1"]');
+        saved = await webviewState(page);
+      } finally {
+        await page.close();
+      }
+    }
+    const page = await open({ initialState: saved });
+    try {
+      // Before the host says anything: the form and the plan are back.
+      await page.waitForSelector('#app[data-results="1"]');
+      await toolkitReady(page);
+      assert.equal(await page.locator(`${field('rpm')} input`).inputValue(), '321');
+      assert.equal(await page.locator(`${field('cacheHitRate')} input`).inputValue(), '0.8');
+      await assertShowsResult(page, result);
+      await waitForPosted(page, 'planner/ready');
+      assert.equal((await inputs(page)).length, 0, 'nothing posted before plan/init');
+
+      // The host remembers the same input: the form stays, the input is posted for a fresh plan.
+      await post(page, { ...init, input });
+      assert.equal((await nthInput(page, 1)).rpm, '321');
+      // A plan file's input replaces the form.
+      await post(page, { ...init, input: { ...input, rpm: 42, model: 'claude-opus-5-5' } });
+      const next = await nthInput(page, 2);
+      assert.equal(next.rpm, '42');
+      assert.equal(next.model, 'claude-opus-5-5');
+      assert.equal(await page.locator(`${field('rpm')} input`).inputValue(), '42');
+      await screenshot(page, 'planner-restored');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);

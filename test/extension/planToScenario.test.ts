@@ -1,0 +1,177 @@
+// Planner -> plan file (the planner panel's "Save as plan file" and "Load test this plan"), and back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinCatalog, parseScenario, planCapacity, validatePlanInput } from '../../src/core/index';
+import type { PlanResult } from '../../src/core/index';
+import {
+  PlanToScenarioError,
+  answerPlanInput,
+  defaultPlanInput,
+  defaultPlanName,
+  maxTokensFor,
+  planInputFromPlanFile,
+  planToPlanFile,
+} from '../../src/extension/planToScenario';
+
+function plan(raw: Record<string, unknown>): PlanResult {
+  return planCapacity(validatePlanInput(raw, builtinCatalog), { catalog: builtinCatalog });
+}
+
+const worked = { model: 'claude-sonnet-5-5', rpm: 100, inputTokens: 500, outputTokens: 200 };
+
+test('a single-model plan becomes a runnable simulator plan at the peak Messages rate', () => {
+  const result = plan({ ...worked, peakFactor: 3 });
+  const file = planToPlanFile(result, { defaultTier: 'build' });
+  assert.equal(file.name, 'claude-sonnet-5-5-100rpm');
+  assert.deepEqual(file.target, { simulator: { tier: result.recommendedTier } });
+  assert.equal(file.model, 'claude-sonnet-5-5');
+  assert.equal(file.mix, undefined);
+  assert.equal(file.maxTokens, 300);
+  assert.deepEqual(file.prompts, { type: 'synthetic', inputTokens: { mean: 500 } });
+  assert.deepEqual(file.load, { type: 'rate', rps: 300 / 60, arrival: 'poisson' });
+  assert.equal(file.duration, '60s');
+
+  const s = parseScenario(JSON.parse(JSON.stringify(file)), { catalog: builtinCatalog });
+  assert.equal(s.name, 'claude-sonnet-5-5-100rpm');
+  assert.deepEqual(s.target.kind === 'simulator' && s.target.tier, result.recommendedTier);
+  assert.deepEqual(s.models, [{ model: 'claude-sonnet-5-5', share: 1 }]);
+  assert.equal(s.maxTokens, 300);
+  assert.deepEqual(s.prompts, { type: 'synthetic', inputTokens: { mean: 500, sd: 0 } });
+  assert.equal(s.load.type, 'rate');
+  assert.equal(s.load.type === 'rate' && s.load.rps, result.traffic.peakMessagesRpm / 60);
+  assert.equal(s.load.type === 'rate' && s.load.arrival, 'poisson');
+  assert.equal(s.durationMs, 60_000);
+  assert.equal(s.thresholds['errors.rate'], '<0.01');
+  assert.equal(s.thresholds['rateLimited.rate'], '<0.01');
+  assert.match(s.thresholds['latency.p95'] ?? '', /^<\d+$/);
+});
+
+test('the plan section round-trips to the same planner input', () => {
+  const result = plan({ ...worked, cachedTokens: 300, cacheHitRate: 0.9, cacheTtl: '1h', latencyS: 2.5 });
+  const file = planToPlanFile(result, { defaultTier: 'build' });
+  const back = planInputFromPlanFile(JSON.parse(JSON.stringify(file)), {});
+  assert.ok(back);
+  assert.deepEqual(validatePlanInput(back, builtinCatalog), result.input);
+  // Latency given: the p95 threshold is twice it.
+  assert.equal((file.thresholds as Record<string, string>)['latency.p95'], '<5000');
+});
+
+test('batched and coalesced requests are not load tested; a mix keeps its shares', () => {
+  const result = plan({
+    mix: [
+      { model: 'claude-haiku-4-5', share: 0.7 },
+      { model: 'claude-sonnet-5-5', share: 0.3 },
+    ],
+    rpm: 600,
+    peakFactor: 2,
+    inputTokens: 1000,
+    outputTokens: 101,
+    batchShare: 0.5,
+    duplicateShare: 0.2,
+  });
+  const file = planToPlanFile(result, { defaultTier: 'build', name: 'mixed' });
+  // 600 arriving, 20 % coalesced -> 480, half of it batched -> 240 RPM on Messages, x2 at peak.
+  assert.equal(result.traffic.peakMessagesRpm, 480);
+  assert.deepEqual(file.load, { type: 'rate', rps: 8, arrival: 'poisson' });
+  assert.equal(file.model, undefined);
+  assert.equal(file.maxTokens, maxTokensFor(101));
+  assert.equal(maxTokensFor(101), 152);
+  const s = parseScenario(file, { catalog: builtinCatalog });
+  assert.deepEqual(
+    s.models.map((m) => m.model),
+    ['claude-haiku-4-5', 'claude-sonnet-5-5'],
+  );
+  assert.ok(Math.abs(s.models.reduce((a, m) => a + m.share, 0) - 1) < 1e-9);
+  assert.equal(defaultPlanName(result.input), 'mix-600rpm');
+});
+
+test('when no standard tier fits, the simulator uses the default tier', () => {
+  const result = plan({ ...worked, rpm: 50_000 });
+  assert.equal(result.recommendedTier, 'custom');
+  const file = planToPlanFile(result, { defaultTier: 'scale' });
+  assert.deepEqual(file.target, { simulator: { tier: 'scale' } });
+  parseScenario(file, { catalog: builtinCatalog });
+});
+
+test('nothing on the Messages API cannot be load tested', () => {
+  assert.throws(
+    () => planToPlanFile(plan({ ...worked, batchShare: 1 }), { defaultTier: 'build' }),
+    (e: unknown) => e instanceof PlanToScenarioError && /Nothing to load test/.test(e.message),
+  );
+  assert.throws(
+    () => planToPlanFile(plan({ ...worked, rpm: 0 }), { defaultTier: 'build' }),
+    PlanToScenarioError,
+  );
+});
+
+test('a plan file without a plan section offers its model or mix over the fallback', () => {
+  const fallback = defaultPlanInput('claude-sonnet-5-5');
+  assert.deepEqual(fallback, {
+    model: 'claude-sonnet-5-5',
+    rpm: 100,
+    peakFactor: 1,
+    inputTokens: 500,
+    outputTokens: 200,
+  });
+  assert.deepEqual(planInputFromPlanFile({ model: 'claude-haiku-4-5', requests: 3 }, fallback), {
+    ...fallback,
+    model: 'claude-haiku-4-5',
+  });
+  const mix = [{ model: 'claude-haiku-4-5', share: 1 }];
+  assert.deepEqual(planInputFromPlanFile({ mix }, fallback), {
+    rpm: 100,
+    peakFactor: 1,
+    inputTokens: 500,
+    outputTokens: 200,
+    mix,
+  });
+  assert.equal(planInputFromPlanFile({ requests: 3 }, fallback), undefined);
+  assert.equal(planInputFromPlanFile([1, 2], fallback), undefined);
+  assert.deepEqual(planInputFromPlanFile({ model: 'x', plan: { rpm: 5 } }, fallback), { rpm: 5 });
+});
+
+test('raw form values are answered with a result or the field to fix', () => {
+  const ok = answerPlanInput(
+    { model: 'claude-sonnet-5-5', rpm: '100', inputTokens: '500', outputTokens: '200' },
+    builtinCatalog,
+  );
+  assert.ok(ok.ok);
+  assert.equal(ok.ok && ok.result.cost.perMonthUsd, 12_960);
+  assert.deepEqual(
+    answerPlanInput(
+      { model: 'claude-sonnet-5-5', rpm: '-1', inputTokens: '1', outputTokens: '1' },
+      builtinCatalog,
+    ),
+    {
+      ok: false,
+      field: 'rpm',
+      message: 'rpm must be a number >= 0 (got "-1")',
+    },
+  );
+  const mix = answerPlanInput(
+    {
+      mix: [
+        { model: 'claude-haiku-4-5', share: '0.5' },
+        { model: 'nope', share: '0.5' },
+      ],
+      rpm: '1',
+      inputTokens: '1',
+      outputTokens: '1',
+    },
+    builtinCatalog,
+  );
+  assert.equal(!mix.ok && mix.field, 'mix[1].model');
+  // Hostile input still names a field.
+  const hostile = answerPlanInput(
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    ),
+    builtinCatalog,
+  );
+  assert.equal(!hostile.ok && hostile.field, 'input');
+});
