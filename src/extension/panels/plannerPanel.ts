@@ -27,8 +27,10 @@ export class PlannerPanel implements vscode.Disposable {
   static show(services: Services, input?: Record<string, unknown>): PlannerPanel {
     const open = PlannerPanel.current;
     if (open) {
+      // Only a webview that is showing now is live; a hidden one is re-created by reveal().
+      const live = open.panel.visible;
       open.panel.reveal();
-      if (input) void open.setInput(input);
+      if (input) void open.setInput(input, live);
       return open;
     }
     // From a plan file: beside it, so the file stays in view.
@@ -70,13 +72,14 @@ export class PlannerPanel implements vscode.Disposable {
   }
 
   /**
-   * A new input from outside (a plan file). A hidden webview is re-created when revealed and asks with
-   * planner/ready, which sends it; a visible one gets it now. The host's init always wins in the webview.
+   * A new input from outside (a plan file). A live webview gets it now; a re-created one asks with
+   * planner/ready, which sends it. The host's plan/init always wins over the webview's saved form.
    */
-  private async setInput(input: Record<string, unknown>): Promise<void> {
+  private async setInput(input: Record<string, unknown>, live: boolean): Promise<void> {
     this.lastInput = input;
+    this.lastResult = undefined;
+    if (live) this.sendInit();
     await this.services.context.workspaceState.update(plannerLastInputKey, input);
-    if (this.panel.visible) this.sendInit();
   }
 
   private sendInit(): void {

@@ -1,0 +1,246 @@
+// The three journeys a person takes in real VS Code (code-server 1.139 + Debian Chromium), with the
+// packaged .vsix installed: plan capacity, store an API key, and run a load test from a plan file's
+// CodeLens while the side panel's charts update and the run is saved.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import {
+  findWebviewFrame,
+  frameText,
+  launchChromium,
+  openFile,
+  openWorkbench,
+  packageExtension,
+  readUserSettings,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  waitForNotification,
+} from './codeServer';
+import type { ChromiumSession, CodeServer, PackagedExtension } from './codeServer';
+
+const extensionId = 'claude-load-scale.claude-load-scale';
+const fakeKey = 'sk-ant-api03-E2EJOURNEYKEY-0123456789abcdefghijklmnopqrstuv';
+
+let ext: PackagedExtension | undefined;
+let server: CodeServer | undefined;
+let browser: ChromiumSession | undefined;
+let page: Page | undefined;
+let workspace = '';
+
+before(
+  async () => {
+    ext = packageExtension();
+    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-journeys-'));
+    writeFileSync(
+      join(workspace, 'journey.claudeload.json'),
+      JSON.stringify(
+        {
+          name: 'e2e-journey',
+          target: { simulator: { tier: 'build', latency: 'fast' } },
+          model: 'claude-haiku-4-5',
+          maxTokens: 64,
+          prompts: { type: 'synthetic', inputTokens: 200 },
+          load: { type: 'rate', rps: 8, arrival: 'constant' },
+          duration: '8s',
+          thresholds: { 'errors.rate': '<0.5' },
+        },
+        null,
+        2,
+      ),
+    );
+    server = await startCodeServer({ workspace, vsixPath: ext.vsixPath });
+    browser = await launchChromium();
+    page = await openWorkbench(browser, server.url, workspace);
+  },
+  { timeout: 180_000 },
+);
+
+after(
+  async () => {
+    await page?.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
+
+async function step<T>(name: string, fn: (p: Page) => Promise<T>): Promise<T> {
+  assert.ok(page, 'workbench page');
+  try {
+    return await fn(page);
+  } catch (err) {
+    await screenshot(page, `${name}-failed`).catch(() => undefined);
+    throw err;
+  }
+}
+
+const ours = { extensionId };
+
+async function attr(frame: Frame, selector: string, name: string): Promise<string | null> {
+  return frame.locator(selector).first().getAttribute(name);
+}
+
+async function canvasDrawn(frame: Frame, selector = 'canvas'): Promise<boolean> {
+  return frame.evaluate((sel) => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+      .document;
+    const list = Array.from(doc.querySelectorAll(sel)) as {
+      width: number;
+      height: number;
+      getContext(
+        k: '2d',
+      ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+    }[];
+    return list.some((c) => {
+      if (!c.width || !c.height) return false;
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+      if (!data) return false;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n > 200;
+    });
+  }, selector);
+}
+
+function filesUnder(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) filesUnder(p, out);
+    else if (s.size < 5_000_000) out.push(p);
+  }
+  return out;
+}
+
+test(
+  'journey 1: Claude: Plan Capacity shows the numbers and a drawn chart',
+  { timeout: 120_000 },
+  async () => {
+    await step('plan', async (p) => {
+      await runCommand(p, 'Claude: Plan Capacity');
+      const frame = await findWebviewFrame(
+        p,
+        async (f) => (await f.locator('[data-metric="cost.perMonthUsd"]').count()) > 0,
+        ours,
+      );
+      const monthly = () => frame.locator('[data-metric="cost.perMonthUsd"]').first().innerText();
+      // Sonnet 5.5 at 200 RPM, 500 in / 200 out: $0.003 x 200 x 1440 x 30 = $25,920 a month.
+      await fillPlanner(frame, { rpm: '200', inputTokens: '500', outputTokens: '200' });
+      await waitFor(async () => /25,920/.test(await monthly()), 15_000, 'monthly cost $25,920');
+      // Results recompute as you type: back to 100 RPM halves it.
+      await fillPlanner(frame, { rpm: '100' });
+      await waitFor(async () => /12,960/.test(await monthly()), 15_000, 'monthly cost $12,960');
+      assert.match(await frameText(frame), /scale/i);
+      await waitFor(() => canvasDrawn(frame), 10_000, 'planner chart drawn');
+      await screenshot(p, 'journey-plan');
+    });
+  },
+);
+
+test(
+  'journey 2: Claude: Set API Key stores the key in secret storage and nowhere else',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok(server);
+    const s = server;
+    await step('api-key', async (p) => {
+      await runCommand(p, 'Claude: Set API Key');
+      const input = p.locator('.quick-input-widget input[type="password"]');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(fakeKey);
+      await p.keyboard.press('Enter');
+      await waitForNotification(p, 'API key saved in secret storage');
+      // The Run Load Test flow reads the key back and names where it came from.
+      await runCommand(p, 'Claude: Run Load Test');
+      await p
+        .locator('.quick-input-widget .monaco-list-row', { hasText: 'key from secret storage' })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await p.keyboard.press('Escape');
+    });
+    const settings = JSON.stringify(readUserSettings(s.userDataDir));
+    assert.ok(!settings.includes(fakeKey), 'settings.json holds no key');
+    for (const f of [...filesUnder(join(s.userDataDir, 'User')), ...filesUnder(workspace)]) {
+      assert.ok(!readFileSync(f).includes(fakeKey), `plaintext key found in ${f}`);
+    }
+  },
+);
+
+test(
+  'journey 3: a plan file CodeLens runs a load test; the side panel charts update; the run is saved',
+  { timeout: 180_000 },
+  async () => {
+    await step('load-test', async (p) => {
+      await openFile(p, 'journey.claudeload.json');
+      const lens = p.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run load test' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+      const live = await findWebviewFrame(
+        p,
+        async (f) => (await f.locator('#app[data-state]').count()) > 0,
+        ours,
+      );
+      await waitFor(
+        async () => (await attr(live, '#app', 'data-state')) === 'running',
+        20_000,
+        'live panel running',
+      );
+      const first = Number((await attr(live, '[data-metric="completed"]', 'data-value')) ?? 0);
+      await waitFor(
+        async () => Number((await attr(live, '#app', 'data-windows')) ?? 0) >= 3,
+        20_000,
+        'three 1-second windows',
+      );
+      const later = Number((await attr(live, '[data-metric="completed"]', 'data-value')) ?? 0);
+      assert.ok(later > first, `completed count moved: ${first} -> ${later}`);
+      await waitFor(() => canvasDrawn(live), 10_000, 'live charts drawn');
+      await screenshot(p, 'journey-live-running');
+      await waitFor(async () => (await attr(live, '#app', 'data-state')) === 'done', 60_000, 'run done');
+      // The results panel opens with the report.
+      await findWebviewFrame(
+        p,
+        async (f) =>
+          (await f.locator('[data-metric="latency.p95"]').count()) > 0 &&
+          (await frameText(f)).includes('e2e-journey'),
+        ours,
+      );
+      await screenshot(p, 'journey-report');
+    });
+    const runs = join(workspace, '.claude-load', 'runs');
+    const folders = existsSync(runs) ? readdirSync(runs) : [];
+    assert.equal(folders.length, 1, `one saved run in ${runs}`);
+    const run = JSON.parse(readFileSync(join(runs, folders[0]!, 'run.json'), 'utf8'));
+    assert.equal(run.name, 'e2e-journey');
+    assert.ok(run.summary.requests.ok > 20, `ok requests: ${run.summary.requests.ok}`);
+    assert.ok(existsSync(join(runs, folders[0]!, 'report.html')));
+  },
+);
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // frame busy or re-rendering
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Types into the planner form as a person would: RPM, input and output tokens (selectors from webview/planner). */
+async function fillPlanner(frame: Frame, values: Record<string, string>): Promise<void> {
+  for (const [field, value] of Object.entries(values)) {
+    const input = frame.locator(`[data-field="${field}"] input`).first();
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially(value, { delay: 15 });
+  }
+}
