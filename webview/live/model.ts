@@ -135,6 +135,7 @@ export interface LiveNumbers {
 
 export function liveNumbers(state: LiveState): LiveNumbers {
   const w = state.windows.at(-1);
+  const s = state.summary;
   // A window with no finished request has no latency: show a dash, not 0 ms.
   const pct = (v: number | undefined) => (w && w.completed > 0 && v ? v : null);
   return {
@@ -143,12 +144,13 @@ export function liveNumbers(state: LiveState): LiveNumbers {
     p95: pct(w?.latencyMs.p95),
     p99: pct(w?.latencyMs.p99),
     ttftP95: pct(w?.ttftMs.p95),
-    errors: state.errors,
-    inFlight: state.totals.inFlight,
-    costUsd: state.totals.costUsd,
-    elapsedS: state.totals.elapsedS,
-    completed: state.totals.completed,
-    sent: state.totals.sent,
+    errors: s ? s.requests.total - s.requests.ok - s.requests.aborted : state.errors,
+    // After the run the summary is final (it includes requests that ended after the last tick).
+    inFlight: s ? 0 : state.totals.inFlight,
+    costUsd: s ? s.costUsd : state.totals.costUsd,
+    elapsedS: s ? s.durationS : state.totals.elapsedS,
+    completed: s ? s.requests.total : state.totals.completed,
+    sent: s ? Math.max(state.totals.sent, s.requests.total) : state.totals.sent,
   };
 }
 

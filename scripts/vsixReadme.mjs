@@ -1,0 +1,10 @@
+// The .vsix carries README.md without the screenshot table: vsce refuses relative image links when
+// the extension names no public repository, and this project is not published anywhere.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const readme = readFileSync('README.md', 'utf8').replace(
+  /<!-- screenshots:start -->[\s\S]*?<!-- screenshots:end -->/,
+  '_Screenshots of the planner, the live charts and the results panel are in the repository under `media/screenshots/`._',
+);
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/README.vsix.md', readme);
