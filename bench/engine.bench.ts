@@ -133,6 +133,11 @@ async function scaleTierOpenLoop() {
       target: '<= 50 %',
       pass: s.health.cpuCores <= 0.5,
     });
+    const timer = s.health.timerLatenessMs;
+    console.log(
+      `  (scheduler timer lateness p50 ${timer?.p50.toFixed(2)} ms, p99 ${timer?.p99.toFixed(2)} ms; ` +
+        `send lag p50 ${s.sendLagMs.p50.toFixed(2)} ms, p99 ${s.sendLagMs.p99.toFixed(2)} ms, max ${s.sendLagMs.max.toFixed(1)} ms)`,
+    );
     results.push({
       name: 'Scale-tier open loop: send lateness p99',
       value: `${s.sendLagMs.p99.toFixed(2)} ms`,

@@ -190,3 +190,18 @@ test('requests carry the key as the SDK sends it and streaming is the default', 
   assert.equal(req.body.messages[0].content, 'Respond with exactly: OK');
   assert.ok(String(req.headers.authorization ?? req.headers['x-api-key']).includes(key));
 });
+
+test('retries "sdk": the SDK retries a 429 (honouring retry-after) and every attempt is counted', async () => {
+  // Request i: the first attempt of each logical request gets 429 retry-after 0, the retry succeeds.
+  const { result, server } = await run(
+    { load: { type: 'concurrency', concurrency: 1 }, requests: 3, retries: 'sdk', stream: false },
+    (i) => (i % 2 === 0 ? { status: 429, retryAfter: 0 } : {}),
+  );
+  const r = result.summary.requests;
+  assert.equal(r.total, 3);
+  assert.equal(r.ok, 3);
+  assert.equal(r.attempts, 6);
+  assert.equal(server.requests.length, 6);
+  // The attribution header never reaches the server.
+  for (const q of server.requests) assert.equal(q.headers['x-claude-load-attempt-key'], undefined);
+});

@@ -10,7 +10,7 @@ import {
   createTtftChart,
 } from '../shared/charts';
 import type { ChartHandle } from '../shared/charts';
-import { h } from '../report/dom';
+import { h } from '../shared/dom';
 import { maxLiveWindows } from './model';
 
 type ChartId = 'latency' | 'ttft' | 'throughput' | 'outcomes' | 'headroom';

@@ -4,7 +4,7 @@
 // Rendering is coalesced to one per animation frame however many messages arrive.
 import type { HostToLive, LiveToHost } from '../protocol';
 import { isHostToLive } from '../protocolGuards';
-import { h } from '../report/dom';
+import { h } from '../shared/dom';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { addWarning, appendWindows, newRun, parseSavedState, restoredRun } from './model';
 import type { LiveState } from './model';

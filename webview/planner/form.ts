@@ -1,7 +1,7 @@
 // The planner form: toolkit controls bound to a FormValues object. Every edit updates the object and calls
 // onChange; the host's plan/error names a field, which is highlighted with aria-invalid and a message.
 import type { PlannerModelOption, PlannerTierOption } from '../protocol';
-import { h } from '../report/dom';
+import { h } from '../shared/dom';
 import {
   createButton,
   createDropdown,

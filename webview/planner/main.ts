@@ -4,7 +4,7 @@
 import type { PlanResult } from '../../src/core/plan/types';
 import type { HostToPlanner, PlannerModelOption, PlannerTierOption, PlannerToHost } from '../protocol';
 import { isHostToPlanner } from '../protocolGuards';
-import { h } from '../report/dom';
+import { h } from '../shared/dom';
 import { createButton, setDisabled } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { buildForm } from './form';

@@ -3,8 +3,8 @@
 // an element with data-metric (a path into PlanResult, or summary.*) and its unrounded data-value.
 import { fmtNum, fmtPct, fmtUsd } from '../../src/core/plan/numbers';
 import type { CostBreakdown, PlanResult, RateRequirement, TierEvaluation } from '../../src/core/plan/types';
-import { h } from '../report/dom';
-import type { Child } from '../report/dom';
+import { h } from '../shared/dom';
+import type { Child } from '../shared/dom';
 import type { ChartHandle } from '../shared/charts';
 import { createCostBreakdownChart, createTierUtilisationChart, utilisationCapPct } from './planCharts';
 

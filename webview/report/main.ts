@@ -16,7 +16,7 @@ import {
 import type { ChartHandle } from '../shared/charts';
 import { createButton, inVsCode } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
-import { h } from './dom';
+import { h } from '../shared/dom';
 import { definitions, diagnosis, errors, header, summary, thresholds } from './sections';
 
 type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;

@@ -1,5 +1,5 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
-import type { LoadShape, RunResult, Target } from '../../src/core/engine/types';
+import type { RunResult, Target } from '../../src/core/engine/types';
 import type { PercentileSummary } from '../../src/core/metrics/histogram';
 import {
   fmtCount,
@@ -11,7 +11,8 @@ import {
   fmtRate,
   fmtUsd,
 } from '../shared/format';
-import { h, metric } from './dom';
+import { h, metric } from '../shared/dom';
+import { describeLoad } from '../shared/format';
 
 const stopReasons: Record<string, string> = {
   completed: 'every scheduled request finished',
@@ -21,20 +22,6 @@ const stopReasons: Record<string, string> = {
   aborted: 'stopped by the user',
   failed: 'the engine failed',
 };
-
-export function describeLoad(load: LoadShape): string {
-  switch (load.type) {
-    case 'concurrency':
-      return `closed loop: ${load.concurrency} concurrent requests`;
-    case 'rate':
-      return `open loop: ${fmtNumber(load.rps, 2)} req/s, ${load.arrival} arrivals (at most ${load.maxInFlight} in flight)`;
-    case 'ramp': {
-      const end = load.stages.at(-1)?.rps ?? load.startRps;
-      const total = load.stages.reduce((s, st) => s + st.durationMs, 0) / 1000;
-      return `open-loop ramp: ${fmtNumber(load.startRps, 2)} → ${fmtNumber(end, 2)} req/s over ${fmtDuration(total)} in ${load.stages.length} stages (at most ${load.maxInFlight} in flight)`;
-    }
-  }
-}
 
 function describeTarget(target: Target, url: string): string {
   switch (target.kind) {

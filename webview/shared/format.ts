@@ -1,4 +1,5 @@
 // Number formatting for the webviews. Fixed en-US grouping so reports read the same everywhere.
+import type { LoadShape } from '../../src/core/engine/types';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -62,4 +63,19 @@ export function fmtDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** One line describing a load shape (report header and live panel). */
+export function describeLoad(load: LoadShape): string {
+  switch (load.type) {
+    case 'concurrency':
+      return `closed loop: ${load.concurrency} concurrent requests`;
+    case 'rate':
+      return `open loop: ${fmtNumber(load.rps, 2)} req/s, ${load.arrival} arrivals (at most ${load.maxInFlight} in flight)`;
+    case 'ramp': {
+      const end = load.stages.at(-1)?.rps ?? load.startRps;
+      const total = load.stages.reduce((s, st) => s + st.durationMs, 0) / 1000;
+      return `open-loop ramp: ${fmtNumber(load.startRps, 2)} → ${fmtNumber(end, 2)} req/s over ${fmtDuration(total)} in ${load.stages.length} stages (at most ${load.maxInFlight} in flight)`;
+    }
+  }
 }

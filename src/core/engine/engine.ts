@@ -282,6 +282,9 @@ async function execute(
   const health: EngineHealth = {
     eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
     cpuCores: (cpu.user + cpu.system) / 1000 / Math.max(1, wallMs),
+    timerLatenessMs: openLoop
+      ? { p50: schedulerLag.percentile(50), p99: lagP99, max: schedulerLag.percentile(100) }
+      : null,
     warnings,
   };
   if (scenario.target.kind === 'simulator')
@@ -310,18 +313,23 @@ async function execute(
   return result;
 
   async function sleepUntil(dueMs: number): Promise<void> {
-    // setTimeout may fire early or late; re-check against the clock and never send early.
+    // Timers fire in whole milliseconds and often late: wake about 1 ms early, then yield with
+    // setImmediate until due. Never early; rarely more than one event-loop turn late.
     for (;;) {
       const wait = dueMs - elapsed();
       if (wait <= 0 || stopReason) return;
-      await new Promise<void>((r) => {
-        const t = wait >= 1 ? setTimeout(done, Math.floor(wait)) : setImmediate(done);
-        wakeScheduler = done;
-        function done() {
-          if (typeof t === 'object' && 'unref' in t) clearTimeout(t as NodeJS.Timeout);
+      await new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        let immediate: NodeJS.Immediate | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          if (immediate) clearImmediate(immediate);
           wakeScheduler = undefined;
-          r();
-        }
+          resolve();
+        };
+        wakeScheduler = done;
+        if (wait > 1.5) timer = setTimeout(done, Math.floor(wait - 1));
+        else immediate = setImmediate(done);
       });
     }
   }

@@ -146,6 +146,9 @@ export function classifyError(m: RequestMeasurement, e: unknown, afterHeaders: b
     m.outcome = afterHeaders ? 'stream_error' : 'network';
   } else if (e instanceof APIError) {
     m.errorCode = e.errorCode ?? e.type ?? undefined;
+    // "429 rate_limit_error: Number of requests has exceeded ..." reads better than the raw body.
+    if (e.apiMessage)
+      m.errorMessage = [e.status, e.type].filter((x) => x != null).join(' ') + `: ${e.apiMessage}`;
     if (e.status === undefined) {
       m.outcome = 'stream_error'; // an SSE `error` event after HTTP 200
     } else {

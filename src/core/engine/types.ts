@@ -146,6 +146,8 @@ export interface EngineHealth {
   eventLoopUtilization: number;
   /** CPU time used by the process per wall second (1 = one core). */
   cpuCores: number;
+  /** Open loop: how late the scheduler woke for each intended send (its own timer precision). */
+  timerLatenessMs?: { p50: number; p99: number; max: number } | null;
   warnings: string[];
 }
 
