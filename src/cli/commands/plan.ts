@@ -1,17 +1,13 @@
 // `claude-load plan`: capacity plan (requirements, cost, tier fit, concurrency, advice) from flags.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  CatalogError,
   PlanInputError,
-  builtinCatalog,
   formatPlanMarkdown,
   formatPlanTable,
-  parseCatalogOverride,
   planCapacity,
   validatePlanInput,
 } from '../../core/index';
-import type { Catalog } from '../../core/index';
+import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT } from '../cliError';
 import type { CommandFn } from '../cliError';
 
@@ -140,22 +136,6 @@ function parseMix(text: string): { model: string; share: string | number }[] {
   });
 }
 
-function loadCatalog(file: string | undefined): Catalog {
-  if (!file) return builtinCatalog;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CliError(`--catalog: cannot read ${file} (${(e as Error).message})`, EXIT.badInput);
-  }
-  try {
-    return parseCatalogOverride(builtinCatalog, text, 'catalog');
-  } catch (e) {
-    if (e instanceof CatalogError) throw new CliError(`--catalog ${file}: ${e.message}`, EXIT.badInput);
-    throw e;
-  }
-}
-
 function rawInput(f: Flags): Record<string, unknown> {
   const s = (k: keyof typeof options): string | undefined =>
     typeof f[k] === 'string' ? (f[k] as string) : undefined;
@@ -204,7 +184,7 @@ export const planCommand: CommandFn = async (args, io) => {
   if (customFlag && tierName !== 'custom') {
     throw new CliError(`--${customFlag} applies only with --tier custom`, EXIT.badInput);
   }
-  const catalog = loadCatalog(typeof flags.catalog === 'string' ? flags.catalog : undefined);
+  const catalog = loadCatalogOption(typeof flags.catalog === 'string' ? flags.catalog : undefined);
   let result;
   try {
     result = planCapacity(validatePlanInput(rawInput(flags), catalog), { catalog });

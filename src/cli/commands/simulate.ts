@@ -1,9 +1,7 @@
 // claude-load simulate: runs the Anthropic-compatible simulator until SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 // The simulator and catalog modules only (not the whole core): the command starts faster and does
 // not depend on the engine or the report code loading.
-import { CatalogError, builtinCatalog, parseCatalogOverride } from '../../core/catalog/index';
 import {
   FAULT_KINDS,
   LATENCY_PRESETS,
@@ -17,6 +15,7 @@ import type {
   SimulatorOptions,
   SimulatorStats,
 } from '../../core/simulator/index';
+import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT } from '../cliError';
 import type { CommandFn } from '../cliError';
 
@@ -190,20 +189,7 @@ export function parseSimulateArgs(args: string[]): {
   const mean = num('--reply-mean', values['reply-mean'], isPositive, 'a positive number');
   const sd = num('--reply-sd', values['reply-sd'], (n) => n >= 0, 'a number >= 0');
   if (mean !== undefined || sd !== undefined) options.replyTokens = { mean, sd };
-  if (values.catalog !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.catalog, 'utf8');
-    } catch (e) {
-      throw new CliError(`--catalog: cannot read ${values.catalog}: ${(e as Error).message}`);
-    }
-    try {
-      options.catalog = parseCatalogOverride(builtinCatalog, text, values.catalog);
-    } catch (e) {
-      if (e instanceof CatalogError) throw new CliError(`--catalog: ${e.message}`);
-      throw e;
-    }
-  }
+  if (values.catalog !== undefined) options.catalog = loadCatalogOption(values.catalog);
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
 

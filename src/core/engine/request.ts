@@ -11,27 +11,16 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageCreateParamsStreaming,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { Outcome, RateLimitSnapshot } from './types';
+import type { Outcome, RateLimitSnapshot, RequestSample } from './types';
 
 /** Header used to attribute SDK retry attempts to one logical request; stripped before sending. */
 export const attemptHeader = 'x-claude-load-attempt-key';
 
-export interface RequestMeasurement {
-  outcome: Outcome;
-  sentAt: number;
-  firstTextAt?: number;
-  endAt: number;
-  status?: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  cacheWrite1hTokens: number;
-  retryAfterS?: number;
-  errorMessage?: string;
-  errorCode?: string;
-  rateLimit?: RateLimitSnapshot;
-}
+/** What one send measures; the engine adds index, model, intended time, attempts and cost. */
+export type RequestMeasurement = Omit<
+  RequestSample,
+  'index' | 'model' | 'intendedAt' | 'attempts' | 'costUsd'
+>;
 
 interface Usage {
   input_tokens?: number | null;
