@@ -52,7 +52,12 @@ before(
         2,
       ),
     );
-    server = await startCodeServer({ workspace, vsixPath: ext.vsixPath });
+    // Port 0: "Start Local Simulator" takes any free port (CI machines may have 4010 busy).
+    server = await startCodeServer({
+      workspace,
+      vsixPath: ext.vsixPath,
+      settings: { 'claudeLoad.simulator.port': 0 },
+    });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.url, workspace);
   },
@@ -113,7 +118,7 @@ function filesUnder(dir: string, out: string[] = []): string[] {
     const p = join(dir, name);
     const s = statSync(p);
     if (s.isDirectory()) filesUnder(p, out);
-    else if (s.size < 5_000_000) out.push(p);
+    else if (s.isFile() && s.size < 5_000_000) out.push(p);
   }
   return out;
 }
@@ -221,6 +226,102 @@ test(
     assert.ok(existsSync(join(runs, folders[0]!, 'report.html')));
   },
 );
+
+test(
+  'journey 4: with a key, a run against another host asks first, and the key leaks nowhere',
+  { timeout: 180_000 },
+  async () => {
+    assert.ok(server);
+    const s = server;
+    const simUrl = await step('key-host', async (p) => {
+      await runCommand(p, 'Claude: Start Local Simulator');
+      const text = await waitForNotification(p, 'Claude simulator listening on');
+      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+      assert.ok(url, `simulator URL in "${text}"`);
+      writeFileSync(
+        join(workspace, 'keyed.claudeload.json'),
+        JSON.stringify({
+          name: 'keyed-run',
+          target: { baseUrl: url },
+          model: 'claude-haiku-4-5',
+          requests: 6,
+          maxTokens: 32,
+        }),
+      );
+      await openFile(p, 'keyed.claudeload.json');
+      const lens = p.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run load test' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+      // The key is about to go to a host other than api.anthropic.com: asked once, in a modal.
+      const dialog = p.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await dialog.innerText(), /Send your Anthropic API key to 127\.0\.0\.1:\d+\?/);
+      await dialog.getByRole('button', { name: 'Send key to this host' }).click();
+      await waitForNotification(p, /Load test "keyed-run" finished/, 60_000);
+      await runCommand(p, 'Claude: Stop Local Simulator');
+      return url;
+    });
+    const runs = join(workspace, '.claude-load', 'runs');
+    const folder = readdirSync(runs).find((f) => f.endsWith('-keyed-run'));
+    assert.ok(folder, 'keyed run saved');
+    const run = JSON.parse(readFileSync(join(runs, folder, 'run.json'), 'utf8'));
+    assert.equal(run.summary.requests.ok, 6);
+    assert.equal(run.targetUrl, simUrl);
+    // Nothing on disk holds the key in plain text: settings, logs (the output channel), results, workspace.
+    const files = [...filesUnder(s.userDataDir), ...filesUnder(workspace)];
+    assert.ok(
+      files.some((f) => /Claude Load & Scale\.log$/.test(f)),
+      'the output channel log exists',
+    );
+    for (const f of files) assert.ok(!readFileSync(f).includes(fakeKey), `plaintext key found in ${f}`);
+  },
+);
+
+test(
+  'journey 5: the guided Claude: Run Load Test flow runs on the simulator',
+  { timeout: 180_000 },
+  async () => {
+    await step('wizard', async (p) => {
+      const row = (text: string) =>
+        p.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+      const input = p.locator('.quick-input-widget input').first();
+      const answer = async (value: string) => {
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(value);
+        await p.keyboard.press('Enter');
+      };
+      await runCommand(p, 'Claude: Run Load Test');
+      await row('Built-in simulator').click();
+      await input.fill('claude-haiku-4-5');
+      await row('claude-haiku-4-5').click();
+      await row('Concurrency').click();
+      await answer('2');
+      await row('A number of requests').click();
+      await answer('8');
+      await row('Default').click();
+      await row('Stream').click();
+      await waitFor(
+        async () => savedRun('claude-haiku-4-5-concurrency') !== undefined,
+        60_000,
+        'wizard run saved',
+      );
+    });
+    const runs = join(workspace, '.claude-load', 'runs');
+    const run = JSON.parse(
+      readFileSync(join(runs, savedRun('claude-haiku-4-5-concurrency')!, 'run.json'), 'utf8'),
+    );
+    assert.equal(run.summary.requests.ok, 8);
+    assert.deepEqual(run.scenario.load, { type: 'concurrency', concurrency: 2 });
+    assert.equal(run.scenario.target.kind, 'simulator');
+  },
+);
+
+/** The folder of a saved run (run.json written) by name, if there is one yet. */
+function savedRun(name: string): string | undefined {
+  const runs = join(workspace, '.claude-load', 'runs');
+  if (!existsSync(runs)) return undefined;
+  return readdirSync(runs).find((f) => f.endsWith(`-${name}`) && existsSync(join(runs, f, 'report.html')));
+}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -159,7 +159,11 @@ export function progress(
   state: LiveState,
   fmt: { duration: (s: number) => string; count: (n: number) => string },
 ): Progress | null {
-  const { run, totals } = state;
+  const { run } = state;
+  // After the run, the summary's totals are final (requests may end after the last tick).
+  const totals = state.summary
+    ? { elapsedS: state.summary.durationS, sent: Math.max(state.totals.sent, state.summary.requests.total) }
+    : state.totals;
   const parts: Progress[] = [];
   if (run.durationMs && run.durationMs > 0) {
     parts.push({
