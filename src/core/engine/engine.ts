@@ -313,23 +313,19 @@ async function execute(
   return result;
 
   async function sleepUntil(dueMs: number): Promise<void> {
-    // Timers fire in whole milliseconds and often late: wake about 1 ms early, then yield with
-    // setImmediate until due. Never early; rarely more than one event-loop turn late.
+    // One timer per send, rounded up to whole ms, re-checked against the clock: timers can fire early,
+    // so never send before due. (Busy-waiting the last millisecond would buy little and cost a core.)
     for (;;) {
       const wait = dueMs - elapsed();
       if (wait <= 0 || stopReason) return;
       await new Promise<void>((resolve) => {
-        let timer: NodeJS.Timeout | undefined;
-        let immediate: NodeJS.Immediate | undefined;
-        const done = () => {
+        const timer = setTimeout(done, Math.ceil(wait));
+        function done() {
           clearTimeout(timer);
-          if (immediate) clearImmediate(immediate);
           wakeScheduler = undefined;
           resolve();
-        };
+        }
         wakeScheduler = done;
-        if (wait > 1.5) timer = setTimeout(done, Math.floor(wait - 1));
-        else immediate = setImmediate(done);
       });
     }
   }
