@@ -52,6 +52,13 @@ before(
         2,
       ),
     );
+    // Files opened later must exist before the workbench starts: Quick Open may not see files added
+    // afterwards for a while. Journey 4 rewrites its file's content once it knows the simulator URL.
+    writeFileSync(join(workspace, 'keyed.claudeload.json'), '{}\n');
+    writeFileSync(
+      join(workspace, 'typo.claudeload.json'),
+      '{\n  // a typo in the model id\n  "model": "claude-sonet-5-5",\n  "requests": 3\n}\n',
+    );
     // Port 0: "Start Local Simulator" takes any free port (CI machines may have 4010 busy).
     server = await startCodeServer({
       workspace,
@@ -313,6 +320,27 @@ test(
     assert.equal(run.summary.requests.ok, 8);
     assert.deepEqual(run.scenario.load, { type: 'concurrency', concurrency: 2 });
     assert.equal(run.scenario.target.kind, 'simulator');
+  },
+);
+
+test(
+  'journey 6: a plan file with an unknown model shows a diagnostic that names the fix',
+  { timeout: 120_000 },
+  async () => {
+    await step('diagnostics', async (p) => {
+      writeFileSync(
+        join(workspace, 'typo.claudeload.json'),
+        '{\n  // a typo in the model id\n  "model": "claude-sonet-5-5",\n  "requests": 3\n}\n',
+      );
+      await openFile(p, 'typo.claudeload.json');
+      await p.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+      await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
+      await p
+        .getByText('Did you mean claude-sonnet-5-5', { exact: false })
+        .first()
+        .waitFor({ timeout: 15_000 });
+      await screenshot(p, 'journey-diagnostics');
+    });
   },
 );
 

@@ -55,15 +55,36 @@ export function resolveModel(catalog: Catalog, id: string, field = 'model'): Mod
   return model;
 }
 
-/** Models of the same family that are still served, current first. */
+/** Likely intended ids: close spellings first (typos), else models of the same family, current first. */
 function suggestModels(catalog: Catalog, id: string): string[] {
+  const served = catalog.models.filter((m) => m.status !== 'retired');
+  const close = served
+    .map((m) => ({ id: m.id, d: editDistance(id, m.id) }))
+    .filter((x) => x.d <= 3)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 2)
+    .map((x) => x.id);
+  if (close.length) return close;
   const family = (['fable', 'opus', 'sonnet', 'haiku'] as const).find((f) => id.includes(f));
   if (!family) return [];
-  return catalog.models
-    .filter((m) => m.family === family && m.status !== 'retired')
+  return served
+    .filter((m) => m.family === family)
     .sort((a, b) => statusRank(a) - statusRank(b))
     .slice(0, 2)
     .map((m) => m.id);
+}
+
+/** Levenshtein distance (ids are short; the quadratic table is fine). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 function statusRank(m: ModelEntry): number {

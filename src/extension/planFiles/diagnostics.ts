@@ -1,15 +1,7 @@
 // Semantic checks of *.claudeload.json beyond the JSON schema (which VS Code applies through
 // contributes.jsonValidation): unknown or retired models, impossible values, deprecated models.
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import {
-  findFieldRange,
-  findModel,
-  JsoncError,
-  parseJsonc,
-  parseScenario,
-  ScenarioError,
-} from '../../core/index';
+import { planFileProblems } from './problems';
 import type { Services } from '../services';
 
 export const planFilePattern = '**/*.claudeload.json';
@@ -18,60 +10,28 @@ export function isPlanFile(doc: vscode.TextDocument): boolean {
   return doc.uri.path.endsWith('.claudeload.json');
 }
 
-/** Diagnostics for one plan file's text (exported for tests through the extension API). */
+const severities = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+} as const;
+
+/** Editor diagnostics for one plan file (the checks themselves live in problems.ts). */
 export function planDiagnostics(doc: vscode.TextDocument, services: Services): vscode.Diagnostic[] {
-  const text = doc.getText();
-  const range = (offset: number, length: number) =>
-    new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + Math.max(1, length)));
-  let raw: unknown;
-  try {
-    raw = parseJsonc(text, doc.uri.fsPath);
-  } catch (e) {
-    // VS Code's JSON support already reports syntax errors; one of ours would duplicate them.
-    if (e instanceof JsoncError) return [];
-    throw e;
-  }
-  const out: vscode.Diagnostic[] = [];
-  const catalog = services.catalog();
-  try {
-    const scenario = parseScenario(raw, {
-      catalog,
-      baseDir: dirname(doc.uri.fsPath),
-      source: doc.uri.fsPath,
-    });
-    for (const [i, m] of scenario.models.entries()) {
-      const entry = findModel(catalog, m.model);
-      if (entry?.status === 'deprecated') {
-        const field = scenario.models.length > 1 || 'mix' in (raw as object) ? `mix[${i}].model` : 'model';
-        const r = findFieldRange(text, field);
-        out.push(
-          new vscode.Diagnostic(
-            range(r.offset, r.length),
-            `${m.model} is deprecated: end of life ${entry.endOfLife}. Move to ${entry.replacement ?? 'a current model'}.`,
-            vscode.DiagnosticSeverity.Warning,
-          ),
-        );
-      }
-    }
-    if (scenario.target.kind !== 'simulator' && scenario.maxCostUsd === undefined) {
-      const r = findFieldRange(text, 'target');
-      out.push(
-        new vscode.Diagnostic(
-          range(r.offset, r.length),
-          `This plan sends real requests with no "maxCostUsd": the claudeLoad.budgetPerRunUsd setting ($${services.settings().budgetPerRunUsd}) will cap it.`,
-          vscode.DiagnosticSeverity.Information,
-        ),
-      );
-    }
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    const r = findFieldRange(text, e.field);
-    const d = new vscode.Diagnostic(range(r.offset, r.length), e.message, vscode.DiagnosticSeverity.Error);
+  return planFileProblems(
+    doc.getText(),
+    doc.uri.fsPath,
+    services.catalog(),
+    services.settings().budgetPerRunUsd,
+  ).map((p) => {
+    const range = new vscode.Range(
+      doc.positionAt(p.offset),
+      doc.positionAt(p.offset + Math.max(1, p.length)),
+    );
+    const d = new vscode.Diagnostic(range, p.message, severities[p.severity]);
     d.source = 'Claude Load';
-    out.push(d);
-  }
-  for (const d of out) d.source = 'Claude Load';
-  return out;
+    return d;
+  });
 }
 
 export function registerPlanDiagnostics(services: Services): vscode.Disposable {

@@ -1,0 +1,68 @@
+// What is wrong with a plan file beyond its JSON schema, as plain data with text offsets (no vscode:
+// unit-tested directly; diagnostics.ts turns these into editor diagnostics).
+import { dirname } from 'node:path';
+import {
+  findFieldRange,
+  findModel,
+  JsoncError,
+  parseJsonc,
+  parseScenario,
+  ScenarioError,
+  type Catalog,
+} from '../../core/index';
+
+export interface PlanProblem {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  field: string;
+  offset: number;
+  length: number;
+}
+
+export function planFileProblems(
+  text: string,
+  file: string,
+  catalog: Catalog,
+  budgetPerRunUsd: number,
+): PlanProblem[] {
+  let raw: unknown;
+  try {
+    raw = parseJsonc(text, file);
+  } catch (e) {
+    // VS Code's JSON support already reports syntax errors; one of ours would duplicate them.
+    if (e instanceof JsoncError) return [];
+    throw e;
+  }
+  const at = (field: string) => findFieldRange(text, field);
+  const out: PlanProblem[] = [];
+  try {
+    const scenario = parseScenario(raw, { catalog, baseDir: dirname(file), source: file });
+    const usesMix = typeof raw === 'object' && raw !== null && 'mix' in raw;
+    scenario.models.forEach((m, i) => {
+      const entry = findModel(catalog, m.model);
+      if (entry?.status !== 'deprecated') return;
+      const field = usesMix ? `mix[${i}].model` : 'model';
+      out.push({
+        severity: 'warning',
+        field,
+        message: `${m.model} is deprecated: end of life ${entry.endOfLife}. Move to ${entry.replacement ?? 'a current model'}.`,
+        ...at(field),
+      });
+    });
+    if (scenario.target.kind !== 'simulator' && scenario.maxCostUsd === undefined) {
+      out.push({
+        severity: 'info',
+        field: 'target',
+        message:
+          budgetPerRunUsd > 0
+            ? `This plan sends real requests with no "maxCostUsd": the claudeLoad.budgetPerRunUsd setting ($${budgetPerRunUsd}) will cap it.`
+            : 'This plan sends real requests with no "maxCostUsd" and no budget setting: nothing caps its cost.',
+        ...at('target'),
+      });
+    }
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    out.push({ severity: 'error', field: e.field, message: e.message, ...at(e.field) });
+  }
+  return out;
+}
