@@ -205,3 +205,17 @@ test('retries "sdk": the SDK retries a 429 (honouring retry-after) and every att
   // The attribution header never reaches the server.
   for (const q of server.requests) assert.equal(q.headers['x-claude-load-attempt-key'], undefined);
 });
+
+test('open loop: requests still queued for an in-flight slot when sending stops are all completed and counted', async () => {
+  // 100 req/s but one at a time, 40 ms each: the schedule ends long before the queue drains.
+  const { result } = await run(
+    { load: { type: 'rate', rps: 100, maxInFlight: 1 }, requests: 12, stream: false },
+    () => ({ totalMs: 40 }),
+  );
+  const s = result.summary;
+  assert.equal(s.requests.total, 12);
+  assert.equal(s.requests.ok, 12);
+  // The last request waited for ~11 others: its corrected latency includes that wait.
+  assert.ok(s.latencyMs.max > 400, `max ${s.latencyMs.max}`);
+  assert.ok(s.latencyUncorrectedMs!.max < 200, `uncorrected max ${s.latencyUncorrectedMs!.max}`);
+});

@@ -117,6 +117,8 @@ async function execute(
 
   let stopReason: StopReason | undefined;
   let inFlight = 0;
+  // Admitted but not finished, including requests waiting for an in-flight slot (p-limit queue).
+  let outstanding = 0;
   let inflightWorstCost = 0;
   let scheduled = 0;
   let lastEnd = 0;
@@ -186,6 +188,7 @@ async function execute(
       return (stopSending('budget'), false);
     }
     scheduled++;
+    outstanding++;
     inflightWorstCost += p.worstCaseCostUsd;
     return true;
   };
@@ -211,7 +214,8 @@ async function execute(
     rec.record(sample, bucketOf(catalog, p.model));
     lastEnd = Math.max(lastEnd, m.endAt);
     if (listening('sample')) emit({ type: 'sample', sample });
-    if (inFlight === 0) idleResolve?.();
+    outstanding--;
+    if (outstanding === 0) idleResolve?.();
   };
 
   try {
@@ -247,18 +251,15 @@ async function execute(
       if (!stopReason) stopSending('completed');
     }
     // Let in-flight requests finish, up to the graceful-stop limit, then abort the rest.
-    if (inFlight > 0 && !inflightAbort.signal.aborted) {
-      const grace = setTimeout(() => inflightAbort.abort(), scenario.gracefulStopMs);
+    if (outstanding > 0) {
+      const grace = inflightAbort.signal.aborted
+        ? undefined
+        : setTimeout(() => inflightAbort.abort(), scenario.gracefulStopMs);
       await new Promise<void>((r) => {
         idleResolve = r;
-        if (inFlight === 0) r();
+        if (outstanding === 0) r();
       });
       clearTimeout(grace);
-    } else if (inFlight > 0) {
-      await new Promise<void>((r) => {
-        idleResolve = r;
-        if (inFlight === 0) r();
-      });
     }
   } catch (e) {
     stopReason = 'failed';
