@@ -195,6 +195,8 @@ async function execute(
 
   const fire = async (index: number, intendedAt: number, p: PlannedRequest): Promise<void> => {
     inFlight++;
+    // Counted when it goes out, so each 1-second window shows what was sent in it.
+    rec.onSent(Math.max(0, elapsed() - intendedAt));
     const attemptKey = scenario.retries === 'sdk' ? String(index) : undefined;
     const m = await sendMeasured({
       client: target.client,
@@ -206,7 +208,6 @@ async function execute(
     });
     inFlight--;
     inflightWorstCost -= p.worstCaseCostUsd;
-    rec.onSent(Math.max(0, m.sentAt - intendedAt));
     const attempts = attemptKey ? (target.attempts.get(attemptKey) ?? 1) : 1;
     if (attemptKey) target.attempts.delete(attemptKey);
     const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
