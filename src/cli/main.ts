@@ -1,6 +1,7 @@
 // claude-load: a thin command-line face over src/core. Each command lives in its own file.
 import { CliError, EXIT } from './cliError';
 import type { CommandFn } from './cliError';
+import { toolVersion } from '../core/version';
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandFn> }> = {
   plan: {
@@ -33,12 +34,16 @@ function usage(): string {
     'Commands:',
     ...rows,
     '',
-    'Run claude-load <command> --help for its options.',
+    'Run claude-load <command> --help for its options; claude-load --version prints the version.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${toolVersion}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name ? EXIT.ok : EXIT.badInput;
