@@ -58,7 +58,10 @@ export type HostToLive =
   | {
       type: 'live/restore';
       run: LiveRunInfo;
+      /** The newest windows only (the host keeps a rolling 10 minutes)... */
       windows: TimeWindow[];
+      /** ...and the failed requests in the windows it dropped, so error counts stay exact. */
+      errorsBefore?: number;
       totals: LiveTotals;
       summary?: RunSummary;
       diagnosis?: Diagnosis[];

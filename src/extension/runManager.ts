@@ -21,7 +21,10 @@ import type { Catalog } from '../core/index';
 /** Everything the live view needs to redraw from scratch (it may be created mid-run). */
 export interface RunSnapshot {
   info: LiveRunInfo;
+  /** The newest `maxSnapshotWindows` windows: memory stays bounded however long the run. */
   windows: TimeWindow[];
+  /** Failed requests (not ok, not aborted) in windows dropped from `windows`. */
+  errorsBefore: number;
   totals: LiveTotals;
   summary?: RunSummary;
   diagnosis?: Diagnosis[];
@@ -41,6 +44,8 @@ export interface StartRunOptions {
 }
 
 const lastReportsKey = 'claudeLoad.lastReportByPlan';
+/** Ten minutes of 1-second windows, what the live panel draws. */
+export const maxSnapshotWindows = 600;
 
 export class RunManager implements vscode.Disposable {
   private readonly started = new vscode.EventEmitter<LiveRunInfo>();
@@ -134,6 +139,7 @@ export class RunManager implements vscode.Disposable {
       this.snap = {
         info,
         windows: [],
+        errorsBefore: 0,
         totals: { sent: 0, completed: 0, inFlight: 0, costUsd: 0, elapsedS: 0 },
         running: true,
       };
@@ -143,6 +149,10 @@ export class RunManager implements vscode.Disposable {
     run.on('tick', (e) => {
       if (!this.snap) return;
       this.snap.windows.push(e.window);
+      if (this.snap.windows.length > maxSnapshotWindows) {
+        const dropped = this.snap.windows.shift()!;
+        this.snap.errorsBefore += dropped.completed - dropped.outcomes.ok - dropped.outcomes.aborted;
+      }
       this.snap.totals = e.totals;
       if (Math.round(e.totals.elapsedS) % 5 === 0) {
         log.info(

@@ -64,6 +64,7 @@ export function restoredRun(
   msg: {
     run: LiveRunInfo;
     windows: TimeWindow[];
+    errorsBefore?: number;
     totals: LiveTotals;
     summary?: RunSummary;
     diagnosis?: Diagnosis[];
@@ -72,6 +73,7 @@ export function restoredRun(
 ): LiveState {
   const state = newRun(msg.run);
   state.warnings = warnings.slice(-maxWarnings);
+  state.errors = typeof msg.errorsBefore === 'number' && msg.errorsBefore > 0 ? msg.errorsBefore : 0;
   appendWindows(state, msg.windows, msg.totals);
   if (msg.summary) state.summary = msg.summary;
   if (msg.diagnosis) state.diagnosis = msg.diagnosis;

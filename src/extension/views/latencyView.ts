@@ -137,6 +137,7 @@ export function restoreMessage(snap: RunSnapshot): HostToLive {
     type: 'live/restore',
     run: snap.info,
     windows: snap.windows,
+    errorsBefore: snap.errorsBefore,
     totals: snap.totals,
     ...(snap.summary ? { summary: snap.summary } : {}),
     ...(snap.diagnosis ? { diagnosis: snap.diagnosis } : {}),
