@@ -13,15 +13,15 @@ export const metricDefinitions: Record<string, string> = {
     'Send lag: actual send time minus intended send time. It grows when the in-flight cap is reached or when ' +
     "the generator's own event loop is busy.",
   ttft:
-    'TTFT (time to first token): from sending to the first non-empty text delta ' +
+    'TTFT (time to first token): from the actual send to the first non-empty text delta ' +
     '(content_block_delta with text_delta). Not message_start, ping or the first byte, which arrive earlier.',
   tpot:
-    'TPOT (time per output token): (end-to-end latency - TTFT) / (output_tokens - 1), with output_tokens from ' +
+    'TPOT (time per output token): (latency from the actual send - TTFT) / (output_tokens - 1), with output_tokens from ' +
     "the server's usage (message_delta.usage.output_tokens), not from counting stream chunks. Requests with " +
     'fewer than 2 output tokens have no TPOT. Other tools differ: GuideLLM includes the first token, vLLM ITL ' +
     'is every inter-chunk gap.',
   outputTokensPerSec:
-    "Output tokens/s per request: the server's output_tokens divided by that request's end-to-end latency.",
+    "Output tokens/s per request: the server's output_tokens divided by that request's latency from the actual send.",
   throughput: 'Throughput: completed requests / wall time of the run, and output tokens / wall time.',
   goodput:
     'Goodput: requests per second that succeeded and met every SLO threshold given; empty when no SLO was set.',
