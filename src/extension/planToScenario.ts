@@ -54,6 +54,11 @@ export function planToPlanFile(result: PlanResult, options: PlanFileOptions): Pl
     );
   }
   const tier = result.recommendedTier === 'custom' ? options.defaultTier : result.recommendedTier;
+  // Limits the user typed for a custom tier are what the rehearsal should enforce, on every bucket.
+  const custom = input.tier === 'custom' && input.customLimits ? input.customLimits : undefined;
+  const simulator = custom
+    ? { tier, limits: { rpm: custom.rpm, itpm: custom.itpm, otpm: custom.otpm } }
+    : { tier };
   const name = options.name ?? defaultPlanName(input);
   // Slowest model's latency: the p95 of a mix follows its slowest model. Twice it leaves room for queueing.
   const slowestS = Math.max(result.latency.seconds, ...result.models.map((m) => m.latencyS));
@@ -63,7 +68,7 @@ export function planToPlanFile(result: PlanResult, options: PlanFileOptions): Pl
     description:
       `From Claude: Plan Capacity (catalog as of ${result.asOf}): ${result.model} at ${result.traffic.incomingRpm} RPM, ` +
       `peak x${input.peakFactor}; recommended tier ${result.recommendedTier}. The load is the peak Messages API rate.`,
-    target: { simulator: { tier } },
+    target: { simulator },
     ...(input.mix
       ? { mix: input.mix.map((m) => ({ model: m.model, share: m.share })) }
       : { model: input.model }),

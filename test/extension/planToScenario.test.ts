@@ -93,6 +93,20 @@ test('when no standard tier fits, the simulator uses the default tier', () => {
   parseScenario(file, { catalog: builtinCatalog });
 });
 
+test('a custom tier the user typed becomes the simulator limits of the plan file', () => {
+  const result = plan({ ...worked, tier: 'custom', customLimits: { rpm: 120, itpm: 90_000, otpm: 30_000 } });
+  const file = planToPlanFile(result, { defaultTier: 'build' });
+  assert.deepEqual(file.target, {
+    simulator: { tier: result.recommendedTier, limits: { rpm: 120, itpm: 90_000, otpm: 30_000 } },
+  });
+  const s = parseScenario(file, { catalog: builtinCatalog });
+  assert.deepEqual(s.target.kind === 'simulator' && s.target.limits, {
+    rpm: 120,
+    itpm: 90_000,
+    otpm: 30_000,
+  });
+});
+
 test('nothing on the Messages API cannot be load tested', () => {
   assert.throws(
     () => planToPlanFile(plan({ ...worked, batchShare: 1 }), { defaultTier: 'build' }),
