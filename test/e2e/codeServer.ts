@@ -355,16 +355,44 @@ export async function runCommand(
   const input = page.locator(commandPaletteInput);
   const row = page.locator(paletteRowSelector(title));
   for (let i = 1; i <= attempts; i++) {
+    await releaseWebviewFocus(page);
     await page.keyboard.press('F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 5_000 });
     } catch {
-      // F1 can be swallowed while focus is moving (e.g. into a webview): try again.
+      // F1 can be swallowed while focus is moving (e.g. into a webview). The title bar's command center
+      // opens Quick Open with a click instead; typing '>' there makes it the command palette.
       await page.keyboard.press('Escape');
+      const center = page.locator('.command-center .command-center-center').first();
+      if (await center.isVisible().catch(() => false)) {
+        await center.click().catch(() => undefined);
+        const quick = page.locator('.quick-input-widget input').first();
+        const opened = await quick.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (opened) {
+          await quick.fill(`>${title}`);
+          const found = await row
+            .first()
+            .waitFor({ state: 'visible', timeout: rowTimeoutMs })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (found) {
+            await row.first().click();
+            await quick.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+            return i;
+          }
+          await page.keyboard.press('Escape');
+        }
+      }
       continue;
     }
-    await input.fill(`>${title}`);
     try {
+      // Short timeout: a panel taking the focus (a webview opening) can close the palette under us.
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.first().waitFor({ state: 'visible', timeout: rowTimeoutMs });
     } catch {
       await page.keyboard.press('Escape');
@@ -377,6 +405,21 @@ export async function runCommand(
     return i;
   }
   throw new Error(`command "${title}" not found in the palette after ${attempts} attempts`);
+}
+
+/**
+ * Keys pressed while a webview (an iframe) holds the focus go to the webview, not the workbench, so
+ * F1 would not open the palette: hand the focus back to the workbench document first.
+ */
+async function releaseWebviewFocus(page: Page): Promise<void> {
+  await page
+    .evaluate(() => {
+      const doc = (
+        globalThis as unknown as { document: { activeElement: { tagName: string; blur(): void } | null } }
+      ).document;
+      if (doc.activeElement?.tagName === 'IFRAME') doc.activeElement.blur();
+    })
+    .catch(() => undefined);
 }
 
 /** Opens a workspace file through Quick Open ("Go to File..."), e.g. `openFile(page, 'README.md')`. */

@@ -214,13 +214,30 @@ test(
       await waitFor(() => canvasDrawn(live), 10_000, 'live charts drawn');
       await screenshot(p, 'journey-live-running');
       await waitFor(async () => (await attr(live, '#app', 'data-state')) === 'done', 60_000, 'run done');
-      // The results panel opens with the report.
-      await findWebviewFrame(
-        p,
-        async (f) =>
-          (await f.locator('[data-metric="latency.p95"]').count()) > 0 &&
-          (await frameText(f)).includes('e2e-journey'),
-        ours,
+      // The results panel opens with the report, and its six charts draw (the same app as report.html,
+      // fed over postMessage). The live panel shows some of the same numbers, so the report is told
+      // apart by its export buttons; its frame can be re-created while the workbench settles, so it is
+      // looked up again on every check.
+      const isReport = (f: Frame) =>
+        f.evaluate(() => {
+          const d = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): unknown; body: { innerText: string } };
+            }
+          ).document;
+          return (
+            d.querySelector('[data-testid="export-json"]') !== null &&
+            d.body.innerText.includes('e2e-journey')
+          );
+        });
+      await findWebviewFrame(p, isReport, ours);
+      await waitFor(
+        async () => {
+          const report = await findWebviewFrame(p, isReport, { ...ours, timeoutMs: 2_000 });
+          return (await report.locator('canvas').count()) >= 6 && (await canvasDrawn(report));
+        },
+        20_000,
+        'report charts drawn',
       );
       await screenshot(p, 'journey-report');
     });
@@ -264,7 +281,9 @@ test(
       await dialog.waitFor({ state: 'visible', timeout: 15_000 });
       assert.match(await dialog.innerText(), /Send your Anthropic API key to 127\.0\.0\.1:\d+\?/);
       await dialog.getByRole('button', { name: 'Send key to this host' }).click();
-      await waitForNotification(p, /Load test "keyed-run" finished/, 60_000);
+      // The run is saved when it ends; then its results panel opens and takes the focus.
+      await waitFor(async () => savedRun('keyed-run') !== undefined, 60_000, 'keyed run saved');
+      await waitForReportPanel(p, 'keyed-run');
       await runCommand(p, 'Claude: Stop Local Simulator');
       return url;
     });
@@ -312,6 +331,7 @@ test(
         60_000,
         'wizard run saved',
       );
+      await waitForReportPanel(p, 'claude-haiku-4-5-concurrency');
     });
     const runs = join(workspace, '.claude-load', 'runs');
     const run = JSON.parse(
@@ -332,6 +352,8 @@ test(
         join(workspace, 'typo.claudeload.json'),
         '{\n  // a typo in the model id\n  "model": "claude-sonet-5-5",\n  "requests": 3\n}\n',
       );
+      // Webview editors from earlier journeys can hold the keyboard focus: start from a clean editor area.
+      await runCommand(p, 'View: Close All Editors');
       await openFile(p, 'typo.claudeload.json');
       await p.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
       await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
@@ -343,6 +365,23 @@ test(
     });
   },
 );
+
+/** Waits until the results panel of run `name` shows (it takes the focus when it opens). */
+async function waitForReportPanel(p: Page, name: string): Promise<void> {
+  await findWebviewFrame(
+    p,
+    (f) =>
+      f.evaluate((n) => {
+        const d = (
+          globalThis as unknown as {
+            document: { querySelector(s: string): unknown; body: { innerText: string } };
+          }
+        ).document;
+        return d.querySelector('[data-testid="export-json"]') !== null && d.body.innerText.includes(n);
+      }, name),
+    { ...ours, timeoutMs: 30_000 },
+  );
+}
 
 /** The folder of a saved run (run.json written) by name, if there is one yet. */
 function savedRun(name: string): string | undefined {
