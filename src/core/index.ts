@@ -1,8 +1,9 @@
 // Public API of the core library. No vscode, no DOM: the CLI and the extension both use only this.
 export * from './catalog/index';
-export * from './plan/index';
+export * from './capacity/index';
 export * from './report/index';
 export * from './engine/index';
+export * from './planFile/index';
 export * from './metrics/histogram';
 export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';

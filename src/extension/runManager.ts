@@ -11,7 +11,7 @@ import {
   type Scenario,
   type TimeWindow,
 } from '../core/index';
-import type { LiveRunInfo, LiveTotals } from '../../webview/protocol';
+import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { ApiKeyStore } from './apiKeys';
 import type { Logger } from './logger';
 import { runsRoot, saveRun } from './runStore';

@@ -2,7 +2,7 @@
 // engine window; click shows the Latency view. After the run it shows the outcome for a while, then hides.
 import * as vscode from 'vscode';
 import type { RunSummary, TimeWindow } from '../core/engine/types';
-import type { LiveRunInfo, LiveTotals } from '../../webview/protocol';
+import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { Services } from './services';
 
 /** How long the final summary stays in the status bar. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TimeWindow } from '../../src/core/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import type { HostToLive, LiveRunInfo, LiveTotals } from '../../webview/protocol';
+import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
   canvasIsDrawn,

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { builtinCatalog, planCapacity, validatePlanInput } from '../../src/core/index';
 import type { PlanResult } from '../../src/core/index';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import { defaultPlanInput } from '../../src/extension/planToScenario';
+import { defaultPlanInput } from '../../src/core/planFile/fromCapacityPlan';
 import {
   canvasIsDrawn,
   cspViolations,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TickCoalescer } from '../../src/extension/views/liveThrottle';
 import type { Scheduler, TickBatch } from '../../src/extension/views/liveThrottle';
 import type { TimeWindow } from '../../src/core/engine/types';
-import type { LiveTotals } from '../../webview/protocol';
+import type { LiveTotals } from '../../src/shared/protocol/messages';
 
 /** A fake clock: timers run when advance() passes their due time, in due order. */
 class FakeClock implements Scheduler {

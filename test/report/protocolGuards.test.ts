@@ -7,7 +7,7 @@ import {
   isLiveToHost,
   isPlannerToHost,
   isReportToHost,
-} from '../../webview/protocolGuards';
+} from '../../src/shared/protocol/guards';
 import { makeSampleRun } from '../fixtures/sampleRun';
 
 test('webview -> host messages are checked by type and payload', () => {

@@ -2,8 +2,8 @@
 // blank while the host answers), then asks with live/ready; the host replies with live/restore when a
 // run exists and then streams live/tick (at most 4 a second), live/warning and live/done.
 // Rendering is coalesced to one per animation frame however many messages arrive.
-import type { HostToLive, LiveToHost } from '../protocol';
-import { isHostToLive } from '../protocolGuards';
+import type { HostToLive, LiveToHost } from '../../src/shared/protocol/messages';
+import { isHostToLive } from '../../src/shared/protocol/guards';
 import { h } from '../shared/dom';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { addWarning, appendWindows, newRun, parseSavedState, restoredRun } from './model';

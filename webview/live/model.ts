@@ -5,7 +5,7 @@
 // charts and the saved state; older windows are dropped here (the full run is in the report). Counts
 // that must cover the whole run (errors) are accumulated as windows arrive, before dropping.
 import type { Diagnosis, RunSummary, TimeWindow } from '../../src/core/engine/types';
-import type { LiveRunInfo, LiveTotals } from '../protocol';
+import type { LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 
 /** 10 minutes of 1-second windows: what the live charts show and the saved state keeps. */
 export const maxLiveWindows = 600;

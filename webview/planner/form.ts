@@ -1,6 +1,6 @@
 // The planner form: toolkit controls bound to a FormValues object. Every edit updates the object and calls
 // onChange; the host's plan/error names a field, which is highlighted with aria-invalid and a message.
-import type { PlannerModelOption, PlannerTierOption } from '../protocol';
+import type { PlannerModelOption, PlannerTierOption } from '../../src/shared/protocol/messages';
 import { h } from '../shared/dom';
 import {
   createButton,

@@ -1,9 +1,14 @@
 // The capacity planner app. The host sends plan/init (models, tiers, last input); every edit posts the raw
 // form values as plan/input (debounced); the host answers plan/result or plan/error. The form and the
 // last result live in the webview state, so a re-created panel shows them before the host answers.
-import type { PlanResult } from '../../src/core/plan/types';
-import type { HostToPlanner, PlannerModelOption, PlannerTierOption, PlannerToHost } from '../protocol';
-import { isHostToPlanner } from '../protocolGuards';
+import type { PlanResult } from '../../src/core/capacity/types';
+import type {
+  HostToPlanner,
+  PlannerModelOption,
+  PlannerTierOption,
+  PlannerToHost,
+} from '../../src/shared/protocol/messages';
+import { isHostToPlanner } from '../../src/shared/protocol/guards';
 import { h } from '../shared/dom';
 import { createButton, setDisabled } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';

@@ -3,8 +3,8 @@
 import type { RunResult } from '../../src/core/engine/types';
 import { metricDefinitions } from '../../src/core/report/definitions';
 import { validateRun } from '../../src/core/report/validate';
-import type { ExportFormat, ReportState, ReportToHost } from '../protocol';
-import { isHostToReport } from '../protocolGuards';
+import type { ExportFormat, ReportState, ReportToHost } from '../../src/shared/protocol/messages';
+import { isHostToReport } from '../../src/shared/protocol/guards';
 import {
   createHeadroomChart,
   createHistogramChart,

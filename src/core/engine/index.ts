@@ -3,15 +3,6 @@ export { outcomes } from './types';
 export { startLoadTest, LoadTestRun, type EngineOptions } from './engine';
 export { EngineStartError } from './target';
 export {
-  parseScenario,
-  loadScenarioFile,
-  readJsonl,
-  ScenarioError,
-  defaultPrompt,
-  anthropicBaseUrl,
-} from './scenario';
-export type { ParseScenarioOptions } from './scenario';
-export {
   evaluateThresholds,
   parseThreshold,
   parseThresholdExpression,

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { parseJsonc } from '../../core/index';
 import { PlannerPanel, plannerLastInputKey } from '../panels/plannerPanel';
-import { defaultPlanInput, planInputFromPlanFile } from '../planToScenario';
+import { defaultPlanInput, planInputFromPlanFile } from '../../core/planFile/fromCapacityPlan';
 import type { Services } from '../services';
 
 export interface PlanCapacityArgs {

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import { formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
-import type { HostToPlanner, PlannerToHost } from '../../../webview/protocol';
-import { isPlannerToHost } from '../../../webview/protocolGuards';
-import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../planToScenario';
-import type { PlanFileObject } from '../planToScenario';
+import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
+import { isPlannerToHost } from '../../shared/protocol/guards';
+import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
+import type { PlanFileObject } from '../../core/planFile/fromCapacityPlan';
 import type { Services } from '../services';
 import { loadWebviewApp } from './webviewSetup';
 

@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { renderReportHtml, serializeRun, timeseriesCsv, type RunResult } from '../../core/index';
-import type { ExportFormat, HostToReport } from '../../../webview/protocol';
-import { isReportToHost } from '../../../webview/protocolGuards';
+import type { ExportFormat, HostToReport } from '../../shared/protocol/messages';
+import { isReportToHost } from '../../shared/protocol/guards';
 import { reportAssets } from '../runStore';
 import type { Services } from '../services';
 import { loadWebviewApp } from './webviewSetup';

@@ -4,8 +4,8 @@
 // per 250 ms); while the view is hidden nothing is posted, and showing it again sends one live/restore
 // with the full snapshot (the webview's content is re-created when hidden, so it needs one anyway).
 import * as vscode from 'vscode';
-import type { HostToLive } from '../../../webview/protocol';
-import { isLiveToHost } from '../../../webview/protocolGuards';
+import type { HostToLive } from '../../shared/protocol/messages';
+import { isLiveToHost } from '../../shared/protocol/guards';
 import { loadWebviewApp } from '../panels/webviewSetup';
 import type { RunSnapshot } from '../runManager';
 import type { Services } from '../services';

@@ -3,7 +3,7 @@
 // injected scheduler so tests drive a virtual clock. Windows are never dropped by throttling: every
 // window pushed since the last emission goes out together, in order.
 import type { TimeWindow } from '../../core/engine/types';
-import type { LiveTotals } from '../../../webview/protocol';
+import type { LiveTotals } from '../../shared/protocol/messages';
 
 /** The slice of the timer API the coalescer needs; tests pass a fake clock. */
 export interface Scheduler {

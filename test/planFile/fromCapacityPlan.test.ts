@@ -11,7 +11,7 @@ import {
   maxTokensFor,
   planInputFromPlanFile,
   planToPlanFile,
-} from '../../src/extension/planToScenario';
+} from '../../src/core/planFile/fromCapacityPlan';
 
 function plan(raw: Record<string, unknown>): PlanResult {
   return planCapacity(validatePlanInput(raw, builtinCatalog), { catalog: builtinCatalog });

@@ -1,4 +1,4 @@
-// Runtime checks for the messages in ./protocol.ts. Pure functions (no DOM, no vscode): the host
+// Runtime checks for the messages in ./messages.ts. Pure functions (no DOM, no vscode): the host
 // validates what a webview posts, a webview validates what the host sends, and tests use both.
 import type {
   ExportFormat,
@@ -8,7 +8,7 @@ import type {
   LiveToHost,
   PlannerToHost,
   ReportToHost,
-} from './protocol';
+} from './messages';
 
 type Msg = { type: string } & Record<string, unknown>;
 

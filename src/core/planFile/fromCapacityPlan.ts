@@ -1,9 +1,9 @@
 // Planner <-> plan files, for the planner panel: a capacity plan becomes a load-test plan file ("Save as
 // plan file", "Load test this plan"), and a plan file's `plan` section becomes the planner's input.
 // Pure (no vscode), so it is tested with node's test runner.
-import { PlanInputError, planCapacity, validatePlanInput } from '../core/plan/index';
-import type { PlanInput, PlanResult } from '../core/plan/index';
-import type { Catalog } from '../core/catalog/index';
+import { PlanInputError, planCapacity, validatePlanInput } from '../capacity/index';
+import type { PlanInput, PlanResult } from '../capacity/index';
+import type { Catalog } from '../catalog/index';
 
 /** A plan-file object (schemas/plan.schema.json), ready for JSON.stringify or parseScenario. */
 export type PlanFileObject = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // Messages between the extension host and every webview (report, live panel, planner). Types only:
 // both sides import this file, so a renamed field breaks the build instead of a panel.
-// Names are 'noun/verb'. Runtime checks live in ./protocolGuards.ts.
+// Names are 'noun/verb'. Runtime checks live in ./guards.ts.
 import type {
   Diagnosis,
   EngineTickEvent,
@@ -8,9 +8,9 @@ import type {
   RunResult,
   RunSummary,
   TimeWindow,
-} from '../src/core/engine/types';
-import type { ModelEntry, TierEntry } from '../src/core/catalog/types';
-import type { PlanResult } from '../src/core/plan/types';
+} from '../../core/engine/types';
+import type { ModelEntry, TierEntry } from '../../core/catalog/types';
+import type { PlanResult } from '../../core/capacity/types';
 
 /** Sent by the host to any webview when the colour theme changes (charts re-read the CSS variables). */
 export interface ThemeChanged {
