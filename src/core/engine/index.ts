@@ -12,3 +12,14 @@ export {
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
 export { scrub } from './recorder';
 export { estimateScenarioCost, type CostEstimate } from './estimate';
+export {
+  AdmissionPipeline,
+  BudgetGate,
+  InFlightCapGate,
+  StopConditionsGate,
+  admitted,
+  type AdmissionGate,
+  type AdmissionRequest,
+  type AdmissionOutcome,
+  type GateDecision,
+} from './admission/index';

@@ -25,6 +25,8 @@ export class Recorder {
   readonly latency = new MetricHistogram();
   readonly latencyUncorrected = new MetricHistogram();
   readonly sendLag = new MetricHistogram();
+  /** Time held inside admission gates (budget, in-flight cap, limiters) before the send. */
+  readonly queueWait = new MetricHistogram();
   readonly ttft = new MetricHistogram();
   readonly tpot = new MetricHistogram();
   readonly tokensPerSec = new MetricHistogram();

@@ -15,6 +15,7 @@ export interface SummaryInput {
   health: EngineHealth;
   openLoop: boolean;
   hasSlo: boolean;
+  budget?: RunSummary['budget'];
 }
 
 export function buildSummary(i: SummaryInput): RunSummary {
@@ -39,6 +40,8 @@ export function buildSummary(i: SummaryInput): RunSummary {
     latencyMs: rec.latency.summary(),
     latencyUncorrectedMs: i.openLoop ? rec.latencyUncorrected.summary() : null,
     sendLagMs: rec.sendLag.summary(),
+    queueWaitMs: rec.queueWait.summary(),
+    ...(i.budget ? { budget: i.budget } : {}),
     ttftMs: rec.ttft.summary(),
     tpotMs: rec.tpot.summary(),
     outputTokensPerSecPerRequest: rec.tokensPerSec.summary(),

@@ -179,6 +179,17 @@ export interface RunSummary {
   /** Open loop only: latency from the actual send (not corrected for coordinated omission). */
   latencyUncorrectedMs: LatencyStats | null;
   sendLagMs: LatencyStats;
+  /** How the spend budget reserved cost (when the run had one). */
+  budget?: {
+    maxCostUsd: number;
+    /** Output tokens the last request reserved: max_tokens until 3 requests finished, then their p99. */
+    outputReservationTokens: number | null;
+    basis: 'max_tokens' | 'observed-p99';
+    /** Requests sent alone because their max_tokens reservation did not fit before output was seen. */
+    probes: number;
+  };
+  /** Time held in admission gates before the send (budget, in-flight cap, limiters). */
+  queueWaitMs?: LatencyStats;
   ttftMs: LatencyStats;
   tpotMs: LatencyStats;
   outputTokensPerSecPerRequest: LatencyStats;
