@@ -1,7 +1,7 @@
 // The engine's numbers against a server whose timings and usage are known exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario, startLoadTest } from '../../src/core/index';
+import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
 import type { RunResult } from '../../src/core/index';
 import { startScriptedServer, type ScriptedReply } from '../fixtures/scriptedServer';
 
@@ -17,7 +17,7 @@ async function run(
     const scenario = parseScenario({ target: { baseUrl: server.url }, model: 'claude-sonnet-5-5', ...plan });
     const ac = new AbortController();
     const events: string[] = [];
-    const r = startLoadTest(scenario, { apiKey: key, signal: ac.signal });
+    const r = startLoadTest(scenario, { ...reportHooks, apiKey: key, signal: ac.signal });
     r.on('start', () => events.push('start'));
     r.on('tick', () => events.push('tick'));
     r.on('done', () => events.push('done'));

@@ -11,6 +11,7 @@ import {
   parseThresholdExpression,
   ScenarioError,
   serializeRun,
+  reportHooks,
   startLoadTest,
   ThresholdError,
   timeseriesCsv,
@@ -293,6 +294,7 @@ export async function executeRun(scenario: Scenario, io: CliIo, opts: ExecuteOpt
   process.on('SIGINT', onSigint);
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   const run = startLoadTest(scenario, {
+    ...reportHooks,
     apiKey: io.env.ANTHROPIC_API_KEY,
     catalog: opts.catalog,
     signal: controller.signal,

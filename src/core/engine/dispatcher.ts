@@ -6,7 +6,7 @@ import type { Recorder } from './recorder';
 import { sendMeasured } from './request';
 import { bucketOf } from './summary';
 import type { ResolvedTarget } from './target';
-import type { RequestSample, Scenario } from './types';
+import type { RequestSample, Scenario } from '../model/run';
 
 export class Dispatcher {
   inFlight = 0;

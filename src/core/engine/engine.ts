@@ -8,8 +8,6 @@ import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../catalog/index';
 import { builtinCatalog } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
-import { metricDefinitions } from '../report/definitions';
-import { diagnose } from '../report/diagnosis';
 import { seededRandom } from '../util/random';
 import {
   AdmissionPipeline,
@@ -28,7 +26,7 @@ import { arrivalTimes, rampDurationMs } from './schedule';
 import { buildResult, buildSummary, sloFromThresholds } from './summary';
 import { resolveTarget, type ResolvedTarget } from './target';
 import { WindowTicker } from './ticker';
-import type { Diagnosis, EngineEvent, EngineHealth, RunResult, Scenario, StopReason } from './types';
+import type { Diagnosis, EngineEvent, EngineHealth, RunResult, Scenario, StopReason } from '../model/run';
 
 export interface EngineOptions {
   /** Key for the Anthropic API or a custom base URL; never needed for the simulator. */
@@ -45,7 +43,10 @@ export interface EngineOptions {
   skipPreflight?: boolean;
   /** Extra admission gates, after the engine's own (e.g. a rate limiter shared through Redis). */
   gates?: AdmissionGate[];
-  /** Defaults to the report module's rules and definitions. */
+  /**
+   * Diagnosis rules and metric definitions for the result; the caller passes the report module's
+   * (`reportHooks`), so the engine does not depend on the reports. Without them: none.
+   */
   diagnose?: (input: Pick<RunResult, 'scenario' | 'summary' | 'timeseries'>) => Diagnosis[];
   definitions?: Record<string, string>;
 }
@@ -338,8 +339,8 @@ async function execute(
     startedAt,
     endedAt: now(),
     targetUrl: target.baseUrl,
-    diagnose: options.diagnose ?? diagnose,
-    definitions: options.definitions ?? metricDefinitions,
+    diagnose: options.diagnose ?? (() => []),
+    definitions: options.definitions ?? {},
   });
   emit({ type: 'done', result });
   return result;

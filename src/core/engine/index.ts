@@ -1,5 +1,5 @@
-export type * from './types';
-export { outcomes } from './types';
+export type * from '../model/run';
+export { outcomes } from '../model/run';
 export { startLoadTest, LoadTestRun, type EngineOptions } from './engine';
 export { EngineStartError } from './target';
 export {

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/index';
 import { pricesFor, resolveModel } from '../catalog/index';
 import { estimateRequestTokens } from '../tokens/count';
 import { normal, type Random } from '../util/random';
-import type { MessagesBody, Scenario } from './types';
+import type { MessagesBody, Scenario } from '../model/run';
 
 export interface PlannedRequest {
   model: string;

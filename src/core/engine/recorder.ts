@@ -10,8 +10,8 @@ import type {
   RequestSample,
   RunSummary,
   TimeWindow,
-} from './types';
-import { outcomes } from './types';
+} from '../model/run';
+import { outcomes } from '../model/run';
 
 export function emptyOutcomeCounts(): OutcomeCounts {
   return Object.fromEntries(outcomes.map((o) => [o, 0])) as OutcomeCounts;

@@ -5,7 +5,7 @@ import { findModel } from '../catalog/index';
 import { toolVersion } from '../version';
 import type { Recorder } from './recorder';
 import { evaluateThresholds } from './thresholds';
-import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from './types';
+import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from '../model/run';
 
 export interface SummaryInput {
   rec: Recorder;

@@ -2,7 +2,7 @@
 // event loop meanwhile (a busy loop measures the generator, not the target).
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from './recorder';
-import type { EngineTickEvent } from './types';
+import type { EngineTickEvent } from '../model/run';
 
 export class WindowTicker {
   private index = 0;

@@ -1,6 +1,6 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
-import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../engine/types';
+import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../model/run';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {

@@ -8,3 +8,8 @@ export type { ReportAssets } from './html';
 export { serializeRun, parseRunFile, writeRunOutputs, writeReportFiles } from './runFile';
 export type { RunOutputPaths } from './runFile';
 export { RunFileError, validateRun, parseRunJson } from './validate';
+
+import { diagnose } from './diagnosis';
+import { metricDefinitions } from './definitions';
+/** What a caller of the engine passes so results carry a diagnosis and the metric definitions. */
+export const reportHooks = { diagnose, definitions: metricDefinitions } as const;

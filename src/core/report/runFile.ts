@@ -1,7 +1,7 @@
 // run.json in and out, and the files a run leaves behind (run.json, timeseries.csv, report.html).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../engine/types';
+import type { RunResult } from '../model/run';
 import { timeseriesCsv } from './csv';
 import { renderReportHtml } from './html';
 import type { ReportAssets } from './html';

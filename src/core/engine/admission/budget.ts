@@ -7,7 +7,7 @@
 // reservation (a reply longer than the observed p99).
 import { MetricHistogram } from '../../metrics/histogram';
 import { admitted, Waiters, type AdmissionGate, type AdmissionRequest, type GateDecision } from './gate';
-import type { RequestSample } from '../types';
+import type { RequestSample } from '../../model/run';
 
 /** Finished requests needed before the observed output replaces max_tokens in the reservation. */
 export const observedOutputAfter = 3;

@@ -1,7 +1,7 @@
 // Admission: every request passes a chain of gates before it is sent (stop conditions, budget,
 // in-flight cap, and gates the caller adds, e.g. a rate limiter shared through Redis).
 // A gate admits, holds until something changes, or stops the run with a reason.
-import type { RequestSample, StopReason } from '../types';
+import type { RequestSample, StopReason } from '../../model/run';
 
 /** What a gate knows about the request asking to go out. */
 export interface AdmissionRequest {

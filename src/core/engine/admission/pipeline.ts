@@ -1,7 +1,7 @@
 // Runs a request through the gates in order. Gates that already admitted it keep their reservation
 // while a later gate holds (like a client holding a connection while it waits for a limiter); if a
 // later gate stops the run, the earlier ones release it.
-import type { StopReason } from '../types';
+import type { StopReason } from '../../model/run';
 import type { AdmissionGate, AdmissionRequest, GateDecision } from './gate';
 
 export type AdmissionOutcome =

@@ -1,4 +1,5 @@
-// Types of a load test: the plan file (scenario), per-request samples, engine events and the result.
+// Types of a load test, shared by the engine, the reports and every UI: the scenario (a parsed plan
+// file), per-request samples, engine events and the result saved as run.json. Types and constants only.
 import type { PercentileSummary } from '../metrics/histogram';
 
 export type Outcome =
