@@ -124,6 +124,7 @@ export class RunManager implements vscode.Disposable {
     }
     const run = startLoadTest(scenario, { ...reportHooks, apiKey, catalog: this.deps.catalog() });
     this.run = run;
+    setRunningContext(true);
     const info: LiveRunInfo = {
       name: scenario.name,
       targetUrl: '',
@@ -192,6 +193,7 @@ export class RunManager implements vscode.Disposable {
       );
     } catch (e) {
       this.run = undefined;
+      setRunningContext(false);
       if (this.snap) this.snap.running = false;
       const message = e instanceof EngineStartError ? e.message : `the run failed: ${(e as Error).message}`;
       log.error(message);
@@ -199,6 +201,7 @@ export class RunManager implements vscode.Disposable {
       return undefined;
     }
     this.run = undefined;
+    setRunningContext(false);
     let folder: vscode.Uri | undefined;
     try {
       folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri);
@@ -236,4 +239,9 @@ export class RunManager implements vscode.Disposable {
     this.warned.dispose();
     this.finished.dispose();
   }
+}
+
+/** `claudeLoad.running` drives where Stop shows (view title, palette): only while a run is going. */
+function setRunningContext(running: boolean): void {
+  void vscode.commands.executeCommand('setContext', 'claudeLoad.running', running);
 }
