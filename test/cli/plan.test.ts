@@ -180,7 +180,7 @@ test('--help lists every flag, shows examples and exits 0', async () => {
     // prettier-ignore
     assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
   }
-  assert.match(r.stdout, /Examples:\n  \$ claude-load plan --model/);
+  assert.match(r.stdout, /Examples:\n {2}\$ claude-load plan --model/);
   assert.match(r.stdout, /Exit codes: 0 ok/);
 });
 
