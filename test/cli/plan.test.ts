@@ -240,3 +240,22 @@ test('--catalog overrides prices; a bad field in it is named', async () => {
   assert.equal(e.code, 2);
   assert.match(e.stderr, /--catalog .*bad\.json: catalog\.models\[0\]\.prices\.input must be >= 0/);
 });
+
+test('a named tier is answered first, without prose about the smaller standard tiers (#9 item 21)', async () => {
+  const custom = [
+    '--model', 'claude-sonnet-5-5', '--rpm', '500', '--input-tokens', '500', '--output-tokens', '200',
+    '--tier', 'custom', '--custom-rpm', '500', '--custom-itpm', '400000', '--custom-otpm', '200000',
+  ]; // prettier-ignore
+  const r = await run(...custom);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = r.stdout.indexOf('Tier custom: fits at peak; closest limit: RPM at 100%');
+  assert.ok(answer > 0, r.stdout);
+  assert.ok(answer < r.stdout.indexOf('Standard tiers: Scale is the smallest standard tier that fits'));
+  assert.doesNotMatch(r.stdout, /Recommended tier|Smaller tiers do not fit|Start:|Build:/);
+  const j = JSON.parse((await run(...custom, '--json')).stdout);
+  assert.equal(j.requestedTier.name, 'custom');
+  assert.equal(j.requestedTier.fits, true);
+  // Without a named tier the recommendation stays as it was.
+  const all = await run(...worked);
+  assert.match(all.stdout, /Recommended tier: scale\. .*Smaller tiers do not fit: Start/);
+});
