@@ -5,6 +5,7 @@ import {
   judgeKeyHost,
   OutputDirError,
   prepareOutputDir,
+  reportHooks,
   scrubSecrets,
   startLoadTest,
   writeRunOutputs,

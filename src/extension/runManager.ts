@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   EngineStartError,
+  reportHooks,
   startLoadTest,
   type Diagnosis,
   type LoadTestRun,
@@ -121,7 +122,7 @@ export class RunManager implements vscode.Disposable {
         scenario = { ...scenario, maxCostUsd: settings.budgetPerRunUsd };
       }
     }
-    const run = startLoadTest(scenario, { apiKey, catalog: this.deps.catalog() });
+    const run = startLoadTest(scenario, { ...reportHooks, apiKey, catalog: this.deps.catalog() });
     this.run = run;
     const info: LiveRunInfo = {
       name: scenario.name,

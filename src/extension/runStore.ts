@@ -1,11 +1,12 @@
 // Where runs are saved: <workspace>/<resultsFolder>/<timestamp>-<name>/ (global storage without a
 // workspace), and the history of saved runs for "Open Run Report".
 import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { writeRunOutputs, type RunResult } from '../core/index';
 import type { Settings } from './settings';
+import { runsGitignore } from './views/runHistoryModel';
 
 export function runsRoot(context: vscode.ExtensionContext, settings: Settings): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -33,8 +34,29 @@ export async function saveRun(
   secrets: readonly (string | undefined)[] = [],
 ): Promise<vscode.Uri> {
   const dir = vscode.Uri.joinPath(root, runFolderName(result));
+  await mkdir(dir.fsPath, { recursive: true });
+  await writeRunsGitignore(root);
   await writeRunOutputs(result, dir.fsPath, reportAssets(extensionUri), secrets);
   return dir;
+}
+
+/**
+ * Keeps results out of git: a .gitignore in the results folder's top folder inside the workspace
+ * (`.claude-load/` by default), written once; a user who wants them committed deletes it.
+ */
+async function writeRunsGitignore(root: vscode.Uri): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  let top = root;
+  if (folder) {
+    const rel = root.fsPath
+      .slice(folder.uri.fsPath.length)
+      .split(/[\\/]+/)
+      .filter(Boolean);
+    // Results saved in the workspace root itself: never write a catch-all .gitignore there.
+    if (rel.length === 0) return;
+    top = vscode.Uri.joinPath(folder.uri, rel[0]!);
+  }
+  await writeFile(join(top.fsPath, '.gitignore'), runsGitignore, { flag: 'wx' }).catch(() => {});
 }
 
 export function reportAssets(extensionUri: vscode.Uri): { script: string; css: string } {

@@ -1,7 +1,7 @@
 // A status bar item while a load test runs: "$(pulse) 12 req/s · p95 840 ms · 0 err", updated once per
 // engine window; click shows the Latency view. After the run it shows the outcome for a while, then hides.
 import * as vscode from 'vscode';
-import type { RunSummary, TimeWindow } from '../core/engine/types';
+import type { RunSummary, TimeWindow } from '../core/model/run';
 import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { Services } from './services';
 

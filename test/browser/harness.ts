@@ -22,16 +22,10 @@ export {
   saveScreenshot,
 } from './chromium';
 export type { ChromiumSession, LaunchChromiumOptions } from './chromium';
+import { webviewHtml, type WebviewHtmlOptions } from '../../src/extension/webviewHtml';
 
-/** What the extension's HTML function receives (same shape, so the real function can be tested here). */
-export interface WebviewHtmlOptions {
-  /** Origin the webview's resources come from (VS Code: `webview.cspSource`). */
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  toolkitUri: string;
-  styleUri: string;
-}
+/** What the extension's HTML function receives: the production type, so the real function is what runs here. */
+export type { WebviewHtmlOptions };
 export type WebviewHtmlFn = (opts: WebviewHtmlOptions) => string;
 
 export interface OpenWebviewOptions {
@@ -144,37 +138,21 @@ export async function startWebviewHarness(options: StartWebviewHarnessOptions = 
 }
 
 /**
- * The default page: the same CSP and script tags the extension's panels are expected to use.
- * `<meta property="csp-nonce">` matters: the toolkit (FAST) probes `:focus-visible` by adding an empty
- * <style> with that nonce; without it (or without 'nonce-N' in style-src) the page reports a CSP violation.
+ * The default page is the production page (src/extension/webviewHtml.ts), so a CSP regression there fails
+ * these tests. `<meta property="csp-nonce">` matters: the toolkit (FAST) probes `:focus-visible` by adding
+ * an empty <style> with that nonce; without it (or without 'nonce-N' in style-src) the page reports a CSP
+ * violation.
  */
 export function defaultWebviewHtml(
   o: WebviewHtmlOptions,
   extra: { title?: string; body?: string | undefined; withStyle?: boolean } = {},
 ): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${o.cspSource} 'nonce-${o.nonce}'`,
-    `img-src ${o.cspSource} data:`,
-    `font-src ${o.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${o.nonce}">
-${extra.withStyle === false ? '' : `<link rel="stylesheet" href="${o.styleUri}">`}
-<title>${escapeHtml(extra.title ?? 'webview')}</title>
-</head>
-<body>
-${extra.body ?? '<div id="app"></div>'}
-<script type="module" nonce="${o.nonce}" src="${o.toolkitUri}"></script>
-<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
-</body>
-</html>`;
+  return webviewHtml({
+    ...o,
+    styleUri: extra.withStyle === false ? '' : o.styleUri,
+    title: extra.title ?? 'webview',
+    ...(extra.body !== undefined ? { body: extra.body } : {}),
+  });
 }
 
 // A few of the variables VS Code sets on a webview's <html>, enough for the toolkit and charts to look right.
@@ -311,10 +289,6 @@ function notFound(res: ServerResponse): void {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((ok) => server.close(() => ok()));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const pageErrorsByPage = new WeakMap<Page, string[]>();

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { TimeWindow } from '../../src/core/engine/types';
+import type { TimeWindow } from '../../src/core/model/run';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';

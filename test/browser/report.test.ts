@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/core/report/html';
-import type { RunResult } from '../../src/core/engine/types';
+import type { RunResult } from '../../src/core/model/run';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
   canvasIsDrawn,

@@ -1,7 +1,7 @@
 // The engine's numbers against a server whose timings and usage are known exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario, startLoadTest } from '../../src/core/index';
+import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
 import type { RunResult } from '../../src/core/index';
 import { startScriptedServer, type ScriptedReply } from '../fixtures/scriptedServer';
 
@@ -17,7 +17,7 @@ async function run(
     const scenario = parseScenario({ target: { baseUrl: server.url }, model: 'claude-sonnet-5-5', ...plan });
     const ac = new AbortController();
     const events: string[] = [];
-    const r = startLoadTest(scenario, { apiKey: key, signal: ac.signal });
+    const r = startLoadTest(scenario, { ...reportHooks, apiKey: key, signal: ac.signal });
     r.on('start', () => events.push('start'));
     r.on('tick', () => events.push('tick'));
     r.on('done', () => events.push('done'));
@@ -237,4 +237,53 @@ test('1-second windows count a request as sent when it goes out and as completed
   assert.ok(w[1]!.latencyMs.p50 >= 1300);
   // Tokens per minute in the window where they completed: 4 x 10 input tokens x 60.
   assert.equal(w[1]!.inputTokensPerMin, 2400);
+});
+
+test('budget: a budget that affords N typical requests gets at least 0.7 N of them, and never more than it affords', async () => {
+  // Typical request: 15 input tokens ($2/M) + 6 output tokens ($10/M) = $0.00009; max_tokens 1024 would
+  // reserve ~$0.01 each, which the old estimate used for every request (it stopped after 3 requests).
+  const perRequest = (15 * 2 + 6 * 10) / 1e6;
+  const budget = 0.005;
+  const affords = Math.floor(budget / perRequest); // 55
+  const { result } = await run(
+    {
+      load: { type: 'concurrency', concurrency: 4 },
+      requests: 500,
+      maxTokens: 1024,
+      maxCostUsd: budget,
+      stream: false,
+    },
+    () => ({ inputTokens: 15, outputTokens: 6 }),
+  );
+  const s = result.summary;
+  assert.equal(s.stopReason, 'budget');
+  assert.ok(
+    s.requests.total >= 0.7 * affords,
+    `sent ${s.requests.total} of the ${affords} the budget affords`,
+  );
+  // Replies no longer than the observed p99: the final cost stays within the budget.
+  assert.ok(s.costUsd <= budget + 1e-12, `spent ${s.costUsd}`);
+  assert.equal(s.budget?.basis, 'observed-p99');
+  assert.equal(s.budget?.outputReservationTokens, 6);
+  const d = result.diagnosis.find((x) => x.id === 'budget-stop');
+  assert.match(d!.detail, /reserved its input plus the p99 of the output seen so far \(6 tokens\)/);
+});
+
+test('budget: final cost <= budget + the cost of the requests in flight when it stopped (replies longer than observed)', async () => {
+  // The first replies are short, later ones use all of max_tokens: in-flight requests may overshoot.
+  const budget = 0.01;
+  const { result } = await run(
+    {
+      load: { type: 'concurrency', concurrency: 4 },
+      requests: 500,
+      maxTokens: 200,
+      maxCostUsd: budget,
+      stream: false,
+    },
+    (i) => ({ inputTokens: 15, outputTokens: i < 10 ? 5 : 200 }),
+  );
+  const s = result.summary;
+  assert.equal(s.stopReason, 'budget');
+  const worstPerRequest = (15 * 2 + 200 * 10) / 1e6;
+  assert.ok(s.costUsd <= budget + 4 * worstPerRequest, `spent ${s.costUsd}`);
 });

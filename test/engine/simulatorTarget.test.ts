@@ -1,7 +1,13 @@
 // The engine against the built-in simulator (real SDK, real HTTP on 127.0.0.1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinCatalog, parseScenario, resolveModel, startLoadTest } from '../../src/core/index';
+import {
+  builtinCatalog,
+  parseScenario,
+  reportHooks,
+  resolveModel,
+  startLoadTest,
+} from '../../src/core/index';
 
 test("a burst above the tier RPM is seen as 429s on the bucket's request limit", async () => {
   // tier1: 50 RPM; the simulator's bucket holds a minute of requests, so ~50 pass, then 429s.
@@ -12,7 +18,7 @@ test("a burst above the tier RPM is seen as 429s on the bucket's request limit",
     requests: 80,
     stream: false,
   });
-  const r = await startLoadTest(scenario).done;
+  const r = await startLoadTest(scenario, reportHooks).done;
   const s = r.summary;
   assert.equal(s.requests.total, 80);
   assert.ok(s.requests.rateLimited >= 25, `429s: ${s.requests.rateLimited}`);
@@ -36,7 +42,7 @@ test('cost equals the catalog math on the server usage; events arrive in order',
     load: { type: 'rate', rps: 40 },
     requests: 40,
   });
-  const run = startLoadTest(scenario);
+  const run = startLoadTest(scenario, reportHooks);
   const types: string[] = [];
   let samples = 0;
   let sampleCost = 0;
@@ -82,7 +88,7 @@ test('simulator faults map to outcome classes', async () => {
       target: { simulator: { tier: 'scale', latency: 'zero', faultRate: 1, fault } },
       requests: 4,
     });
-    const r = await startLoadTest(scenario).done;
+    const r = await startLoadTest(scenario, reportHooks).done;
     const got = r.summary.requests[key as keyof typeof r.summary.requests];
     // A disconnect before headers is a network error; after them, a stream error.
     const alt = fault === 'disconnect' ? r.summary.requests.networkErrors : 0;

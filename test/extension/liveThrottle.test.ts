@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TickCoalescer } from '../../src/extension/views/liveThrottle';
 import type { Scheduler, TickBatch } from '../../src/extension/views/liveThrottle';
-import type { TimeWindow } from '../../src/core/engine/types';
+import type { TimeWindow } from '../../src/core/model/run';
 import type { LiveTotals } from '../../src/shared/protocol/messages';
 
 /** A fake clock: timers run when advance() passes their due time, in due order. */

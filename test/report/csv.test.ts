@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, timeseriesCsv } from '../../src/core/report/csv';
-import type { TimeWindow } from '../../src/core/engine/types';
+import type { TimeWindow } from '../../src/core/model/run';
 import { makeSampleRun } from '../fixtures/sampleRun';
 
 const header =

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose } from '../../src/core/report/diagnosis';
 import { spearman } from '../../src/core/report/stats';
-import type { Diagnosis, RunResult, TimeWindow } from '../../src/core/engine/types';
+import type { Diagnosis, RunResult, TimeWindow } from '../../src/core/model/run';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import type { SampleOverrides } from '../fixtures/sampleRun';
 

@@ -7,6 +7,7 @@ import {
   isLiveToHost,
   isPlannerToHost,
   isReportToHost,
+  type GuardTable,
 } from '../../src/shared/protocol/guards';
 import { makeSampleRun } from '../fixtures/sampleRun';
 
@@ -47,4 +48,19 @@ test('host -> webview messages are checked by type and top-level payload', () =>
   assert.ok(isHostToPlanner({ type: 'plan/error', field: 'rpm', message: 'must be > 0' }));
   assert.ok(isHostToPlanner({ type: 'plan/result', result: {} }));
   assert.ok(!isHostToPlanner({ type: 'plan/error', field: 'rpm' }));
+});
+
+test('every message type has a guard: a table missing one does not compile (checked by npm run typecheck)', () => {
+  type Two = { type: 'a/one' } | { type: 'a/two'; n: number };
+  const complete = {
+    'a/one': () => true,
+    'a/two': (m: Record<string, unknown>) => typeof m.n === 'number',
+  } satisfies GuardTable<Two>;
+  // @ts-expect-error 'a/two' has no guard
+  const missing = { 'a/one': () => true } satisfies GuardTable<Two>;
+  assert.equal(Object.keys(complete).length, 2);
+  assert.equal(Object.keys(missing).length, 1);
+  // Inherited names are not message types.
+  assert.ok(!isLiveToHost({ type: 'toString' }));
+  assert.ok(!isHostToLive({ type: '__proto__' }));
 });

@@ -4,7 +4,7 @@
 // Bound: the panel keeps the newest `maxLiveWindows` 1-second windows (a rolling 10 minutes) for the
 // charts and the saved state; older windows are dropped here (the full run is in the report). Counts
 // that must cover the whole run (errors) are accumulated as windows arrive, before dropping.
-import type { Diagnosis, RunSummary, TimeWindow } from '../../src/core/engine/types';
+import type { Diagnosis, RunSummary, TimeWindow } from '../../src/core/browser';
 import type { LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 
 /** 10 minutes of 1-second windows: what the live charts show and the saved state keeps. */

@@ -1,6 +1,6 @@
 // The live panel's DOM: built once, then render() rewrites text and toggles sections. Every number has
 // a stable data-metric (and its raw value in data-value) so tests and screen readers find it.
-import type { Diagnosis, RunSummary } from '../../src/core/engine/types';
+import type { Diagnosis, RunSummary } from '../../src/core/browser';
 import { h } from '../shared/dom';
 import { describeLoad } from '../shared/format';
 import { fmtCount, fmtDuration, fmtMs, fmtRate, fmtUsd } from '../shared/format';

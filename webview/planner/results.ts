@@ -1,13 +1,8 @@
 // The planner's results: requirements, cost, tier fit, concurrency, advice and two charts. Built once;
 // update() replaces the text parts and redraws the charts (the canvases persist). Every number sits in
 // an element with data-metric (a path into PlanResult, or summary.*) and its unrounded data-value.
-import { fmtNum, fmtPct, fmtUsd } from '../../src/core/capacity/numbers';
-import type {
-  CostBreakdown,
-  PlanResult,
-  RateRequirement,
-  TierEvaluation,
-} from '../../src/core/capacity/types';
+import { fmtNum, fmtPct, fmtUsd } from '../../src/core/browser';
+import type { CostBreakdown, PlanResult, RateRequirement, TierEvaluation } from '../../src/core/browser';
 import { h } from '../shared/dom';
 import type { Child } from '../shared/dom';
 import type { ChartHandle } from '../shared/charts';

@@ -1,6 +1,6 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
-import type { RunResult, Target } from '../../src/core/engine/types';
-import type { PercentileSummary } from '../../src/core/metrics/histogram';
+import type { RunResult, Target } from '../../src/core/browser';
+import type { PercentileSummary } from '../../src/core/browser';
 import {
   fmtCount,
   fmtDateTime,

@@ -16,7 +16,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { ChartConfiguration, ChartDataset, Point, ScaleOptionsByType, UpdateMode } from 'chart.js';
-import type { Outcome, TimeWindow } from '../../src/core/engine/types';
+import type { Outcome, TimeWindow } from '../../src/core/browser';
 import { fmtCount, fmtMs, fmtNumber, fmtPct } from './format';
 import { readTheme, withAlpha } from './theme';
 import type { ColorKey, Theme } from './theme';

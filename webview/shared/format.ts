@@ -1,5 +1,5 @@
 // Number formatting for the webviews. Fixed en-US grouping so reports read the same everywhere.
-import type { LoadShape } from '../../src/core/engine/types';
+import type { LoadShape } from '../../src/core/browser';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,31 +1,32 @@
-// The load engine: schedules requests (closed or open loop), measures them, and emits typed events
-// (start / tick / sample / warning / done). UIs only listen. Cancellation through AbortSignal keeps
-// partial results.
+// The load engine. A run reads as: the arrival schedule (schedule.ts) -> the admission gates
+// (admission/: stop conditions, budget, in-flight cap, then any the caller adds, e.g. a shared rate
+// limiter) -> the dispatcher that sends and measures (dispatcher.ts) -> the recorder (recorder.ts).
+// It emits typed events (start / tick / sample / warning / done); UIs only listen. Cancellation
+// through AbortSignal keeps partial results.
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import pLimit from 'p-limit';
 import type { Catalog } from '../catalog/index';
 import { builtinCatalog } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
-import { metricDefinitions } from '../report/definitions';
-import { diagnose } from '../report/diagnosis';
 import { seededRandom } from '../util/random';
+import {
+  AdmissionPipeline,
+  BudgetGate,
+  InFlightCapGate,
+  StopConditionsGate,
+  type AdmissionGate,
+  type AdmissionOutcome,
+  type AdmissionRequest,
+} from './admission/index';
+import { Dispatcher } from './dispatcher';
 import { TypedEmitter } from './emitter';
 import { createRequestFactory, type PlannedRequest } from './prompts';
 import { Recorder } from './recorder';
-import { sendMeasured } from './request';
 import { arrivalTimes, rampDurationMs } from './schedule';
-import { bucketOf, buildResult, buildSummary, sloFromThresholds } from './summary';
+import { buildResult, buildSummary, sloFromThresholds } from './summary';
 import { resolveTarget, type ResolvedTarget } from './target';
-import type {
-  Diagnosis,
-  EngineEvent,
-  EngineHealth,
-  RequestSample,
-  RunResult,
-  Scenario,
-  StopReason,
-} from './types';
+import { WindowTicker } from './ticker';
+import type { Diagnosis, EngineEvent, EngineHealth, RunResult, Scenario, StopReason } from '../model/run';
 
 export interface EngineOptions {
   /** Key for the Anthropic API or a custom base URL; never needed for the simulator. */
@@ -40,7 +41,12 @@ export interface EngineOptions {
   now?: () => Date;
   tickMs?: number;
   skipPreflight?: boolean;
-  /** Defaults to the report module's rules and definitions. */
+  /** Extra admission gates, after the engine's own (e.g. a rate limiter shared through Redis). */
+  gates?: AdmissionGate[];
+  /**
+   * Diagnosis rules and metric definitions for the result; the caller passes the report module's
+   * (`reportHooks`), so the engine does not depend on the reports. Without them: none.
+   */
   diagnose?: (input: Pick<RunResult, 'scenario' | 'summary' | 'timeseries'>) => Diagnosis[];
   definitions?: Record<string, string>;
 }
@@ -76,6 +82,24 @@ export function startLoadTest(scenario: Scenario, options: EngineOptions = {}): 
   return new LoadTestRun(scenario, options);
 }
 
+/** Stop reasons after which requests waiting in a gate are turned away instead of sent. */
+const turnAwayWaiting: ReadonlySet<StopReason> = new Set(['aborted', 'budget', 'failed']);
+
+/** A saturated event loop for this many 1-second windows is worth a warning (not one busy second). */
+const busyWindowsForWarning = 2;
+
+function admissionRequest(index: number, p: PlannedRequest, intendedAt: number): AdmissionRequest {
+  return {
+    index,
+    model: p.model,
+    inputTokens: p.estimatedInputTokens,
+    maxOutputTokens: p.maxOutputTokens,
+    inputCostUsd: p.inputCostUsd,
+    outputTokenCostUsd: p.outputTokenCostUsd,
+    intendedAt,
+  };
+}
+
 async function execute(
   scenario: Scenario,
   options: EngineOptions,
@@ -86,7 +110,6 @@ async function execute(
   const catalog = options.catalog ?? builtinCatalog;
   const clock = options.clock ?? (() => performance.now());
   const now = options.now ?? (() => new Date());
-  const tickMs = options.tickMs ?? 1000;
   const random = seededRandom(scenario.seed);
   const plan = createRequestFactory(scenario, catalog, random);
   const target: ResolvedTarget = await resolveTarget(scenario, {
@@ -108,24 +131,37 @@ async function execute(
   const elapsed = () => clock() - t0;
   const eluStart = performance.eventLoopUtilization();
   const cpuStart = process.cpuUsage();
-  const warnings: string[] = [];
-  const warn = (message: string) => {
-    if (warnings.includes(message)) return;
-    warnings.push(message);
-    emit({ type: 'warning', message });
+  // One warning per kind: a repeated condition updates its text (worst value) instead of adding lines.
+  const warnings = new Map<string, string>();
+  const warn = (kind: string, message: string) => {
+    const first = !warnings.has(kind);
+    warnings.set(kind, message);
+    if (first) emit({ type: 'warning', message });
   };
+  const durationMs = scenario.durationMs ?? rampDurationMs(scenario.load);
+
+  // Admission: the engine's gates, then the caller's.
+  const budget =
+    scenario.maxCostUsd !== undefined ? new BudgetGate(scenario.maxCostUsd, () => rec.costUsd) : undefined;
+  const gates: AdmissionGate[] = [
+    new StopConditionsGate({ requests: scenario.requests, durationMs: scenario.durationMs }, elapsed),
+    ...(budget ? [budget] : []),
+    ...(scenario.load.type !== 'concurrency' ? [new InFlightCapGate(scenario.load.maxInFlight)] : []),
+    ...(options.gates ?? []),
+  ];
+  const durationOver = (): StopReason | undefined =>
+    scenario.durationMs !== undefined && elapsed() >= scenario.durationMs ? 'duration' : undefined;
+  const pipeline = new AdmissionPipeline(gates, elapsed, openLoop ? undefined : durationOver);
 
   let stopReason: StopReason | undefined;
-  let inFlight = 0;
-  // Admitted but not finished, including requests waiting for an in-flight slot (p-limit queue).
-  let outstanding = 0;
-  let inflightWorstCost = 0;
-  let scheduled = 0;
-  let lastEnd = 0;
+  let stopDetail: string | undefined;
   let wakeScheduler: (() => void) | undefined;
-  let idleResolve: (() => void) | undefined;
-  const stopSending = (reason: StopReason) => {
-    stopReason ??= reason;
+  const stopSending = (reason: StopReason, detail?: string) => {
+    if (!stopReason) {
+      stopReason = reason;
+      stopDetail = detail;
+    }
+    if (turnAwayWaiting.has(reason)) pipeline.stop(reason);
     wakeScheduler?.();
   };
   const onAbort = () => {
@@ -134,107 +170,77 @@ async function execute(
   };
   stopSignal.addEventListener('abort', onAbort, { once: true });
   if (stopSignal.aborted) onAbort();
-  const durationMs = scenario.durationMs ?? rampDurationMs(scenario.load);
 
-  emit({ type: 'start', scenario, startedAt: startedAt.toISOString(), targetUrl: target.baseUrl });
+  const dispatcher = new Dispatcher(
+    scenario,
+    catalog,
+    target,
+    rec,
+    elapsed,
+    inflightAbort.signal,
+    (sample) => {
+      if (listening('sample')) emit({ type: 'sample', sample });
+    },
+  );
 
-  // 1-second windows on the engine clock; each closes with a tick event.
-  let eluWindow = performance.eventLoopUtilization();
-  let tickIndex = 0;
-  let tickTimer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    const w = rec.closeWindow(inFlight);
-    const e = performance.eventLoopUtilization(eluWindow);
-    eluWindow = performance.eventLoopUtilization();
-    if (e.utilization > 0.8) {
-      warn(
-        `the load generator's event loop was ${Math.round(e.utilization * 100)} % busy: results may measure the generator, not the target`,
-      );
-    }
-    emit({
-      type: 'tick',
-      window: w,
-      totals: {
-        sent: rec.sent,
-        completed: rec.completed,
-        inFlight,
-        costUsd: rec.costUsd,
-        elapsedS: elapsed() / 1000,
-      },
-    });
-  };
-  const armTick = () => {
-    tickIndex++;
-    tickTimer = setTimeout(
-      () => {
-        tick();
-        armTick();
-      },
-      Math.max(0, tickIndex * tickMs - elapsed()),
-    );
-  };
-  armTick();
-
-  const admit = (p: PlannedRequest): boolean => {
-    if (stopReason) return false;
-    if (scenario.requests !== undefined && scheduled >= scenario.requests)
-      return (stopSending('requests'), false);
-    if (scenario.durationMs !== undefined && elapsed() >= scenario.durationMs)
-      return (stopSending('duration'), false);
-    if (
-      scenario.maxCostUsd !== undefined &&
-      rec.costUsd + inflightWorstCost + p.worstCaseCostUsd > scenario.maxCostUsd
-    ) {
-      return (stopSending('budget'), false);
-    }
-    scheduled++;
-    outstanding++;
-    inflightWorstCost += p.worstCaseCostUsd;
-    return true;
-  };
-
-  const fire = async (index: number, intendedAt: number, p: PlannedRequest): Promise<void> => {
-    inFlight++;
-    // Counted when it goes out, so each 1-second window shows what was sent in it.
-    rec.onSent(Math.max(0, elapsed() - intendedAt));
-    const attemptKey = scenario.retries === 'sdk' ? String(index) : undefined;
-    const m = await sendMeasured({
-      client: target.client,
-      body: p.body,
-      stream: scenario.stream,
-      signal: inflightAbort.signal,
-      clock: elapsed,
-      attemptKey,
-    });
-    inFlight--;
-    inflightWorstCost -= p.worstCaseCostUsd;
-    const attempts = attemptKey ? (target.attempts.get(attemptKey) ?? 1) : 1;
-    if (attemptKey) target.attempts.delete(attemptKey);
-    const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
-    sample.costUsd = rec.costOf(p.model, sample);
-    rec.record(sample, bucketOf(catalog, p.model));
-    lastEnd = Math.max(lastEnd, m.endAt);
-    if (listening('sample')) emit({ type: 'sample', sample });
+  // Admitted (or waiting in a gate) but not finished.
+  let outstanding = 0;
+  let idleResolve: (() => void) | undefined;
+  const settle = () => {
     outstanding--;
     if (outstanding === 0) idleResolve?.();
   };
+  const sendAdmitted = async (req: AdmissionRequest, p: PlannedRequest, queueWaitMs: number) => {
+    const sample = await dispatcher.send(req.index, req.intendedAt, p, queueWaitMs);
+    pipeline.settled(req, sample);
+  };
+  const onTurnedAway = (a: Extract<AdmissionOutcome, { admitted: false }>) => stopSending(a.reason, a.detail);
+
+  emit({ type: 'start', scenario, startedAt: startedAt.toISOString(), targetUrl: target.baseUrl });
+  const ticker = new WindowTicker(
+    rec,
+    options.tickMs ?? 1000,
+    elapsed,
+    () => ({ sent: rec.sent, completed: rec.completed, inFlight: dispatcher.inFlight, costUsd: rec.costUsd }),
+    emit,
+  );
+  ticker.start();
+  // The run's duration ends sending even while requests wait in a gate (closed loop).
+  let durationTimer: NodeJS.Timeout | undefined;
+  if (scenario.durationMs !== undefined) {
+    const armDuration = () => {
+      durationTimer = setTimeout(
+        () => (durationOver() ? stopSending('duration') : armDuration()),
+        Math.max(0, Math.ceil(scenario.durationMs! - elapsed())),
+      );
+    };
+    armDuration();
+  }
 
   try {
     if (scenario.load.type === 'concurrency') {
       let nextIndex = 0;
       const worker = async () => {
-        for (;;) {
-          const p = plan(nextIndex);
-          if (!admit(p)) return;
-          const i = nextIndex++;
-          await fire(i, elapsed(), p);
+        while (!stopReason) {
+          const index = nextIndex++;
+          const p = plan(index);
+          const req = admissionRequest(index, p, elapsed());
+          const a = await pipeline.admit(req);
+          if (!a.admitted) return onTurnedAway(a);
+          outstanding++;
+          try {
+            await sendAdmitted({ ...req, intendedAt: elapsed() }, p, a.queueWaitMs);
+          } finally {
+            settle();
+          }
         }
       };
-      await Promise.all(Array.from({ length: scenario.load.concurrency }, worker));
+      // Never more workers than requests.
+      const workers = Math.min(scenario.load.concurrency, scenario.requests ?? Infinity);
+      await Promise.all(Array.from({ length: workers }, worker));
     } else {
-      // Open loop: each request has an intended time; the in-flight cap queues (p-limit), and latency
-      // is measured from the intended time so a stalled target cannot hide (coordinated omission).
-      const limit = pLimit(scenario.load.maxInFlight);
+      // Open loop: each request has an intended time, and latency is measured from it, so a stalled
+      // target cannot hide (coordinated omission). Waiting in a gate is part of that latency.
       const times = arrivalTimes(scenario.load, random)!;
       for (let index = 0, next = times.next(); !next.done && !stopReason; index++, next = times.next()) {
         const due = next.value;
@@ -246,8 +252,16 @@ async function execute(
         if (stopReason) break;
         schedulerLag.record(Math.max(0, elapsed() - due));
         const p = plan(index);
-        if (!admit(p)) break;
-        void limit(() => fire(index, due, p));
+        const req = admissionRequest(index, p, due);
+        const a = pipeline.admit(req);
+        if (!(a instanceof Promise) && !a.admitted) {
+          onTurnedAway(a);
+          break;
+        }
+        outstanding++;
+        void Promise.resolve(a)
+          .then((r) => (r.admitted ? sendAdmitted(req, p, r.queueWaitMs) : onTurnedAway(r)))
+          .finally(settle);
       }
       if (!stopReason) stopSending('completed');
     }
@@ -255,7 +269,10 @@ async function execute(
     if (outstanding > 0) {
       const grace = inflightAbort.signal.aborted
         ? undefined
-        : setTimeout(() => inflightAbort.abort(), scenario.gracefulStopMs);
+        : setTimeout(() => {
+            pipeline.stop('aborted');
+            inflightAbort.abort();
+          }, scenario.gracefulStopMs);
       await new Promise<void>((r) => {
         idleResolve = r;
         if (outstanding === 0) r();
@@ -264,30 +281,43 @@ async function execute(
     }
   } catch (e) {
     stopReason = 'failed';
-    warn(`the run failed: ${(e as Error).message}`);
+    warn('failed', `the run failed: ${(e as Error).message}`);
+    pipeline.stop('failed');
     inflightAbort.abort();
   } finally {
-    clearTimeout(tickTimer);
+    ticker.stop();
+    clearTimeout(durationTimer);
     stopSignal.removeEventListener('abort', onAbort);
     await target.close().catch(() => {});
   }
 
-  const end = Math.max(lastEnd, 1);
-  if (rec.windows.length === 0 || rec.sent + rec.completed > 0) rec.closeWindow(inFlight);
+  const end = Math.max(dispatcher.lastEndAt, 1);
+  if (rec.windows.length === 0 || rec.sent + rec.completed > 0) rec.closeWindow(dispatcher.inFlight);
   const wallMs = elapsed();
   const cpu = process.cpuUsage(cpuStart);
   const lagP99 = schedulerLag.percentile(99);
-  if (openLoop && lagP99 > 10)
+  if (ticker.busyWindows >= busyWindowsForWarning)
     warn(
+      'event-loop',
+      `the load generator's event loop was up to ${Math.round(ticker.worstEventLoopUse * 100)} % busy ` +
+        `in ${ticker.busyWindows} one-second windows: results may measure the generator, not the target`,
+    );
+  // Late sends matter only when they are large against the latency being measured.
+  const latencyP50 = rec.latency.percentile(50);
+  if (openLoop && wallMs >= 2000 && lagP99 > 10 && lagP99 > 0.1 * latencyP50)
+    warn(
+      'late-sends',
       `sends went out up to ${lagP99.toFixed(1)} ms late (p99 timer lateness): the generator is saturated`,
     );
+  if (budget && stopReason === 'budget' && stopDetail)
+    warn('budget', `the budget stopped sending: ${stopDetail}`);
   const health: EngineHealth = {
     eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
     cpuCores: (cpu.user + cpu.system) / 1000 / Math.max(1, wallMs),
     timerLatenessMs: openLoop
       ? { p50: schedulerLag.percentile(50), p99: lagP99, max: schedulerLag.percentile(100) }
       : null,
-    warnings,
+    warnings: [...warnings.values()],
   };
   if (scenario.target.kind === 'simulator')
     health.warnings.push('the simulator ran in the same process: CPU figures include it');
@@ -299,6 +329,7 @@ async function execute(
     health,
     openLoop,
     hasSlo: slo !== undefined,
+    budget: budget?.describe(),
   });
   const result = buildResult({
     rec,
@@ -308,8 +339,8 @@ async function execute(
     startedAt,
     endedAt: now(),
     targetUrl: target.baseUrl,
-    diagnose: options.diagnose ?? diagnose,
-    definitions: options.definitions ?? metricDefinitions,
+    diagnose: options.diagnose ?? (() => []),
+    definitions: options.definitions ?? {},
   });
   emit({ type: 'done', result });
   return result;

@@ -4,7 +4,7 @@ import { resolveModel } from '../catalog/index';
 import { seededRandom } from '../util/random';
 import { createRequestFactory } from './prompts';
 import { rampDurationMs } from './schedule';
-import type { Scenario } from './types';
+import type { Scenario } from '../model/run';
 
 export interface CostEstimate {
   /** Requests the scenario is expected to send (an upper bound where it can be computed). */

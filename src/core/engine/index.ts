@@ -1,5 +1,5 @@
-export type * from './types';
-export { outcomes } from './types';
+export type * from '../model/run';
+export { outcomes } from '../model/run';
 export { startLoadTest, LoadTestRun, type EngineOptions } from './engine';
 export { EngineStartError } from './target';
 export {
@@ -12,3 +12,14 @@ export {
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
 export { scrub } from './recorder';
 export { estimateScenarioCost, type CostEstimate } from './estimate';
+export {
+  AdmissionPipeline,
+  BudgetGate,
+  InFlightCapGate,
+  StopConditionsGate,
+  admitted,
+  type AdmissionGate,
+  type AdmissionRequest,
+  type AdmissionOutcome,
+  type GateDecision,
+} from './admission/index';

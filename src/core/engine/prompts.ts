@@ -1,15 +1,22 @@
 // Builds each request's Messages body from the scenario: model from the mix, prompt from the source.
 import type { Catalog } from '../catalog/index';
 import { pricesFor, resolveModel } from '../catalog/index';
+import { estimateRequestTokens } from '../tokens/count';
 import { normal, type Random } from '../util/random';
-import type { MessagesBody, Scenario } from './types';
+import type { MessagesBody, Scenario } from '../model/run';
 
 export interface PlannedRequest {
   model: string;
   body: Record<string, unknown>;
-  /** Rough input-token count (characters / 4) for the budget's in-flight estimate. */
+  /** Input tokens as the simulator bills them (tools, images, documents and system included). */
   estimatedInputTokens: number;
-  /** Worst-case cost (max_tokens all generated), for the budget. */
+  /** max_tokens of this request. */
+  maxOutputTokens: number;
+  /** The input at the catalog price (as a cache write where that costs more), USD. */
+  inputCostUsd: number;
+  /** One output token at the catalog price, USD. */
+  outputTokenCostUsd: number;
+  /** Worst-case cost (max_tokens all generated). */
   worstCaseCostUsd: number;
 }
 
@@ -48,7 +55,6 @@ export function createRequestFactory(
         ]
       : scenario.system.text
     : undefined;
-  const systemChars = scenario.system?.text.length ?? 0;
 
   const pickModel = () => {
     if (models.length === 1) return models[0]!;
@@ -81,14 +87,23 @@ export function createRequestFactory(
       body = { model: m.model, max_tokens: scenario.maxTokens, messages: [{ role: 'user', content: text }] };
       if (system) body.system = system;
     }
-    const chars = JSON.stringify(body.messages).length + systemChars;
-    const estimatedInputTokens = Math.ceil(chars / 4);
     const model = String(body.model);
     const entry = model === m.model ? m.entry : resolveModel(catalog, model);
+    // The simulator's own counter, so tool definitions and images are counted as they are billed.
+    const estimatedInputTokens = estimateRequestTokens(body, entry.tokenizer);
     const p = pricesFor(entry, estimatedInputTokens);
-    const maxTokens = Number(body.max_tokens ?? scenario.maxTokens);
-    const worstCaseCostUsd =
-      (estimatedInputTokens * Math.max(p.input, p.cacheWrite1h) + maxTokens * p.output) / 1e6;
-    return { model, body, estimatedInputTokens, worstCaseCostUsd };
+    const maxOutputTokens = Number(body.max_tokens ?? scenario.maxTokens);
+    const inputCostUsd = (estimatedInputTokens * Math.max(p.input, p.cacheWrite1h)) / 1e6;
+    const outputTokenCostUsd = p.output / 1e6;
+    const worstCaseCostUsd = inputCostUsd + maxOutputTokens * outputTokenCostUsd;
+    return {
+      model,
+      body,
+      estimatedInputTokens,
+      maxOutputTokens,
+      inputCostUsd,
+      outputTokenCostUsd,
+      worstCaseCostUsd,
+    };
   };
 }

@@ -10,8 +10,8 @@ import type {
   RequestSample,
   RunSummary,
   TimeWindow,
-} from './types';
-import { outcomes } from './types';
+} from '../model/run';
+import { outcomes } from '../model/run';
 import { scrubSecrets } from '../util/scrub';
 
 export function emptyOutcomeCounts(): OutcomeCounts {
@@ -26,6 +26,8 @@ export class Recorder {
   readonly latency = new MetricHistogram();
   readonly latencyUncorrected = new MetricHistogram();
   readonly sendLag = new MetricHistogram();
+  /** Time held inside admission gates (budget, in-flight cap, limiters) before the send. */
+  readonly queueWait = new MetricHistogram();
   readonly ttft = new MetricHistogram();
   readonly tpot = new MetricHistogram();
   readonly tokensPerSec = new MetricHistogram();

@@ -11,7 +11,7 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageCreateParamsStreaming,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { Outcome, RateLimitSnapshot, RequestSample } from './types';
+import type { Outcome, RateLimitSnapshot, RequestSample } from '../model/run';
 
 /** Header used to attribute SDK retry attempts to one logical request; stripped before sending. */
 export const attemptHeader = 'x-claude-load-attempt-key';

@@ -1,6 +1,6 @@
 // Open-loop arrival schedules: intended send times (ms since start) for rate and ramp loads.
 import { exponential, type Random } from '../util/random';
-import type { LoadShape } from './types';
+import type { LoadShape } from '../model/run';
 
 /**
  * Returns a generator of intended send times, or undefined for closed-loop loads.

@@ -5,7 +5,7 @@ import { findModel } from '../catalog/index';
 import { toolVersion } from '../version';
 import type { Recorder } from './recorder';
 import { evaluateThresholds } from './thresholds';
-import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from './types';
+import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from '../model/run';
 
 export interface SummaryInput {
   rec: Recorder;
@@ -15,6 +15,7 @@ export interface SummaryInput {
   health: EngineHealth;
   openLoop: boolean;
   hasSlo: boolean;
+  budget?: RunSummary['budget'];
 }
 
 export function buildSummary(i: SummaryInput): RunSummary {
@@ -39,6 +40,8 @@ export function buildSummary(i: SummaryInput): RunSummary {
     latencyMs: rec.latency.summary(),
     latencyUncorrectedMs: i.openLoop ? rec.latencyUncorrected.summary() : null,
     sendLagMs: rec.sendLag.summary(),
+    queueWaitMs: rec.queueWait.summary(),
+    ...(i.budget ? { budget: i.budget } : {}),
     ttftMs: rec.ttft.summary(),
     tpotMs: rec.tpot.summary(),
     outputTokensPerSecPerRequest: rec.tokensPerSec.summary(),

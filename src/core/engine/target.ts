@@ -4,7 +4,7 @@ import { Anthropic, APIConnectionError, AuthenticationError, PermissionDeniedErr
 import { fetch as undiciFetch } from 'undici';
 import type { Catalog } from '../catalog/index';
 import { attemptHeader } from './request';
-import type { Scenario } from './types';
+import type { Scenario } from '../model/run';
 
 /** The run could not start (exit code 3 in the CLI): unreachable target, no key, bad credentials. */
 export class EngineStartError extends Error {

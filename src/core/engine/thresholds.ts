@@ -1,5 +1,5 @@
 // k6-style thresholds: { "ttft.p95": "<1500", "errors.rate": "<0.01" } evaluated against a run summary.
-import type { RunSummary, ThresholdResult } from './types';
+import type { RunSummary, ThresholdResult } from '../model/run';
 
 type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
 const stats = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'min', 'mean'] as const;

@@ -1,9 +1,6 @@
 // Bounded-memory percentiles: an HDR histogram (3 significant digits) wrapped for millisecond values.
 import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
-import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
-// The iterator is not re-exported from the package index; it is the exact way to walk buckets.
-import RecordedValuesIterator from 'hdr-histogram-js/dist/RecordedValuesIterator';
+import { JsHistogram, type Histogram } from 'hdr-histogram-js';
 
 /** Percentile summary of one metric. Values are in the metric's unit (ms for times). */
 export interface PercentileSummary {
@@ -126,7 +123,11 @@ function countNonZero(h: Histogram): number {
 
 /** Iterates [value, count] over every recorded bucket (exact, not sampled). */
 function* recordedValues(h: Histogram): Generator<[number, number]> {
-  const it = new RecordedValuesIterator(h as unknown as JsHistogram);
+  // build() gives the pure-JS histogram (WebAssembly is never initialised here); its public
+  // recordedValuesIterator walks every bucket exactly.
+  if (!(h instanceof JsHistogram)) throw new TypeError('expected a JsHistogram');
+  const it = h.recordedValuesIterator;
+  it.reset();
   while (it.hasNext()) {
     const v = it.next();
     yield [v.valueIteratedTo, v.countAddedInThisIterationStep];

@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/index';
 import { DurationError, parseDuration } from '../util/duration';
 import { parseJsonc } from '../util/jsonc';
 import { parseThreshold, ThresholdError } from '../engine/thresholds';
-import type { LoadShape, MessagesBody, PromptSource, Scenario, Target } from '../engine/types';
+import type { LoadShape, MessagesBody, PromptSource, Scenario, Target } from '../model/run';
 
 // The schema has checked shapes before these readers run, so loose access is safe here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

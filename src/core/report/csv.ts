@@ -1,6 +1,6 @@
 // The per-second time series as CSV (RFC 4180: CRLF line ends, fields quoted only when needed).
-import { outcomes } from '../engine/types';
-import type { RunResult, TimeWindow } from '../engine/types';
+import { outcomes } from '../model/run';
+import type { RunResult, TimeWindow } from '../model/run';
 
 type Column = { name: string; value: (w: TimeWindow) => number | null };
 

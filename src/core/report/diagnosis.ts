@@ -1,6 +1,6 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
-import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../engine/types';
+import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../model/run';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {
@@ -334,6 +334,18 @@ function headroom({ summary, timeseries }: DiagnoseInput): Diagnosis[] {
   return out;
 }
 
+/** One sentence on how the budget reserved cost before each send. */
+export function reservationSentence(b: NonNullable<RunSummary['budget']>): string {
+  const output =
+    b.basis === 'observed-p99'
+      ? `the p99 of the output seen so far (${b.outputReservationTokens} tokens)`
+      : `max_tokens${b.outputReservationTokens !== null ? ` (${b.outputReservationTokens} tokens)` : ''}, as no output had been seen yet`;
+  return (
+    `Each request reserved its input plus ${output} before it was sent, and sending stopped when the next reservation no longer fit with nothing in flight` +
+    (b.probes > 0 ? `; ${b.probes} request(s) went out alone because max_tokens did not fit.` : '.')
+  );
+}
+
 function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
   const n = summary.requests.total;
   switch (summary.stopReason) {
@@ -344,7 +356,8 @@ function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
         title: 'Stopped at the cost budget',
         detail:
           `The run stopped after ${n} requests when its cost reached $${fmt(summary.costUsd, 4)}` +
-          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd $${fmt(scenario.maxCostUsd, 4)}).` : '.'),
+          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd $${fmt(scenario.maxCostUsd, 4)}).` : '.') +
+          (summary.budget ? ' ' + reservationSentence(summary.budget) : ''),
         advice:
           'Raise maxCostUsd, or shorten the run (requests, duration) or lower max_tokens, to finish the plan.',
       };

@@ -9,3 +9,8 @@ export { serializeRun, parseRunFile } from './runFile';
 export { writeRunOutputs, writeReportFiles, writeFileAtomic, prepareOutputDir, OutputDirError } from './save';
 export type { RunOutputPaths, Secrets } from './save';
 export { RunFileError, validateRun, parseRunJson } from './validate';
+
+import { diagnose } from './diagnosis';
+import { metricDefinitions } from './definitions';
+/** What a caller of the engine passes so results carry a diagnosis and the metric definitions. */
+export const reportHooks = { diagnose, definitions: metricDefinitions } as const;

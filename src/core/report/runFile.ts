@@ -1,5 +1,5 @@
 // run.json text in and out. Writing the files a run leaves behind is save.ts.
-import type { RunResult } from '../engine/types';
+import type { RunResult } from '../model/run';
 import { scrubSecrets } from '../util/scrub';
 import { parseRunJson } from './validate';
 

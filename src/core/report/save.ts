@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../engine/types';
+import type { RunResult } from '../model/run';
 import { scrubSecrets } from '../util/scrub';
 import { timeseriesCsv } from './csv';
 import { renderReportHtml, type ReportAssets } from './html';

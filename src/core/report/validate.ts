@@ -1,6 +1,6 @@
 // Checks that a parsed run.json has the shape the report needs. Pure (no Node, no DOM): the report
 // webview uses it too.
-import type { RunResult } from '../engine/types';
+import type { RunResult } from '../model/run';
 
 /** A run file that cannot be used; `field` names the JSON path to fix ('' for the file itself). */
 export class RunFileError extends Error {

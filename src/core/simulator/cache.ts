@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { TokenizerGeneration } from '../catalog/index';
-import { walkRequestTokens } from './tokens';
-import type { CacheTtl } from './tokens';
+import { walkRequestTokens } from '../tokens/count';
+import type { CacheTtl } from '../tokens/count';
 
 const TTL_MS: Record<CacheTtl, number> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 

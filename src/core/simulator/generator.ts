@@ -3,7 +3,7 @@
 // pieces, one per output token, so usage.output_tokens and the streamed deltas agree by construction.
 import type { TokenizerGeneration } from '../catalog/index';
 import type { Rng } from './random';
-import { estimateTokens } from './tokens';
+import { estimateTokens } from '../tokens/count';
 
 export interface ReplyLength {
   mean: number;

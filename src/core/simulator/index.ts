@@ -9,6 +9,6 @@ export { LATENCY_PRESETS } from './latency';
 export type { FaultKind, FaultRates } from './faults';
 export { FAULT_KINDS } from './faults';
 export type { OtpmMode } from './rateLimiter';
-export { TOKEN_FRAMING, estimateRequestTokens, estimateTokens } from './tokens';
+export { TOKEN_FRAMING, estimateRequestTokens, estimateTokens } from '../tokens/count';
 export { API_VERSIONS } from './validation';
 export { MAX_BODY_BYTES } from './routes';

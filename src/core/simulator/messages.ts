@@ -10,7 +10,7 @@ import { admit, pushRateLimitHeaders, pushRequestHeaders } from './rateLimiter';
 import type { LimitState, Refusal } from './rateLimiter';
 import { sendFailure, sendJson } from './respond';
 import type { SimState, UsageCounts } from './state';
-import { walkRequestTokens } from './tokens';
+import { walkRequestTokens } from '../tokens/count';
 import { isFailure, validateMessages } from './validation';
 import type { ApiVersion } from './validation';
 

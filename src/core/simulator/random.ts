@@ -1,23 +1,17 @@
 // Seeded PRNG for the simulator. Each concern (ids, reply text, latency, faults) gets its own stream
 // derived from the one seed, so changing the latency preset does not change reply texts or ids.
 
+import { normal, seededRandom, type Random } from '../util/random';
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** mulberry32: tiny, fast and good enough for simulation (not for cryptography). */
+/** The core's seeded PRNG (mulberry32) with the helpers the simulator needs. */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: Random;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** Integer in [0, n). */
@@ -27,10 +21,7 @@ export class Rng {
 
   /** Normal variate (Box-Muller, one of the pair). */
   normal(mean: number, sd: number): number {
-    if (sd <= 0) return mean;
-    const u = Math.max(this.next(), Number.EPSILON);
-    const v = this.next();
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return normal(this.next, mean, sd);
   }
 
   /** A multiplicative jitter around 1 (lognormal, median 1); sigma 0.2 gives roughly +-20 %. */

@@ -2,7 +2,7 @@
 // most 4 updates a second however fast windows arrive). Pure (no vscode): timing goes through an
 // injected scheduler so tests drive a virtual clock. Windows are never dropped by throttling: every
 // window pushed since the last emission goes out together, in order.
-import type { TimeWindow } from '../../core/engine/types';
+import type { TimeWindow } from '../../core/model/run';
 import type { LiveTotals } from '../../shared/protocol/messages';
 
 /** The slice of the timer API the coalescer needs; tests pass a fake clock. */

@@ -8,7 +8,7 @@ import type {
   RunResult,
   RunSummary,
   TimeWindow,
-} from '../../core/engine/types';
+} from '../../core/model/run';
 import type { ModelEntry, TierEntry } from '../../core/catalog/types';
 import type { PlanResult } from '../../core/capacity/types';
 

@@ -1,4 +1,5 @@
-// Types of a load test: the plan file (scenario), per-request samples, engine events and the result.
+// Types of a load test, shared by the engine, the reports and every UI: the scenario (a parsed plan
+// file), per-request samples, engine events and the result saved as run.json. Types and constants only.
 import type { PercentileSummary } from '../metrics/histogram';
 
 export type Outcome =
@@ -183,6 +184,17 @@ export interface RunSummary {
   /** Open loop only: latency from the actual send (not corrected for coordinated omission). */
   latencyUncorrectedMs: LatencyStats | null;
   sendLagMs: LatencyStats;
+  /** How the spend budget reserved cost (when the run had one). */
+  budget?: {
+    maxCostUsd: number;
+    /** Output tokens the last request reserved: max_tokens until 3 requests finished, then their p99. */
+    outputReservationTokens: number | null;
+    basis: 'max_tokens' | 'observed-p99';
+    /** Requests sent alone because their max_tokens reservation did not fit before output was seen. */
+    probes: number;
+  };
+  /** Time held in admission gates before the send (budget, in-flight cap, limiters). */
+  queueWaitMs?: LatencyStats;
   ttftMs: LatencyStats;
   tpotMs: LatencyStats;
   outputTokensPerSecPerRequest: LatencyStats;

@@ -1,3 +1,4 @@
+// The input-token counter shared by the simulator (what it bills), the engine's budget and the limiters.
 // Deterministic token estimate used by the simulator for usage, count_tokens, ITPM and caching.
 //
 // THE RULE (documented so a load engine can predict the simulator's numbers exactly):

@@ -1,0 +1,6 @@
+export type { AdmissionGate, AdmissionRequest, GateDecision } from './gate';
+export { admitted, Waiters } from './gate';
+export { AdmissionPipeline, type AdmissionOutcome } from './pipeline';
+export { StopConditionsGate } from './stopConditions';
+export { InFlightCapGate } from './inFlightCap';
+export { BudgetGate, observedOutputAfter } from './budget';

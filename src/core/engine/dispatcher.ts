@@ -1,0 +1,57 @@
+// Sends admitted requests and measures them: counts the send in its window, calls the SDK, turns the
+// measurement into a sample with cost, and hands it to the recorder and the listeners.
+import type { Catalog } from '../catalog/index';
+import type { PlannedRequest } from './prompts';
+import type { Recorder } from './recorder';
+import { sendMeasured } from './request';
+import { bucketOf } from './summary';
+import type { ResolvedTarget } from './target';
+import type { RequestSample, Scenario } from '../model/run';
+
+export class Dispatcher {
+  inFlight = 0;
+  /** Latest end of any request on the engine clock (the drain ends there). */
+  lastEndAt = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly catalog: Catalog,
+    private readonly target: ResolvedTarget,
+    private readonly rec: Recorder,
+    /** Engine clock: ms since the run started. */
+    private readonly elapsed: () => number,
+    /** Aborts every in-flight request (user stop, graceful-stop limit). */
+    private readonly inflightSignal: AbortSignal,
+    private readonly onSample: (sample: RequestSample) => void,
+  ) {}
+
+  async send(
+    index: number,
+    intendedAt: number,
+    p: PlannedRequest,
+    queueWaitMs: number,
+  ): Promise<RequestSample> {
+    this.inFlight++;
+    // Counted when it goes out, so each 1-second window shows what was sent in it.
+    this.rec.onSent(Math.max(0, this.elapsed() - intendedAt));
+    this.rec.queueWait.record(queueWaitMs);
+    const attemptKey = this.scenario.retries === 'sdk' ? String(index) : undefined;
+    const m = await sendMeasured({
+      client: this.target.client,
+      body: p.body,
+      stream: this.scenario.stream,
+      signal: this.inflightSignal,
+      clock: this.elapsed,
+      attemptKey,
+    });
+    this.inFlight--;
+    const attempts = attemptKey ? (this.target.attempts.get(attemptKey) ?? 1) : 1;
+    if (attemptKey) this.target.attempts.delete(attemptKey);
+    const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
+    sample.costUsd = this.rec.costOf(p.model, sample);
+    this.rec.record(sample, bucketOf(this.catalog, p.model));
+    this.lastEndAt = Math.max(this.lastEndAt, m.endAt);
+    this.onSample(sample);
+    return sample;
+  }
+}
