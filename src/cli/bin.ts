@@ -7,6 +7,6 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     process.stderr.write(`${String(e)}\n`);
-    process.exitCode = 1;
+    process.exitCode = 3;
   },
 );

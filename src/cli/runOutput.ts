@@ -5,13 +5,20 @@ const ms = (v: number) =>
   v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`;
 const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
+/**
+ * The live line: run totals first, then the last one-second window, labelled so neither is mistaken for
+ * the other; "-" where the window has no data (never "p95 0.0ms").
+ */
 export function progressLine(e: EngineTickEvent): string {
   const w = e.window;
-  const errors = w.completed - w.outcomes.ok;
+  const t = e.totals;
+  const errors = w.completed - w.outcomes.ok - (w.outcomes.aborted ?? 0);
+  const latency = w.completed > 0 ? ms(w.latencyMs.p95) : '-';
+  const ttft = w.outcomes.ok > 0 && w.ttftMs.p95 > 0 ? ms(w.ttftMs.p95) : '-';
   return (
-    `[${e.totals.elapsedS.toFixed(0).padStart(4)}s] sent ${e.totals.sent}  done ${e.totals.completed}  ` +
-    `in-flight ${e.totals.inFlight}  ${w.completed} req/s  p95 ${ms(w.latencyMs.p95)}  ` +
-    `ttft p95 ${ms(w.ttftMs.p95)}  errors ${errors}  ${usd(e.totals.costUsd)}`
+    `[${t.elapsedS.toFixed(0).padStart(4)}s] total: sent ${t.sent}, done ${t.completed}, ` +
+    `in flight ${t.inFlight}, ${usd(t.costUsd)} | last 1s: ${w.completed} done, ${errors} errors, ` +
+    `p95 ${latency}, TTFT p95 ${ttft}`
   );
 }
 
@@ -122,5 +129,11 @@ export function jsonSummary(run: RunResult): Record<string, unknown> {
     rateLimitedBy: s.rateLimitedBy,
     diagnosis: run.diagnosis,
     warnings: s.health.warnings,
+    // The generator's own health: a saturated load generator measures itself, not the target.
+    health: {
+      cpuCores: s.health.cpuCores,
+      eventLoopUtilization: s.health.eventLoopUtilization,
+      timerLatenessMs: s.health.timerLatenessMs ?? null,
+    },
   };
 }

@@ -7,5 +7,7 @@ export * from './planFile/index';
 export * from './metrics/histogram';
 export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';
+export { scrubSecrets } from './util/scrub';
+export { judgeKeyHost, httpOrigin, anthropicApiOrigin, type KeyHostVerdict } from './util/keyHosts';
 export { toolVersion } from './version';
 export * from './simulator/index';

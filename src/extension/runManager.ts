@@ -204,7 +204,7 @@ export class RunManager implements vscode.Disposable {
     setRunningContext(false);
     let folder: vscode.Uri | undefined;
     try {
-      folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri);
+      folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri, [apiKey]);
       log.info(`Saved to ${folder.fsPath}`);
       if (options.sourceFile) {
         const map = this.context.workspaceState.get<Record<string, string>>(lastReportsKey, {});

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { serializeRun, writeReportFiles, type RunResult } from '../core/index';
+import { writeRunOutputs, type RunResult } from '../core/index';
 import type { Settings } from './settings';
 import { runsGitignore } from './views/runHistoryModel';
 
@@ -26,17 +26,17 @@ export function runFolderName(result: RunResult): string {
   return `${stamp}-${slug}`;
 }
 
-/** Saves run.json first (never lost, even if the report cannot be rendered), then CSV and HTML. */
+/** Saves through core's one saving path (run.json first, atomic writes, `secrets` scrubbed). */
 export async function saveRun(
   root: vscode.Uri,
   result: RunResult,
   extensionUri: vscode.Uri,
+  secrets: readonly (string | undefined)[] = [],
 ): Promise<vscode.Uri> {
   const dir = vscode.Uri.joinPath(root, runFolderName(result));
   await mkdir(dir.fsPath, { recursive: true });
   await writeRunsGitignore(root);
-  await writeFile(join(dir.fsPath, 'run.json'), serializeRun(result));
-  await writeReportFiles(result, dir.fsPath, reportAssets(extensionUri));
+  await writeRunOutputs(result, dir.fsPath, reportAssets(extensionUri), secrets);
   return dir;
 }
 

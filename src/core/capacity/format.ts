@@ -121,11 +121,26 @@ function textTable(s: Section): string[] {
   return [s.title, ...all.map(render)];
 }
 
+/**
+ * The answer: for the tier the user named first (does it fit, and why), then the smallest standard tier
+ * as a pointer; without a named tier, the recommendation.
+ */
+function answerLines(r: PlanResult): string[] {
+  const t = r.requestedTier;
+  if (!t) return [`Recommended tier: ${r.recommendedTier}. ${r.recommendedReason}`];
+  return [
+    `Tier ${t.name}: ${t.fits ? 'fits at peak' : 'does not fit'}; ${t.reason}.`,
+    t.name === r.recommendedTier
+      ? 'It is also the smallest standard tier that fits.'
+      : `Standard tiers: ${r.recommendedReason}`,
+  ];
+}
+
 /** Compact aligned table for a terminal. */
 export function formatPlanTable(r: PlanResult): string {
   const out: string[] = [headline(r), trafficLine(r), ''];
   for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...textTable(s), '');
-  out.push(`Recommended tier: ${r.recommendedTier}. ${r.recommendedReason}`, concurrencyLine(r));
+  out.push(...answerLines(r), concurrencyLine(r));
   if (r.recommendations.length) {
     out.push('', 'Recommendations:', ...r.recommendations.map((x) => `  - [${x.id}] ${x.message}`));
   }
@@ -147,7 +162,8 @@ function mdTable(s: Section): string[] {
 export function formatPlanMarkdown(r: PlanResult): string {
   const out: string[] = [`## ${headline(r)}`, '', trafficLine(r), ''];
   for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...mdTable(s), '');
-  out.push(`**Recommended tier: ${r.recommendedTier}.** ${mdEscape(r.recommendedReason)}`, '');
+  const [first, ...rest] = answerLines(r);
+  out.push(`**${mdEscape(first ?? '')}**`, ...rest.map(mdEscape), '');
   out.push(concurrencyLine(r), '');
   if (r.recommendations.length) {
     out.push('### Recommendations', '', ...r.recommendations.map((x) => `- **${x.id}**: ${x.message}`), '');

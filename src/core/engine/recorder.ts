@@ -12,6 +12,7 @@ import type {
   TimeWindow,
 } from '../model/run';
 import { outcomes } from '../model/run';
+import { scrubSecrets } from '../util/scrub';
 
 export function emptyOutcomeCounts(): OutcomeCounts {
   return Object.fromEntries(outcomes.map((o) => [o, 0])) as OutcomeCounts;
@@ -219,5 +220,5 @@ function limitKind(s: RequestSample): LimitKind {
 
 /** Removes anything shaped like an API key from text that is kept or shown. */
 export function scrub(text: string): string {
-  return text.replace(/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-***');
+  return scrubSecrets(text);
 }

@@ -102,7 +102,7 @@ async function preflight(client: Anthropic): Promise<void> {
   } catch (e) {
     if (e instanceof APIConnectionError) {
       throw new EngineStartError(
-        `cannot reach ${client.baseURL}: ${e.message}. Check the base URL and the network.`,
+        `cannot reach ${client.baseURL}: ${e.message.replace(/\.+$/, '')}. Check the base URL and the network.`,
       );
     }
     if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {

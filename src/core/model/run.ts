@@ -82,6 +82,10 @@ export interface Scenario {
   timeoutMs: number;
   thresholds: Record<string, string>;
   seed: number;
+  /** Keep full prompt bodies in run.json and report.html (default: a digest). */
+  keepPrompts?: boolean;
+  /** Ask for replies of about this many tokens (max_tokens = N and a prompt asking for a long answer). */
+  outputTokens?: number;
 }
 
 /** One finished request (every attempt, when the SDK retries, is counted in `attempts`). */
