@@ -110,6 +110,7 @@ export async function executeRun(
   });
 
   const run = startLoadTest(scenario, {
+    ...reportHooks,
     apiKey: opts.apiKey,
     catalog: opts.catalog,
     signal: controller.signal,
