@@ -81,7 +81,12 @@ export class SimState {
     if (s === undefined) {
       const base = limitsFor(this.cfg.tier, model.bucket);
       s = base
-        ? new LimitState({ ...base, ...this.cfg.limitOverrides }, this.cfg.burstSeconds, this.clock.simNow())
+        ? new LimitState(
+            { ...base, ...this.cfg.limitOverrides },
+            this.cfg.burstSeconds,
+            this.clock.simNow(),
+            this.cfg.accelerationLimit,
+          )
         : null;
       this.limitStates.set(model.bucket, s);
     }
