@@ -59,6 +59,8 @@ export type Target =
       fault?: '529' | '500' | 'stream-error' | 'disconnect';
       capacity?: number;
       limits?: { rpm?: number; itpm?: number; otpm?: number };
+      burstSeconds?: number;
+      accelerationLimit?: boolean;
     };
 
 /** A validated, normalised scenario: what the engine runs. */

@@ -159,6 +159,8 @@ function parseTarget(t: unknown, catalog: Catalog): Target {
       fault: o.fault,
       capacity: o.capacity,
       limits: o.limits,
+      burstSeconds: o.burstSeconds,
+      accelerationLimit: o.accelerationLimit,
     };
   };
   if (t === undefined || t === 'simulator') return sim();
