@@ -87,6 +87,8 @@ export function createRequestFactory(
       body = { model: m.model, max_tokens: scenario.maxTokens, messages: [{ role: 'user', content: text }] };
       if (system) body.system = system;
     }
+    // Tools and thinking from the plan, unless a recorded request brings its own.
+    for (const [k, v] of Object.entries(scenario.requestExtras ?? {})) if (body[k] === undefined) body[k] = v;
     const model = String(body.model);
     const entry = model === m.model ? m.entry : resolveModel(catalog, model);
     // The simulator's own counter, so tool definitions and images are counted as they are billed.

@@ -29,10 +29,14 @@ export class Recorder {
   /** Time held inside admission gates (budget, in-flight cap, limiters) before the send. */
   readonly queueWait = new MetricHistogram();
   readonly ttft = new MetricHistogram();
+  /** Time to the first content delta of any kind (thinking, text, tool input). */
+  readonly firstContent = new MetricHistogram();
+  /** Replies that called a tool. */
+  toolUseReplies = 0;
   readonly tpot = new MetricHistogram();
   readonly tokensPerSec = new MetricHistogram();
   readonly counts = emptyOutcomeCounts();
-  readonly tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  readonly tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, thinking: 0 };
   costUsd = 0;
   attempts = 0;
   completed = 0;
@@ -112,6 +116,7 @@ export class Recorder {
     this.win.outcomes[s.outcome]++;
     this.tokens.input += s.inputTokens;
     this.tokens.output += s.outputTokens;
+    this.tokens.thinking += s.thinkingTokens ?? 0;
     this.tokens.cacheRead += s.cacheReadTokens;
     this.tokens.cacheWrite += s.cacheWriteTokens;
     this.win.inputTokensPerMin += (s.inputTokens + s.cacheWriteTokens) * 60;
@@ -124,11 +129,15 @@ export class Recorder {
       this.latency.record(e2e);
       this.winLatency.record(e2e);
       if (this.openLoop) this.latencyUncorrected.record(actual);
+      if (s.firstContentAt !== undefined) this.firstContent.record(s.firstContentAt - s.sentAt);
+      if (s.toolUseBlocks) this.toolUseReplies++;
       if (s.firstTextAt !== undefined) {
         const ttft = s.firstTextAt - s.sentAt;
         this.ttft.record(ttft);
         this.winTtft.record(ttft);
-        if (s.outputTokens > 1) this.tpot.record((actual - ttft) / (s.outputTokens - 1));
+        // Thinking comes before the text: time per output token is over the text tokens.
+        const textTokens = s.outputTokens - (s.thinkingTokens ?? 0);
+        if (textTokens > 1) this.tpot.record((actual - ttft) / (textTokens - 1));
       }
       if (actual > 0 && s.outputTokens > 0) this.tokensPerSec.record((s.outputTokens * 1000) / actual);
       const slo = this.slo;

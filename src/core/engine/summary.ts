@@ -43,9 +43,18 @@ export function buildSummary(i: SummaryInput): RunSummary {
     queueWaitMs: rec.queueWait.summary(),
     ...(i.budget ? { budget: i.budget } : {}),
     ttftMs: rec.ttft.summary(),
+    firstContentMs: rec.firstContent.summary(),
+    ...(rec.toolUseReplies > 0 ? { toolUseReplies: rec.toolUseReplies } : {}),
     tpotMs: rec.tpot.summary(),
     outputTokensPerSecPerRequest: rec.tokensPerSec.summary(),
-    tokens: { ...rec.tokens },
+    tokens: {
+      input: rec.tokens.input,
+      output: rec.tokens.output,
+      cacheRead: rec.tokens.cacheRead,
+      cacheWrite: rec.tokens.cacheWrite,
+      // Only thinking workloads carry the split (the API's usage has no thinking count of its own).
+      ...(rec.tokens.thinking > 0 ? { thinking: rec.tokens.thinking } : {}),
+    },
     costUsd: rec.costUsd,
     throughput: {
       rps: per(rec.completed),

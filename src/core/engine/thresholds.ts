@@ -25,6 +25,7 @@ const percentileMetrics: Record<string, (s: RunSummary) => RunSummary['latencyMs
   latencyUncorrected: (s) => s.latencyUncorrectedMs,
   sendLag: (s) => s.sendLagMs,
   ttft: (s) => s.ttftMs,
+  firstContent: (s) => s.firstContentMs ?? null,
   tpot: (s) => s.tpotMs,
   outputTokensPerSec: (s) => s.outputTokensPerSecPerRequest,
 };

@@ -88,6 +88,13 @@ export interface Scenario {
   keepPrompts?: boolean;
   /** Ask for replies of about this many tokens (max_tokens = N and a prompt asking for a long answer). */
   outputTokens?: number;
+  /** Sent with every request unless its own body has them: tools, tool_choice, thinking, output_config. */
+  requestExtras?: {
+    tools?: unknown[];
+    tool_choice?: Record<string, unknown>;
+    thinking?: Record<string, unknown>;
+    output_config?: Record<string, unknown>;
+  };
 }
 
 /** One finished request (every attempt, when the SDK retries, is counted in `attempts`). */
@@ -98,7 +105,10 @@ export interface RequestSample {
   /** Times in ms since the run started (engine clock). */
   intendedAt: number;
   sentAt: number;
+  /** First non-empty text delta (TTFT). */
   firstTextAt?: number;
+  /** First non-empty content delta of any kind: thinking, text or tool input. */
+  firstContentAt?: number;
   endAt: number;
   status?: number;
   inputTokens: number;
@@ -106,6 +116,10 @@ export interface RequestSample {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   cacheWrite1hTokens: number;
+  /** Thinking tokens, estimated from the thinking text (usage counts them in output_tokens only). */
+  thinkingTokens?: number;
+  /** tool_use blocks in the reply (an agentic turn ends with stop_reason "tool_use"). */
+  toolUseBlocks?: number;
   costUsd: number;
   retryAfterS?: number;
   attempts: number;
@@ -198,9 +212,20 @@ export interface RunSummary {
   /** Time held in admission gates before the send (budget, in-flight cap, limiters). */
   queueWaitMs?: LatencyStats;
   ttftMs: LatencyStats;
+  /** Time to the first content delta of any kind (thinking, text, tool input); absent in older runs. */
+  firstContentMs?: LatencyStats;
   tpotMs: LatencyStats;
   outputTokensPerSecPerRequest: LatencyStats;
-  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  tokens: {
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+    /** Of the output, thinking tokens (estimated from the thinking text); absent in older runs. */
+    thinking?: number;
+  };
+  /** Requests whose reply called a tool (stop_reason "tool_use"); absent in older runs. */
+  toolUseReplies?: number;
   costUsd: number;
   throughput: { rps: number; outputTokensPerSec: number; goodputRps: number | null };
   durationS: number;

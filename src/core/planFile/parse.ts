@@ -66,6 +66,8 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
       thresholds: p.thresholds ?? {},
       seed: p.seed ?? 1,
     };
+    const extras = parseRequestExtras(p, scenario.maxTokens);
+    if (extras) scenario.requestExtras = extras;
     for (const [metric, cond] of Object.entries(scenario.thresholds)) parseThreshold(metric, cond);
     if (scenario.requests === undefined && scenario.durationMs === undefined && load.type !== 'ramp') {
       throw new ScenarioError(
@@ -186,6 +188,58 @@ function parseLoad(l: PlanObject | undefined): LoadShape {
     throw new ScenarioError('load.stages: at least one stage needs rps > 0', 'load.stages');
   }
   return { type: 'ramp', stages, startRps: l.startRps ?? 0, maxInFlight: l.maxInFlight ?? 1000 };
+}
+
+/** tools, toolChoice and thinking in the API's own shape (the schema has checked their types). */
+function parseRequestExtras(p: PlanObject, maxTokens: number): Scenario['requestExtras'] {
+  const extras: NonNullable<Scenario['requestExtras']> = {};
+  const tools = p.tools as { name: string }[] | undefined;
+  if (tools) {
+    const names = new Set<string>();
+    tools.forEach((t, i) => {
+      if (names.has(t.name))
+        throw new ScenarioError(`tools[${i}].name: "${t.name}" is defined twice`, `tools[${i}].name`);
+      names.add(t.name);
+    });
+    extras.tools = tools;
+  }
+  const choice = p.toolChoice as
+    { type: string; name?: string; disableParallelToolUse?: boolean } | undefined;
+  if (choice) {
+    if (!tools && choice.type !== 'none')
+      throw new ScenarioError('toolChoice needs "tools": define the tools the model may call', 'toolChoice');
+    if (choice.type === 'tool') {
+      if (!choice.name)
+        throw new ScenarioError('toolChoice.name is required with "type": "tool"', 'toolChoice.name');
+      if (!tools?.some((t) => t.name === choice.name))
+        throw new ScenarioError(
+          `toolChoice.name: no tool named "${choice.name}" in tools (${tools?.map((t) => t.name).join(', ')})`,
+          'toolChoice.name',
+        );
+    }
+    extras.tool_choice = {
+      type: choice.type,
+      ...(choice.name ? { name: choice.name } : {}),
+      ...(choice.disableParallelToolUse !== undefined
+        ? { disable_parallel_tool_use: choice.disableParallelToolUse }
+        : {}),
+    };
+  }
+  const thinking = p.thinking as { type: string; budgetTokens?: number; effort?: string } | undefined;
+  if (thinking) {
+    if (thinking.type === 'enabled') {
+      if (thinking.budgetTokens! >= maxTokens)
+        throw new ScenarioError(
+          `thinking.budgetTokens (${thinking.budgetTokens}) must be below maxTokens (${maxTokens}): thinking tokens are output tokens`,
+          'thinking.budgetTokens',
+        );
+      extras.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+    } else {
+      extras.thinking = { type: thinking.type };
+      if (thinking.effort) extras.output_config = { effort: thinking.effort };
+    }
+  }
+  return Object.keys(extras).length > 0 ? extras : undefined;
 }
 
 function parseSystem(s: unknown): Scenario['system'] {
