@@ -155,11 +155,16 @@ async function execute(
 
   let stopReason: StopReason | undefined;
   let stopDetail: string | undefined;
+  /** When sending stopped (engine clock): the end of the send window; the drain follows. */
+  let sendStoppedAt: number | undefined;
+  /** Open loop: arrivals the schedule offered before sending stopped. */
+  let offered = 0;
   let wakeScheduler: (() => void) | undefined;
-  const stopSending = (reason: StopReason, detail?: string) => {
+  const stopSending = (reason: StopReason, detail?: string, at = elapsed()) => {
     if (!stopReason) {
       stopReason = reason;
       stopDetail = detail;
+      sendStoppedAt = at;
     }
     if (turnAwayWaiting.has(reason)) pipeline.stop(reason);
     wakeScheduler?.();
@@ -194,7 +199,8 @@ async function execute(
     const sample = await dispatcher.send(req.index, req.intendedAt, p, queueWaitMs);
     pipeline.settled(req, sample);
   };
-  const onTurnedAway = (a: Extract<AdmissionOutcome, { admitted: false }>) => stopSending(a.reason, a.detail);
+  const onTurnedAway = (a: Extract<AdmissionOutcome, { admitted: false }>, at?: number) =>
+    stopSending(a.reason, a.detail, at);
 
   emit({ type: 'start', scenario, startedAt: startedAt.toISOString(), targetUrl: target.baseUrl });
   const ticker = new WindowTicker(
@@ -245,17 +251,20 @@ async function execute(
       for (let index = 0, next = times.next(); !next.done && !stopReason; index++, next = times.next()) {
         const due = next.value;
         if (durationMs !== undefined && due >= durationMs) {
-          stopSending(scenario.durationMs !== undefined ? 'duration' : 'completed');
+          // The window is what was planned, even though the last send went out a little earlier.
+          stopSending(scenario.durationMs !== undefined ? 'duration' : 'completed', undefined, durationMs);
           break;
         }
         await sleepUntil(due);
         if (stopReason) break;
+        offered++;
         schedulerLag.record(Math.max(0, elapsed() - due));
         const p = plan(index);
         const req = admissionRequest(index, p, due);
         const a = pipeline.admit(req);
         if (!(a instanceof Promise) && !a.admitted) {
-          onTurnedAway(a);
+          offered--; // turned away at once: it marks the end of the window, it was not offered within it
+          onTurnedAway(a, due);
           break;
         }
         outstanding++;
@@ -292,6 +301,10 @@ async function execute(
   }
 
   const end = Math.max(dispatcher.lastEndAt, 1);
+  // Closed loop: the workers are the load until the last response, so there is no separate drain
+  // unless something stopped the run early (duration, budget, user).
+  const closedLoopToEnd = !openLoop && (stopReason === 'requests' || stopReason === 'completed');
+  const sendWindowMs = closedLoopToEnd ? end : Math.min(end, sendStoppedAt ?? end);
   if (rec.windows.length === 0 || rec.sent + rec.completed > 0) rec.closeWindow(dispatcher.inFlight);
   const wallMs = elapsed();
   const cpu = process.cpuUsage(cpuStart);
@@ -325,6 +338,8 @@ async function execute(
     rec,
     scenario,
     durationMs: end,
+    sendWindowMs,
+    offered,
     stopReason: stopReason ?? 'completed',
     health,
     openLoop,

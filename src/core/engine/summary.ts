@@ -11,6 +11,10 @@ export interface SummaryInput {
   rec: Recorder;
   scenario: Scenario;
   durationMs: number;
+  /** Start until sending stopped; rates are per second of this window. */
+  sendWindowMs: number;
+  /** Open loop: requests the schedule offered during the send window. */
+  offered?: number;
   stopReason: StopReason;
   health: EngineHealth;
   openLoop: boolean;
@@ -22,7 +26,9 @@ export function buildSummary(i: SummaryInput): RunSummary {
   const { rec } = i;
   const c = rec.counts;
   const durationS = i.durationMs / 1000;
-  const per = (n: number) => (durationS > 0 ? n / durationS : 0);
+  // Rates over the send window: dividing by the drain too would under-report what was sustained.
+  const sendWindowS = Math.min(durationS, i.sendWindowMs / 1000);
+  const per = (n: number) => (sendWindowS > 0 ? n / sendWindowS : 0);
   const summary: RunSummary = {
     requests: {
       total: rec.completed,
@@ -48,12 +54,17 @@ export function buildSummary(i: SummaryInput): RunSummary {
     tokens: { ...rec.tokens },
     costUsd: rec.costUsd,
     throughput: {
-      rps: per(rec.completed),
+      rps: per(c.ok),
+      sentRps: per(rec.sent),
+      offeredRps: i.openLoop && i.offered !== undefined ? per(i.offered) : null,
       outputTokensPerSec: per(rec.tokens.output),
       goodputRps: i.hasSlo ? per(rec.good) : null,
     },
     durationS,
+    sendWindowS,
+    drainS: Math.max(0, durationS - sendWindowS),
     stopReason: i.stopReason,
+    ...(i.stopReason === 'aborted' ? { interrupted: true } : {}),
     thresholds: [],
     rateLimitedBy: rec.rateLimitedBy(),
     errorsByMessage: rec.errorsByMessage(),

@@ -196,9 +196,27 @@ export interface RunSummary {
   outputTokensPerSecPerRequest: LatencyStats;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   costUsd: number;
-  throughput: { rps: number; outputTokensPerSec: number; goodputRps: number | null };
+  /**
+   * Rates over the send window (not the drain): `rps` counts successful requests per second,
+   * `sentRps` requests sent per second (the achieved rate), `offeredRps` the rate the open-loop
+   * schedule asked for (null in closed loop).
+   */
+  throughput: {
+    rps: number;
+    sentRps?: number;
+    offeredRps?: number | null;
+    outputTokensPerSec: number;
+    goodputRps: number | null;
+  };
+  /** Start to the last response (send window + drain). */
   durationS: number;
+  /** Start until sending stopped (the duration, the schedule's end, the request count, a stop). */
+  sendWindowS?: number;
+  /** After the send window: waiting for in-flight requests to finish. */
+  drainS?: number;
   stopReason: StopReason;
+  /** The user stopped the run: figures cover only what ran (aborted requests are not errors). */
+  interrupted?: boolean;
   thresholds: ThresholdResult[];
   /** 429s by rate-limit bucket and by the limit that was exhausted. */
   rateLimitedBy: {
