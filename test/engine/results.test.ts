@@ -266,7 +266,8 @@ test('requests carry the key as the SDK sends it and streaming is the default', 
   assert.equal(result.summary.requests.ok, 1);
   const req = requests[0]!;
   assert.equal(req.body.stream, true);
-  assert.equal(req.body.messages[0].content, 'Respond with exactly: OK');
+  assert.match(req.body.messages[0].content, /^Write at least 300 words about /);
+  assert.equal(req.body.max_tokens, 300);
   assert.ok(String(req.headers.get('authorization') ?? req.headers.get('x-api-key')).includes(key));
 });
 
@@ -317,4 +318,65 @@ test('budget: final cost <= budget + the cost of the requests in flight when it 
   assert.equal(s.stopReason, 'budget');
   const worstPerRequest = (15 * 2 + 200 * 10) / 1e6;
   assert.ok(s.costUsd <= budget + 4 * worstPerRequest, `spent ${s.costUsd}`);
+});
+
+test("a gateway's own model id: the run goes ahead, its cost is unknown (not $0), one warning", async () => {
+  const { result, warnings, requests } = await runScripted(
+    { model: 'my-custom-model', requests: 3, thresholds: { 'cost.usd': '<1' } },
+    () => ({}),
+  );
+  assert.equal(result.summary.requests.ok, 3);
+  assert.equal(requests[0]!.body.model, 'my-custom-model');
+  assert.deepEqual(result.summary.unpricedModels, ['my-custom-model']);
+  assert.equal(warnings.filter((w) => /my-custom-model is not in the catalog/.test(w)).length, 1);
+  const cost = byMetric(result)['cost.usd']!;
+  assert.equal(cost.pass, false, 'an unknown cost cannot pass a cost threshold');
+  assert.match(cost.message!, /no data/);
+});
+
+test('run results keep a digest of each prompt (sha256, length, first 120 characters) unless keepPrompts', async () => {
+  const secret = 'Customer 4711 wrote: ' + 'my account number is 12345678 and '.repeat(10);
+  const plan = {
+    requests: 2,
+    prompts: { type: 'list', items: [secret, 'short one'] },
+    system: 'You are the internal support bot of ACME.',
+  };
+  const { result } = await runScripted(plan, () => ({}));
+  const json = JSON.stringify(result);
+  assert.ok(!json.includes(secret), 'the full prompt is not in the result');
+  assert.deepEqual(
+    Object.keys(result.scenario.system ?? {}),
+    ['digest'],
+    'the system prompt is a digest too',
+  );
+  const p = result.scenario.prompts;
+  assert.equal(p.type, 'digest');
+  if (p.type !== 'digest') return;
+  assert.equal(p.of, 'list');
+  assert.equal(p.count, 2);
+  const { createHash } = await import('node:crypto');
+  assert.deepEqual(p.items[0], {
+    sha256: createHash('sha256').update(secret).digest('hex'),
+    length: secret.length,
+    preview: secret.slice(0, 120) + '…',
+  });
+  assert.deepEqual(p.items[1], {
+    sha256: createHash('sha256').update('short one').digest('hex'),
+    length: 9,
+    preview: 'short one',
+  });
+  const kept = await runScripted({ ...plan, keepPrompts: true }, () => ({}));
+  assert.deepEqual(kept.result.scenario.prompts, { type: 'list', items: [secret, 'short one'] });
+});
+
+test('outputTokens: synthetic prompts ask for N words and max_tokens is N', async () => {
+  const { requests } = await runScripted(
+    { requests: 1, outputTokens: 450, prompts: { type: 'synthetic', inputTokens: 200 } },
+    () => ({}),
+  );
+  assert.equal(requests[0]!.body.max_tokens, 450);
+  assert.match(
+    requests[0]!.body.messages[0].content,
+    /^Write at least 450 words about the following notes\./,
+  );
 });

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../catalog/index';
-import { builtinCatalog } from '../catalog/index';
+import { builtinCatalog, findModel } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
 import { seededRandom } from '../util/random';
 import {
@@ -203,6 +203,13 @@ async function execute(
     stopSending(a.reason, a.detail, at);
 
   emit({ type: 'start', scenario, startedAt: startedAt.toISOString(), targetUrl: target.baseUrl });
+  const unpriced = scenario.models.filter((m) => !findModel(catalog, m.model)).map((m) => m.model);
+  if (unpriced.length)
+    warn(
+      'unpriced-model',
+      `${unpriced.join(', ')} ${unpriced.length > 1 ? 'are' : 'is'} not in the catalog: cost is shown as unknown ` +
+        '(price it with a catalog override, --catalog FILE).',
+    );
   const ticker = new WindowTicker(
     rec,
     options.tickMs ?? 1000,

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/index';
 import { findModel } from '../catalog/index';
 import { toolVersion } from '../version';
 import type { Recorder } from './recorder';
+import { recordedScenario } from './promptDigest';
 import { evaluateThresholds } from './thresholds';
 import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from '../model/run';
 
@@ -53,6 +54,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     outputTokensPerSecPerRequest: rec.tokensPerSec.summary(),
     tokens: { ...rec.tokens },
     costUsd: rec.costUsd,
+    ...(rec.unpricedModels.size ? { unpricedModels: [...rec.unpricedModels] } : {}),
     throughput: {
       rps: per(c.ok),
       sentRps: per(rec.sent),
@@ -88,8 +90,9 @@ export interface ResultInput {
 
 export function buildResult(i: ResultInput): RunResult {
   const { rec } = i;
+  const scenario = recordedScenario(i.scenario);
   const base = {
-    scenario: i.scenario,
+    scenario,
     summary: i.summary,
     timeseries: rec.windows,
   };
@@ -99,7 +102,7 @@ export function buildResult(i: ResultInput): RunResult {
     name: i.scenario.name,
     startedAt: i.startedAt.toISOString(),
     endedAt: i.endedAt.toISOString(),
-    scenario: i.scenario,
+    scenario,
     targetUrl: i.targetUrl,
     environment: {
       node: process.version,

@@ -11,7 +11,8 @@ const errorCount = (s: RunSummary) => answered(s) - s.requests.ok;
 
 /** Every metric a threshold may name, with how to read it from a summary (null: no data). */
 const metrics: Record<string, (s: RunSummary) => number | null> = {
-  'cost.usd': (s) => s.costUsd,
+  // Unknown when a model is not priced: 0 would pass any cost threshold.
+  'cost.usd': (s) => (s.unpricedModels?.length ? null : s.costUsd),
   /** Successful requests per second of the send window. */
   'throughput.rps': (s) => s.throughput.rps,
   /** Requests sent per second of the send window (the achieved rate). */

@@ -1,10 +1,10 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
-import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../model/run';
+import type { Diagnosis, Outcome, RecordedScenario, RunSummary, TimeWindow } from '../model/run';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {
-  scenario: Scenario;
+  scenario: RecordedScenario;
   summary: RunSummary;
   timeseries: TimeWindow[];
 }
@@ -81,7 +81,7 @@ function ms(n: number): string {
 }
 
 /** Tier advice: name the next standard tier when the target's tier is known (simulator runs). */
-function tierAdvice(scenario: Scenario): string {
+function tierAdvice(scenario: RecordedScenario): string {
   const order = builtinCatalog.standardTierOrder;
   const tier = scenario.target.kind === 'simulator' ? scenario.target.tier : undefined;
   const i = tier ? order.indexOf(tier) : -1;
