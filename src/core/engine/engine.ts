@@ -26,6 +26,7 @@ import { arrivalTimes, rampDurationMs } from './schedule';
 import { buildResult, buildSummary, sloFromThresholds } from './summary';
 import { resolveTarget, type ResolvedTarget } from './target';
 import { WindowTicker } from './ticker';
+import { WarningLog } from './warnings';
 import type { Diagnosis, EngineEvent, EngineHealth, RunResult, Scenario, StopReason } from '../model/run';
 
 export interface EngineOptions {
@@ -131,13 +132,8 @@ async function execute(
   const elapsed = () => clock() - t0;
   const eluStart = performance.eventLoopUtilization();
   const cpuStart = process.cpuUsage();
-  // One warning per kind: a repeated condition updates its text (worst value) instead of adding lines.
-  const warnings = new Map<string, string>();
-  const warn = (kind: string, message: string) => {
-    const first = !warnings.has(kind);
-    warnings.set(kind, message);
-    if (first) emit({ type: 'warning', message });
-  };
+  const warnings = new WarningLog((message) => emit({ type: 'warning', message }));
+  const warn = (kind: string, message: string, worst?: number) => warnings.report(kind, message, worst);
   const durationMs = scenario.durationMs ?? rampDurationMs(scenario.load);
 
   // Admission: the engine's gates, then the caller's.
@@ -321,6 +317,7 @@ async function execute(
       'event-loop',
       `the load generator's event loop was up to ${Math.round(ticker.worstEventLoopUse * 100)} % busy ` +
         `in ${ticker.busyWindows} one-second windows: results may measure the generator, not the target`,
+      ticker.worstEventLoopUse,
     );
   // Late sends matter only when they are large against the latency being measured.
   const latencyP50 = rec.latency.percentile(50);
@@ -328,6 +325,7 @@ async function execute(
     warn(
       'late-sends',
       `sends went out up to ${lagP99.toFixed(1)} ms late (p99 timer lateness): the generator is saturated`,
+      lagP99,
     );
   if (budget && stopReason === 'budget' && stopDetail)
     warn('budget', `the budget stopped sending: ${stopDetail}`);
@@ -337,7 +335,7 @@ async function execute(
     timerLatenessMs: openLoop
       ? { p50: schedulerLag.percentile(50), p99: lagP99, max: schedulerLag.percentile(100) }
       : null,
-    warnings: [...warnings.values()],
+    warnings: warnings.messages,
   };
   if (scenario.target.kind === 'simulator')
     health.warnings.push('the simulator ran in the same process: CPU figures include it');
