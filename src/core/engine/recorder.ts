@@ -45,6 +45,8 @@ export class Recorder {
   good = 0;
   private readonly rateLimited = new Map<string, number>();
   private readonly models = new Map<string, ModelEntry | null>();
+  /** Models the catalog does not price (a gateway's own ids): their cost is unknown, not 0. */
+  readonly unpricedModels = new Set<string>();
   private readonly errors = new Map<string, { outcome: Outcome; message: string; count: number }>();
   readonly windows: TimeWindow[] = [];
   private win = this.newWindow(0);
@@ -87,7 +89,10 @@ export class Recorder {
       entry = findModel(this.catalog, model) ?? null;
       this.models.set(model, entry);
     }
-    if (!entry) return 0;
+    if (!entry) {
+      this.unpricedModels.add(model);
+      return 0;
+    }
     const promptTokens = s.inputTokens + s.cacheReadTokens + s.cacheWriteTokens;
     const p = pricesFor(entry, promptTokens);
     const write5m = s.cacheWriteTokens - s.cacheWrite1hTokens;

@@ -36,6 +36,31 @@ export type PromptSource =
   | { type: 'messages'; bodies: MessagesBody[]; source: string }
   | { type: 'synthetic'; inputTokens: { mean: number; sd: number } };
 
+/** What a saved run keeps of a prompt by default: enough to recognise it, not the text. */
+export interface PromptDigest {
+  sha256: string;
+  /** Characters. */
+  length: number;
+  /** The first characters (about 120). */
+  preview: string;
+}
+
+/** Prompts as run.json records them when the scenario does not keep them. */
+export interface PromptDigests {
+  type: 'digest';
+  of: PromptSource['type'];
+  /** Prompts in the source (items may hold fewer: the first ones). */
+  count: number;
+  items: PromptDigest[];
+  source?: string;
+}
+
+/** The scenario as a run file saves it: prompt and system texts digested unless `keepPrompts`. */
+export interface RecordedScenario extends Omit<Scenario, 'prompts' | 'system'> {
+  prompts: PromptSource | PromptDigests;
+  system?: Scenario['system'] | { digest: PromptDigest; cacheTtl?: '5m' | '1h' };
+}
+
 /** A Messages API body (the subset the engine sends). */
 export interface MessagesBody {
   model?: string;
@@ -70,9 +95,13 @@ export interface Scenario {
   /** Weighted model mix; a single model is a mix of one with share 1. */
   models: { model: string; share: number }[];
   maxTokens: number;
+  /** Output asked for: max_tokens and the default prompt "Write at least N words about <topic>." */
+  outputTokens?: number;
   stream: boolean;
   system?: { text: string; cacheTtl?: '5m' | '1h' };
   prompts: PromptSource;
+  /** Keep prompt texts in run.json and report.html (default: a digest of each). */
+  keepPrompts?: boolean;
   load: LoadShape;
   /** Stop after this many requests have been sent. */
   requests?: number;
@@ -84,10 +113,6 @@ export interface Scenario {
   timeoutMs: number;
   thresholds: Record<string, string>;
   seed: number;
-  /** Keep full prompt bodies in run.json and report.html (default: a digest). */
-  keepPrompts?: boolean;
-  /** Ask for replies of about this many tokens (max_tokens = N and a prompt asking for a long answer). */
-  outputTokens?: number;
   /** Sent with every request unless its own body has them: tools, tool_choice, thinking, output_config. */
   requestExtras?: {
     tools?: unknown[];
@@ -226,10 +251,31 @@ export interface RunSummary {
   };
   /** Requests whose reply called a tool (stop_reason "tool_use"); absent in older runs. */
   toolUseReplies?: number;
+  /** Cost of the priced requests; with `unpricedModels`, the run's cost is unknown (at least this). */
   costUsd: number;
-  throughput: { rps: number; outputTokensPerSec: number; goodputRps: number | null };
+  /** Models the catalog does not price (e.g. a gateway's own ids): their requests' cost is unknown. */
+  unpricedModels?: string[];
+  /**
+   * Rates over the send window (not the drain): `rps` counts successful requests per second,
+   * `sentRps` requests sent per second (the achieved rate), `offeredRps` the rate the open-loop
+   * schedule asked for (null in closed loop).
+   */
+  throughput: {
+    rps: number;
+    sentRps?: number;
+    offeredRps?: number | null;
+    outputTokensPerSec: number;
+    goodputRps: number | null;
+  };
+  /** Start to the last response (send window + drain). */
   durationS: number;
+  /** Start until sending stopped (the duration, the schedule's end, the request count, a stop). */
+  sendWindowS?: number;
+  /** After the send window: waiting for in-flight requests to finish. */
+  drainS?: number;
   stopReason: StopReason;
+  /** The user stopped the run: figures cover only what ran (aborted requests are not errors). */
+  interrupted?: boolean;
   thresholds: ThresholdResult[];
   /** 429s by rate-limit bucket and by the limit that was exhausted. */
   rateLimitedBy: {
@@ -284,7 +330,7 @@ export interface RunResult {
   name: string;
   startedAt: string;
   endedAt: string;
-  scenario: Scenario;
+  scenario: RecordedScenario;
   targetUrl: string;
   environment: { node: string; platform: string; cpus: number; catalogAsOf: string };
   summary: RunSummary;
