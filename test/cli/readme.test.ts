@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type RunningSimulator } from '../../src/core/index';
+import { startSimulator, type SimulatorHandle } from '../../src/core/index';
 import { cli, ensureReportBuilt, root, testIo } from './harness';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -37,7 +37,7 @@ export function readmeCommands(text: string): string[][] {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'readme-'));
-let sim: RunningSimulator;
+let sim: SimulatorHandle;
 
 before(async () => {
   ensureReportBuilt();
