@@ -87,6 +87,11 @@ export async function prepareOutputDir(dir: string): Promise<void> {
   }
 }
 
+/** The run without secrets, for what is shown rather than saved (the extension's results panel). */
+export function scrubRun(run: RunResult, secrets: Secrets): RunResult {
+  return scrubbedRun(run, secrets).run;
+}
+
 /** The run as written to run.json, and the same run parsed back, both free of secrets. */
 function scrubbedRun(run: RunResult, secrets: Secrets): { json: string; run: RunResult } {
   const json = scrubSecrets(serializeRun(run), secrets);
