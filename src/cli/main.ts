@@ -80,8 +80,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version exit 0; "no command given" and every parse problem are bad input.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.badInput;
+      // Help (--help, `help <command>`) and --version exit 0; no command and parse problems are bad input.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     const prefix = name ? `claude-load ${name}` : 'claude-load';
     if (e instanceof CliError) {

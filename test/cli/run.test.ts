@@ -185,6 +185,9 @@ test('--help documents every accepted flag (e.g. --seed), with examples and exit
   assert.equal(top.code, 2);
   assert.match(top.stderr, /Commands:/);
   assert.equal((await cli(['--version'])).code, 0);
+  const helpRun = await cli(['help', 'run']);
+  assert.equal(helpRun.code, 0);
+  assert.match(helpRun.stdout, /Usage: claude-load run/);
   const unknown = await cli(['rnu']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Did you mean run\?/);
