@@ -73,6 +73,16 @@ export function exitCodeOf(result: RunResult, state: { interrupted: boolean; sav
   return EXIT.ok;
 }
 
+/** Checks (or creates) the --out folder before anything is sent: exit 2 when it cannot be used. */
+export async function prepareOut(out: string): Promise<void> {
+  try {
+    await prepareOutputDir(out);
+  } catch (e) {
+    if (e instanceof OutputDirError) throw new CliError(`--out: ${e.message}`, EXIT.badInput);
+    throw e;
+  }
+}
+
 /** Runs a scenario with terminal progress, Ctrl-C / SIGTERM cancellation (partial results kept) and outputs. */
 export async function executeRun(
   scenario: Scenario,
@@ -82,14 +92,7 @@ export async function executeRun(
   const secrets = [opts.apiKey];
   const err = (text: string) => io.stderr.write(scrubSecrets(text, secrets));
   const out = (text: string) => io.stdout.write(scrubSecrets(text, secrets));
-  if (opts.out) {
-    try {
-      await prepareOutputDir(opts.out);
-    } catch (e) {
-      if (e instanceof OutputDirError) throw new CliError(`--out: ${e.message}`, EXIT.badInput);
-      throw e;
-    }
-  }
+  if (opts.out) await prepareOut(opts.out);
 
   const controller = new AbortController();
   let interruptedBy: CliSignal | undefined;

@@ -6,16 +6,18 @@
 //   export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> { ... }
 //   export const sweepCli = cliCommand<{ rates: number[]; out?: string }>({
 //     name: 'sweep',
-//     define: () => new Command('sweep').description('one line for the command list')
+//     define: () => new Command('sweep').summary('one line for the command list').description('...')
 //       .addOption(new Option('--rates <list>', 'what it does (default ...)').argParser(...)),
 //     examples: ['claude-load sweep --simulate --rates 5,10,20'],
 //     run: (parsed, args, io) => sweepCommand({ rates: parsed.rates, out: parsed.out }, io),
 //   });
 //
-// then one line in `commands` below. Rules: every option has a description (help is generated);
-// value parsers from options.ts, so messages name the flag ("--rate must be > 0"); problems are
-// thrown as CliError(message, EXIT.x); output goes to io.stdout / io.stderr only, signals come from
-// io.signals, so tests call main(argv, io) in-process. Exit codes are in cliError.ts.
+// then one line in `commands` below. Rules (test/cli/commands.test.ts checks the first two): every
+// option has a description (help is generated) and the command has examples; value parsers come from
+// options.ts, so messages name the flag ("--rate must be > 0"); problems are thrown as
+// CliError(message, EXIT.x); output goes to io.stdout / io.stderr only and signals come from io.signals,
+// so tests call main(argv, io) in-process. A command that runs load tests reuses execute.ts
+// (checkKeyPolicy, executeRun: --out checked first, Ctrl-C/SIGTERM, saving, scrubbing, exit codes).
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../core/version';
 import { CliError, EXIT, exitCodesHelp, processIo, type CliIo } from './cliError';
@@ -26,7 +28,7 @@ import { reportCli } from './commands/report';
 import { runCli } from './commands/run';
 import { simulateCli } from './commands/simulate';
 
-const commands: CliCommand<never>[] = [planCli, simulateCli, runCli, demoCli, reportCli];
+export const commands: CliCommand<never>[] = [planCli, simulateCli, runCli, demoCli, reportCli];
 
 /** Settings every command shares: output to io, errors thrown (never process.exit), suggestions. */
 export function configure(cmd: Command, io: CliIo, prefix = 'claude-load'): Command {
@@ -80,8 +82,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version exit 0; "no command given" and every parse problem are bad input.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.badInput;
+      // Help (--help, `help <command>`) and --version exit 0; no command and parse problems are bad input.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     const prefix = name ? `claude-load ${name}` : 'claude-load';
     if (e instanceof CliError) {

@@ -16,8 +16,9 @@ export function numberFlag(
       throw new CliError(`${flag} must be ${opts.int ? 'an integer' : 'a number'} (got "${text}")`);
     if (exclusive ? n <= min : n < min)
       throw new CliError(`${flag} must be ${exclusive ? '>' : '>='} ${min} (got "${text}")`);
-    if (!Number.isFinite(n) || (opts.max !== undefined && n > opts.max))
-      throw new CliError(`${flag} must be <= ${opts.max ?? Number.MAX_SAFE_INTEGER} (got "${text}")`);
+    if (!Number.isFinite(n)) throw new CliError(`${flag} must be a finite number (got "${text}")`);
+    if (opts.max !== undefined && n > opts.max)
+      throw new CliError(`${flag} must be <= ${opts.max} (got "${text}")`);
     if (opts.int && !Number.isInteger(n))
       throw new CliError(`${flag} must be a whole number (got "${text}")`);
     return n;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   EngineStartError,
   reportHooks,
+  scrubRun,
   startLoadTest,
   type Diagnosis,
   type LoadTestRun,
@@ -202,6 +203,8 @@ export class RunManager implements vscode.Disposable {
     }
     this.run = undefined;
     setRunningContext(false);
+    // A server may echo the key in error messages: the panel and the saved files get none of it.
+    result = scrubRun(result, [apiKey]);
     let folder: vscode.Uri | undefined;
     try {
       folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri, [apiKey]);

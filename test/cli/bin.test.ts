@@ -55,3 +55,16 @@ test('the binary: Ctrl-C halfway saves, prints the summary and exits 130', async
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.ok(run.summary.requests.ok > 0);
 });
+
+test('the binary: a reader that closes the pipe early (| head) is no crash', async () => {
+  const child = spawn(process.execPath, [cli, 'run', '--help'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+});

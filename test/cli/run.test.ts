@@ -90,7 +90,8 @@ test('bad input exits 2, names the flag the user typed, and sends nothing', asyn
     [['--requests', '-5'], /--requests must be > 0/],
     [['--requests', '1.5'], /--requests must be a whole number/],
     [['--max-cost', '-0.5'], /--max-cost must be > 0/],
-    [['--requests', '1e400'], /--requests must be <=/],
+    [['--requests', '1e400'], /--requests must be a finite number/],
+    [['--time-scale', 'Infinity'], /--time-scale must be a finite number/],
     [['--duration', '2'], /--duration: use a number with a unit, e.g. 30s, 5m \(got "2"\)/],
     [['--timeout', 'soon'], /--timeout: use a number with a unit/],
     [['--stream', '--no-stream'], /use either --stream or --no-stream, not both/],
@@ -109,6 +110,10 @@ test('bad input exits 2, names the flag the user typed, and sends nothing', asyn
     ],
     [['--out', join(dir, 'bad.claudeload.json')], /--out: .*exists and is not a folder/],
     [['--out', join(dir, 'bad.claudeload.json', 'sub')], /--out: cannot create/],
+    // Node's recursive mkdir never settles here; the check must answer, not hang.
+    ...(existsSync('/proc/self')
+      ? [[['--out', '/proc/claude-load-test'], /--out: cannot create/] as [string[], RegExp]]
+      : []),
   ];
   for (const [args, message] of cases) {
     const r = await cli(['run', '--simulate', '--sim-latency', 'zero', '--requests', '1', ...args]);
@@ -180,6 +185,9 @@ test('--help documents every accepted flag (e.g. --seed), with examples and exit
   assert.equal(top.code, 2);
   assert.match(top.stderr, /Commands:/);
   assert.equal((await cli(['--version'])).code, 0);
+  const helpRun = await cli(['help', 'run']);
+  assert.equal(helpRun.code, 0);
+  assert.match(helpRun.stdout, /Usage: claude-load run/);
   const unknown = await cli(['rnu']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Did you mean run\?/);
@@ -381,6 +389,9 @@ test('--keep-prompts and --output-tokens reach the scenario that is saved', asyn
   assert.equal(run.scenario.keepPrompts, true);
   assert.equal(run.scenario.outputTokens, 400);
   assert.equal(run.scenario.maxTokens, 400);
+  // The CLI passes the report hooks: results carry the metric definitions and a diagnosis.
+  assert.ok(Object.keys(run.definitions).length > 0);
+  assert.ok(run.diagnosis.length > 0);
 });
 
 test('demo: plans, load-tests the simulator and writes the report', async () => {
@@ -396,4 +407,9 @@ test('demo: plans, load-tests the simulator and writes the report', async () => 
   const bad = await cli(['demo', '--duration', '-1s']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--duration: use a number with a unit/);
+  const file = join(dir, 'run.json');
+  const badOut = await cli(['demo', '--out', file]);
+  assert.equal(badOut.code, 2);
+  assert.match(badOut.stderr, /--out: .*not a folder/);
+  assert.equal(badOut.stdout, '', 'checked before the plan is printed');
 });

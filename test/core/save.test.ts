@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutputDirError, prepareOutputDir, writeFileAtomic, writeRunOutputs } from '../../src/core/index';
+import {
+  OutputDirError,
+  prepareOutputDir,
+  scrubRun,
+  writeFileAtomic,
+  writeRunOutputs,
+} from '../../src/core/index';
 import { makeSampleRun as sampleRun } from '../fixtures/sampleRun';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'save-'));
@@ -52,4 +58,12 @@ test('writeRunOutputs scrubs the exact secret from every file; no report assets 
   const bare = await writeRunOutputs(run, join(dir, 'bare'), undefined);
   assert.equal(bare.html, undefined);
   assert.deepEqual(readdirSync(join(dir, 'bare')).sort(), ['run.json', 'timeseries.csv']);
+});
+
+test('scrubRun: what the extension shows carries no secret', () => {
+  const run = sampleRun();
+  run.summary.errorsByMessage = [{ outcome: 'client_error', message: 'echo gw-TESTSECRET123', count: 1 }];
+  const clean = scrubRun(run, ['gw-TESTSECRET123']);
+  assert.equal(clean.summary.errorsByMessage[0]!.message, 'echo ***');
+  assert.ok(!JSON.stringify(clean).includes('gw-TESTSECRET123'));
 });

@@ -11,7 +11,7 @@ import {
 } from '../../core/index';
 import type { CliIo } from '../cliError';
 import { cliCommand } from '../command';
-import { executeRun } from '../execute';
+import { executeRun, prepareOut } from '../execute';
 import { durationFlag } from '../options';
 
 export interface DemoOptions {
@@ -44,6 +44,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = options.out ?? join('.claude-load', 'runs', `${stamp}-demo`);
+  await prepareOut(out);
   const plan = planCapacity(validatePlanInput(workload, builtinCatalog), { catalog: builtinCatalog });
   if (!options.json) {
     io.stdout.write('== 1. Capacity plan: claude-sonnet-5-5, 100 RPM (peak x2), 500 in / 200 out tokens\n\n');

@@ -6,7 +6,14 @@ export { metricDefinitions } from './definitions';
 export { renderReportHtml, embedJson } from './html';
 export type { ReportAssets } from './html';
 export { serializeRun, parseRunFile } from './runFile';
-export { writeRunOutputs, writeReportFiles, writeFileAtomic, prepareOutputDir, OutputDirError } from './save';
+export {
+  writeRunOutputs,
+  writeReportFiles,
+  writeFileAtomic,
+  prepareOutputDir,
+  OutputDirError,
+  scrubRun,
+} from './save';
 export type { RunOutputPaths, Secrets } from './save';
 export { RunFileError, validateRun, parseRunJson } from './validate';
 

@@ -4,7 +4,7 @@
 // file is scrubbed of the key (its exact value and anything shaped like an Anthropic key).
 import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunResult } from '../model/run';
 import { scrubSecrets } from '../util/scrub';
 import { timeseriesCsv } from './csv';
@@ -29,6 +29,29 @@ export class OutputDirError extends Error {
   }
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never settles for some paths (e.g. under /proc),
+ * and a run must not hang on its output folder.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  for (;;) {
+    const s = await stat(d).catch(() => undefined);
+    if (s) {
+      if (!s.isDirectory()) throw new OutputDirError(`${d} exists and is not a folder: choose another path`);
+      break;
+    }
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+    d = dirname(d);
+  }
+  for (const m of missing)
+    await mkdir(m).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+}
+
 /** Writes `text` to `path` through a temporary file in the same folder and a rename. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
@@ -50,7 +73,7 @@ export async function prepareOutputDir(dir: string): Promise<void> {
   if (existing && !existing.isDirectory())
     throw new OutputDirError(`${dir} exists and is not a folder: choose another path`);
   try {
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
   } catch (e) {
     throw new OutputDirError(`cannot create ${dir}: ${(e as Error).message}`);
   }
@@ -62,6 +85,11 @@ export async function prepareOutputDir(dir: string): Promise<void> {
   } catch (e) {
     throw new OutputDirError(`cannot write into ${dir}: ${(e as Error).message}`);
   }
+}
+
+/** The run without secrets, for what is shown rather than saved (the extension's results panel). */
+export function scrubRun(run: RunResult, secrets: Secrets): RunResult {
+  return scrubbedRun(run, secrets).run;
 }
 
 /** The run as written to run.json, and the same run parsed back, both free of secrets. */
@@ -80,7 +108,7 @@ export async function writeReportFiles(
   assets: ReportAssets | undefined,
   secrets: Secrets = [],
 ): Promise<Omit<RunOutputPaths, 'runJson'>> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const clean = scrubbedRun(run, secrets).run;
   const csv = join(dir, 'timeseries.csv');
   await writeFileAtomic(csv, scrubSecrets(timeseriesCsv(clean), secrets));
@@ -97,7 +125,7 @@ export async function writeRunOutputs(
   assets: ReportAssets | undefined,
   secrets: Secrets = [],
 ): Promise<RunOutputPaths> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const runJson = join(dir, 'run.json');
   await writeFileAtomic(runJson, scrubbedRun(run, secrets).json);
   return { runJson, ...(await writeReportFiles(run, dir, assets, secrets)) };
