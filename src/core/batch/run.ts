@@ -132,7 +132,6 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
       custom_id: it.customId,
       params: it.params as unknown as Anthropic.Messages.MessageCreateParamsNonStreaming,
     }));
-    const submittedAt = now();
     let batch: MessageBatch;
     try {
       batch = await o.client.messages.batches.create({ requests });
@@ -149,7 +148,8 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
     tracked.push({
       id: batch.id,
       requests: chunk.length,
-      submittedAt,
+      // The batch's clock starts when the API has it (created_at), not while the upload runs.
+      submittedAt: now(),
       batch,
       steps: [],
       lastPollAtMs: 0,
@@ -212,6 +212,13 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
     o.signal?.removeEventListener('abort', onAbort);
   }
   const wallMs = now() - t0;
+  // Nothing finishes after its batch ended: clamp the poll steps to each turnaround.
+  for (const t of tracked) {
+    const b = t.batch;
+    if (!b.ended_at) continue;
+    const end = Date.parse(b.ended_at) - Date.parse(b.created_at);
+    for (const s of t.steps) s.atMs = Math.min(s.atMs, end);
+  }
 
   // Results: outcomes, tokens and usage per request.
   const discount = catalog.batchDiscount;
