@@ -1,5 +1,9 @@
 // Runtime checks for the messages in ./messages.ts. Pure functions (no DOM, no vscode): the host
 // validates what a webview posts, a webview validates what the host sends, and tests use both.
+//
+// Each direction has one table with a guard per message type, typed `satisfies GuardTable<M>`: a new
+// message type without a guard (or a guard for a type that no longer exists) is a compile error, not a
+// message that is silently dropped at run time.
 import type {
   ExportFormat,
   HostToLive,
@@ -10,90 +14,83 @@ import type {
   ReportToHost,
 } from './messages';
 
-type Msg = { type: string } & Record<string, unknown>;
+/** A message as it arrives: an object with a string `type`, anything else unchecked. */
+export type RawMessage = { type: string } & Record<string, unknown>;
 
-function isMsg(x: unknown): x is Msg {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Msg).type === 'string';
+/** Checks the payload of a message whose `type` is already known to be the table's key. */
+export type Guard = (m: RawMessage) => boolean;
+
+/** Exactly one guard per message type of `M`. */
+export type GuardTable<M extends { type: string }> = Record<M['type'], Guard>;
+
+function isRawMessage(x: unknown): x is RawMessage {
+  return isObject(x) && typeof x.type === 'string';
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** A type guard for `M` from its table: unknown types and failed payload checks are rejected. */
+export function guardFrom<M extends { type: string }>(table: GuardTable<M>): (x: unknown) => x is M {
+  const guards: Partial<Record<string, Guard>> = table;
+  return (x: unknown): x is M => {
+    if (!isRawMessage(x) || !Object.hasOwn(guards, x.type)) return false;
+    return guards[x.type]?.(x) ?? false;
+  };
+}
+
+const always: Guard = () => true;
 const exportFormats: readonly ExportFormat[] = ['html', 'csv', 'json'];
 
-export function isReportToHost(x: unknown): x is ReportToHost {
-  if (!isMsg(x)) return false;
-  switch (x.type) {
-    case 'report/ready':
-      return true;
-    case 'report/export':
-      return exportFormats.includes(x.format as ExportFormat);
-    default:
-      return false;
-  }
-}
+// ---- webview -> host: the host does not trust these, so payloads are checked ---------------------
 
-export function isLiveToHost(x: unknown): x is LiveToHost {
-  return isMsg(x) && (x.type === 'live/ready' || x.type === 'live/openReport' || x.type === 'live/stop');
-}
+export const reportToHostGuards = {
+  'report/ready': always,
+  'report/export': (m) => exportFormats.includes(m.format as ExportFormat),
+} satisfies GuardTable<ReportToHost>;
 
-export function isPlannerToHost(x: unknown): x is PlannerToHost {
-  if (!isMsg(x)) return false;
-  switch (x.type) {
-    case 'planner/ready':
-    case 'plan/save':
-    case 'plan/copyMarkdown':
-    case 'plan/loadTest':
-      return true;
-    case 'plan/input':
-      return isObject(x.input);
-    default:
-      return false;
-  }
-}
+export const liveToHostGuards = {
+  'live/ready': always,
+  'live/openReport': always,
+  'live/stop': always,
+} satisfies GuardTable<LiveToHost>;
 
-// The host is trusted; these checks only keep a stray message (another extension, a test) from crashing
-// the app, so they look at the discriminant and the top-level payload only.
+export const plannerToHostGuards = {
+  'planner/ready': always,
+  'plan/input': (m) => isObject(m.input),
+  'plan/save': always,
+  'plan/copyMarkdown': always,
+  'plan/loadTest': always,
+} satisfies GuardTable<PlannerToHost>;
 
-export function isHostToReport(x: unknown): x is HostToReport {
-  if (!isMsg(x)) return false;
-  if (x.type === 'theme/changed') return true;
-  return x.type === 'run/show' && isObject(x.run);
-}
+// ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
+// test) from crashing the app, so they look at the discriminant and the top-level payload only. -----
 
-export function isHostToLive(x: unknown): x is HostToLive {
-  if (!isMsg(x)) return false;
-  switch (x.type) {
-    case 'theme/changed':
-      return true;
-    case 'live/reset':
-      return isObject(x.run);
-    case 'live/tick':
-      return Array.isArray(x.windows) && isObject(x.totals);
-    case 'live/warning':
-      return typeof x.message === 'string';
-    case 'live/done':
-      return isObject(x.summary);
-    case 'live/restore':
-      return isObject(x.run) && Array.isArray(x.windows) && isObject(x.totals);
-    default:
-      return false;
-  }
-}
+export const hostToReportGuards = {
+  'theme/changed': always,
+  'run/show': (m) => isObject(m.run),
+} satisfies GuardTable<HostToReport>;
 
-export function isHostToPlanner(x: unknown): x is HostToPlanner {
-  if (!isMsg(x)) return false;
-  switch (x.type) {
-    case 'theme/changed':
-      return true;
-    case 'plan/init':
-      return Array.isArray(x.models) && Array.isArray(x.tiers) && isObject(x.input);
-    case 'plan/result':
-      return isObject(x.result);
-    case 'plan/error':
-      return typeof x.field === 'string' && typeof x.message === 'string';
-    default:
-      return false;
-  }
-}
+export const hostToLiveGuards = {
+  'theme/changed': always,
+  'live/reset': (m) => isObject(m.run),
+  'live/tick': (m) => Array.isArray(m.windows) && isObject(m.totals),
+  'live/warning': (m) => typeof m.message === 'string',
+  'live/done': (m) => isObject(m.summary),
+  'live/restore': (m) => isObject(m.run) && Array.isArray(m.windows) && isObject(m.totals),
+} satisfies GuardTable<HostToLive>;
+
+export const hostToPlannerGuards = {
+  'theme/changed': always,
+  'plan/init': (m) => Array.isArray(m.models) && Array.isArray(m.tiers) && isObject(m.input),
+  'plan/result': (m) => isObject(m.result),
+  'plan/error': (m) => typeof m.field === 'string' && typeof m.message === 'string',
+} satisfies GuardTable<HostToPlanner>;
+
+export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);
+export const isLiveToHost = guardFrom<LiveToHost>(liveToHostGuards);
+export const isPlannerToHost = guardFrom<PlannerToHost>(plannerToHostGuards);
+export const isHostToReport = guardFrom<HostToReport>(hostToReportGuards);
+export const isHostToLive = guardFrom<HostToLive>(hostToLiveGuards);
+export const isHostToPlanner = guardFrom<HostToPlanner>(hostToPlannerGuards);
