@@ -1,5 +1,7 @@
 // Runs a webview app (dist/webview/<app>.js) in headless Chromium inside a page that mimics what VS Code
-// gives a webview: a strict nonce CSP, the toolkit as a module script, and `acquireVsCodeApi()`.
+// gives a webview: the extension's own HTML (src/extension/webviews/webviewHtml.ts: strict nonce CSP, the
+// toolkit as a module script), plus `acquireVsCodeApi()`. There is no second copy of the page here, so a
+// CSP regression in production fails these tests.
 // The page is served over http://127.0.0.1:<port 0> so `cspSource`-style origins behave as in VS Code.
 //
 // Callbacks passed to page.evaluate are serialised into the browser, and tsx (esbuild keepNames) wraps
@@ -10,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { webviewHtml } from '../../src/extension/webviews/webviewHtml';
+import type { WebviewHtmlOptions } from '../../src/extension/webviews/webviewHtml';
 import { launchChromium, repoRoot, saveScreenshot } from './chromium';
 import type { ChromiumSession, LaunchChromiumOptions } from './chromium';
 
@@ -23,24 +27,9 @@ export {
 } from './chromium';
 export type { ChromiumSession, LaunchChromiumOptions } from './chromium';
 
-/** What the extension's HTML function receives (same shape, so the real function can be tested here). */
-export interface WebviewHtmlOptions {
-  /** Origin the webview's resources come from (VS Code: `webview.cspSource`). */
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  toolkitUri: string;
-  styleUri: string;
-}
-export type WebviewHtmlFn = (opts: WebviewHtmlOptions) => string;
-
 export interface OpenWebviewOptions {
   /** Returned by getState() until the app calls setState(). */
   initialState?: unknown;
-  /** The extension's HTML generator; default: this harness's template with `body`. */
-  html?: WebviewHtmlFn;
-  /** Body markup of the default template; default `<div id="app"></div>`. */
-  body?: string;
   /** Bundle to load instead of dist/webview/<app>.js (absolute, or relative to the repo root). */
   scriptFile?: string;
   /** 'dark' (default) or 'light': the body's vscode-dark/vscode-light class and a few theme variables. */
@@ -119,10 +108,9 @@ export async function startWebviewHarness(options: StartWebviewHarnessOptions = 
         scriptUri: uriFor(scriptFile),
         toolkitUri: uriFor(join('dist', 'webview', 'toolkit.min.js')),
         styleUri: uriFor(styleFile),
+        title: appName,
       };
-      const html = opts.html
-        ? opts.html(htmlOpts)
-        : defaultWebviewHtml(htmlOpts, { title: appName, body: opts.body, withStyle: existsSync(styleFile) });
+      const html = webviewHtml(htmlOpts);
       const id = `${++counter}-${encodeURIComponent(appName)}`;
       pages.set(id, injectVsCodeApi(html, nonce, opts.initialState, opts.theme ?? 'dark'));
 
@@ -141,40 +129,6 @@ export async function startWebviewHarness(options: StartWebviewHarnessOptions = 
       await closeServer(server);
     },
   };
-}
-
-/**
- * The default page: the same CSP and script tags the extension's panels are expected to use.
- * `<meta property="csp-nonce">` matters: the toolkit (FAST) probes `:focus-visible` by adding an empty
- * <style> with that nonce; without it (or without 'nonce-N' in style-src) the page reports a CSP violation.
- */
-export function defaultWebviewHtml(
-  o: WebviewHtmlOptions,
-  extra: { title?: string; body?: string | undefined; withStyle?: boolean } = {},
-): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${o.cspSource} 'nonce-${o.nonce}'`,
-    `img-src ${o.cspSource} data:`,
-    `font-src ${o.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${o.nonce}">
-${extra.withStyle === false ? '' : `<link rel="stylesheet" href="${o.styleUri}">`}
-<title>${escapeHtml(extra.title ?? 'webview')}</title>
-</head>
-<body>
-${extra.body ?? '<div id="app"></div>'}
-<script type="module" nonce="${o.nonce}" src="${o.toolkitUri}"></script>
-<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
-</body>
-</html>`;
 }
 
 // A few of the variables VS Code sets on a webview's <html>, enough for the toolkit and charts to look right.
@@ -311,10 +265,6 @@ function notFound(res: ServerResponse): void {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((ok) => server.close(() => ok()));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const pageErrorsByPage = new WeakMap<Page, string[]>();

@@ -4,7 +4,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TimeWindow } from '../../src/core/engine/types';
-import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
@@ -34,7 +33,7 @@ after(async () => {
 
 function open(options: OpenWebviewOptions = {}): Promise<Page> {
   assert.ok(harness);
-  return harness.openWebview('live', { html: webviewHtml, ...options });
+  return harness.openWebview('live', options);
 }
 
 const sample = makeSampleRun({ name: 'live sample </script>' });

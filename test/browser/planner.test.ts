@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { builtinCatalog, planCapacity, validatePlanInput } from '../../src/core/index';
 import type { PlanResult } from '../../src/core/index';
-import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultPlanInput } from '../../src/core/planFile/fromCapacityPlan';
 import {
   canvasIsDrawn,
@@ -50,7 +49,7 @@ function planFor(input: Record<string, unknown>): PlanResult {
 
 async function open(options: { initialState?: unknown; theme?: 'dark' | 'light' } = {}): Promise<Page> {
   assert.ok(harness);
-  return harness.openWebview('planner', { html: webviewHtml, ...options });
+  return harness.openWebview('planner', options);
 }
 
 async function inputs(page: Page): Promise<Record<string, unknown>[]> {
