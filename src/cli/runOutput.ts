@@ -1,13 +1,10 @@
 // Terminal rendering of a load test: the live one-line progress and the final summary table.
+import { fmtMs as ms, fmtUsd as usd, windowErrors } from '../core/index';
 import type { EngineTickEvent, LatencyStats, RunResult } from '../core/index';
-
-const ms = (v: number) =>
-  v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`;
-const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
 export function progressLine(e: EngineTickEvent): string {
   const w = e.window;
-  const errors = w.completed - w.outcomes.ok;
+  const errors = windowErrors(w);
   return (
     `[${e.totals.elapsedS.toFixed(0).padStart(4)}s] sent ${e.totals.sent}  done ${e.totals.completed}  ` +
     `in-flight ${e.totals.inFlight}  ${w.completed} req/s  p95 ${ms(w.latencyMs.p95)}  ` +
@@ -52,7 +49,7 @@ export function summaryText(run: RunResult): string {
         ? [statRow('latency (from actual send)', s.latencyUncorrectedMs), statRow('send lag', s.sendLagMs)]
         : []),
       statRow('TTFT', s.ttftMs),
-      statRow('TPOT', s.tpotMs, (v) => `${v.toFixed(2)}ms`),
+      statRow('TPOT', s.tpotMs),
       statRow('output tok/s per request', s.outputTokensPerSecPerRequest, (v) => v.toFixed(1)),
     ]),
   );

@@ -8,4 +8,6 @@ export * from './metrics/histogram';
 export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';
 export { toolVersion } from './version';
+export * from './format/index';
+export * from './live/windows';
 export * from './simulator/index';

@@ -1,6 +1,7 @@
 // A status bar item while a load test runs: "$(pulse) 12 req/s · p95 840 ms · 0 err", updated once per
 // engine window; click shows the Latency view. After the run it shows the outcome for a while, then hides.
 import * as vscode from 'vscode';
+import { fmtCount, fmtMs, fmtNumber, fmtUsd, windowErrors } from '../core/index';
 import type { RunSummary, TimeWindow } from '../core/engine/types';
 import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { Services } from './services';
@@ -8,18 +9,10 @@ import type { Services } from './services';
 /** How long the final summary stays in the status bar. */
 export const finishedVisibleMs = 30_000;
 
-/** Failed requests in a window (as the Latency view counts them: aborted ones come from Stop). */
-function windowErrors(w: TimeWindow): number {
-  let n = 0;
-  for (const [outcome, count] of Object.entries(w.outcomes)) {
-    if (outcome !== 'ok' && outcome !== 'aborted') n += count;
-  }
-  return n;
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => `${int(n)} ms`;
-const usd = (n: number) => `$${n.toFixed(n >= 1 || n === 0 ? 2 : 4)}`;
+// Short names for the shared formatters: the texts below use them a lot.
+const int = fmtCount;
+const ms = fmtMs;
+const usd = fmtUsd;
 
 export interface StatusText {
   text: string;
@@ -59,7 +52,7 @@ export function finishedText(name: string, s: RunSummary): StatusText {
     text: `${icon} ${int(s.requests.total)} req · p95 ${ms(s.latencyMs.p95)} · ${int(failed)} err`,
     tooltip: [
       `Claude load test "${name}": ${s.stopReason} after ${int(s.durationS)} s`,
-      `${int(s.requests.total)} requests, ${int(s.requests.ok)} ok, ${int(failed)} failed · ${s.throughput.rps.toFixed(1)} req/s`,
+      `${int(s.requests.total)} requests, ${int(s.requests.ok)} ok, ${int(failed)} failed · ${fmtNumber(s.throughput.rps, 1)} req/s`,
       `Latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}, p99 ${ms(s.latencyMs.p99)} · TTFT p95 ${ms(s.ttftMs.p95)}`,
       `Cost ${usd(s.costUsd)}`,
       'Click to show the latency charts.',

@@ -20,5 +20,5 @@ test('every webview page has a strict nonce CSP and loads only from the webview 
   assert.equal(scripts.length, 2);
   for (const s of scripts) assert.match(s, /nonce="N0nce"/);
   assert.doesNotMatch(html, /https?:\/\//);
-  assert.match(html, /<title>Run &#60;b&#62;<\/title>/);
+  assert.match(html, /<title>Run &lt;b&gt;<\/title>/);
 });

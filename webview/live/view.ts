@@ -1,9 +1,8 @@
 // The live panel's DOM: built once, then render() rewrites text and toggles sections. Every number has
 // a stable data-metric (and its raw value in data-value) so tests and screen readers find it.
-import type { Diagnosis, RunSummary } from '../../src/core/engine/types';
+import { describeLoad, fmtCount, fmtDuration, fmtMs, fmtRate, fmtUsd } from '../../src/core/browser';
+import type { Diagnosis, RunSummary } from '../../src/core/browser';
 import { h } from '../shared/dom';
-import { describeLoad } from '../shared/format';
-import { fmtCount, fmtDuration, fmtMs, fmtRate, fmtUsd } from '../shared/format';
 import { createButton } from '../shared/toolkit';
 import { createLiveCharts } from './liveCharts';
 import { liveNumbers, progress } from './model';

@@ -1,7 +1,7 @@
 // The capacity planner app. The host sends plan/init (models, tiers, last input); every edit posts the raw
 // form values as plan/input (debounced); the host answers plan/result or plan/error. The form and the
 // last result live in the webview state, so a re-created panel shows them before the host answers.
-import type { PlanResult } from '../../src/core/capacity/types';
+import type { PlanResult } from '../../src/core/browser';
 import type {
   HostToPlanner,
   PlannerModelOption,

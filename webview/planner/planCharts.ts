@@ -2,8 +2,8 @@
 // breakdown. Importing ../shared/charts registers the Chart.js parts they use (bar, category, linear).
 import { Chart } from 'chart.js';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import { fmtPct, fmtUsd } from '../../src/core/capacity/numbers';
-import type { PlanCost, TierEvaluation } from '../../src/core/capacity/types';
+import { fmtPct, fmtUsd } from '../../src/core/browser';
+import type { PlanCost, TierEvaluation } from '../../src/core/browser';
 import { readTheme, withAlpha } from '../shared/charts';
 import type { ChartHandle, ColorKey, Theme } from '../shared/charts';
 

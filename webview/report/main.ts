@@ -1,8 +1,7 @@
 // The report app. Standalone (report.html): the run is embedded in #run-data. In VS Code: it asks the host
 // with report/ready and draws what run/show sends; the last run is kept in the webview state.
-import type { RunResult } from '../../src/core/engine/types';
-import { metricDefinitions } from '../../src/core/report/definitions';
-import { validateRun } from '../../src/core/report/validate';
+import { metricDefinitions, validateRun } from '../../src/core/browser';
+import type { RunResult } from '../../src/core/browser';
 import type { ExportFormat, ReportState, ReportToHost } from '../../src/shared/protocol/messages';
 import { isHostToReport } from '../../src/shared/protocol/guards';
 import {

@@ -1,6 +1,7 @@
 // A standalone, offline report.html: the run JSON, the report app's bundle and the CSS, all inline.
 import { createHash } from 'node:crypto';
 import type { RunResult } from '../engine/types';
+import { escapeHtml } from '../format/escapeHtml';
 
 /** The built report app (dist/webview/report.js) and the shared stylesheet (dist/webview/styles.css). */
 export interface ReportAssets {
@@ -29,13 +30,6 @@ export function inlineScript(js: string): string {
 
 function inlineCss(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 }
 
 export function renderReportHtml(run: RunResult, assets: ReportAssets): string {

@@ -2,7 +2,7 @@
 // the boundary, plans with the current catalog and answers plan/result or plan/error. Its buttons save the
 // plan as a plan file, copy it as Markdown, or load test it against the simulator.
 import * as vscode from 'vscode';
-import { formatPlanMarkdown, parseScenario } from '../../core/index';
+import { fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
@@ -170,7 +170,7 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
     const result = this.requireResult();
     if (!result) return;
     const { plan, scenario } = this.planFile(result);
-    const load = scenario.load.type === 'rate' ? `${scenario.load.rps.toFixed(2)} req/s` : 'the peak rate';
+    const load = scenario.load.type === 'rate' ? `${fmtNumber(scenario.load.rps, 2)} req/s` : 'the peak rate';
     const target = scenario.target.kind === 'simulator' ? scenario.target.tier : 'default';
     const run = 'Run on the simulator';
     const pick = await vscode.window.showInformationMessage(

@@ -5,6 +5,7 @@
 // per 250 ms); while the view is hidden nothing is posted, and showing it again sends one live/restore
 // with the full snapshot (the webview's content is re-created when hidden, so it needs one anyway).
 import * as vscode from 'vscode';
+import { droppedErrors } from '../../core/index';
 import type { HostToLive, LiveToHost } from '../../shared/protocol/messages';
 import { isLiveToHost } from '../../shared/protocol/guards';
 import { hostWebviewView } from '../webviews/vscodeWebviews';
@@ -126,8 +127,8 @@ export function restoreMessage(snap: RunSnapshot): HostToLive {
   return {
     type: 'live/restore',
     run: snap.info,
-    windows: snap.windows,
-    errorsBefore: snap.errorsBefore,
+    windows: snap.live.windows,
+    errorsBefore: droppedErrors(snap.live),
     totals: snap.totals,
     ...(snap.summary ? { summary: snap.summary } : {}),
     ...(snap.diagnosis ? { diagnosis: snap.diagnosis } : {}),

@@ -1,5 +1,7 @@
 // The HTML every webview gets: strict CSP with a per-load nonce, the built app, the shared styles and
 // (only where used) the toolkit. Pure: no vscode import, so browser tests render the same page.
+import { escapeHtml } from '../../core/format/escapeHtml';
+
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the only origin scripts, styles, fonts and images may come from. */
   cspSource: string;
@@ -8,10 +10,6 @@ export interface WebviewHtmlOptions {
   toolkitUri: string;
   styleUri: string;
   title?: string;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
