@@ -339,7 +339,8 @@ test(
         return performance.now() - t0;
       }, restore);
       await page.waitForSelector('#app[data-windows="600"]');
-      assert.ok(elapsed < 1500, `drawn in ${Math.round(elapsed)} ms`);
+      // A few hundred ms when idle; room for a loaded machine running test files in parallel.
+      assert.ok(elapsed < 4000, `drawn in ${Math.round(elapsed)} ms`);
       const m = await metrics(page);
       assert.equal(Number(m.errors?.value), 360);
       assert.equal(Number(m['latency.p95']?.value), hour.at(-1)!.latencyMs.p95);

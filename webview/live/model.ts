@@ -11,7 +11,7 @@ import {
   restoreLiveWindows,
 } from '../../src/core/browser';
 import type { Diagnosis, LiveWindows, RunSummary, TimeWindow } from '../../src/core/browser';
-import type { LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
+import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 
 export const maxWarnings = 20;
 
@@ -39,14 +39,7 @@ export function appendWindows(state: LiveState, windows: TimeWindow[], totals: L
 }
 
 export function restoredRun(
-  msg: {
-    run: LiveRunInfo;
-    windows: TimeWindow[];
-    errorsBefore?: number;
-    totals: LiveTotals;
-    summary?: RunSummary;
-    diagnosis?: Diagnosis[];
-  },
+  msg: Omit<Extract<HostToLive, { type: 'live/restore' }>, 'type'>,
   warnings: string[] = [],
 ): LiveState {
   const state: LiveState = {

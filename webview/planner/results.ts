@@ -3,7 +3,7 @@
 // an element with data-metric (a path into PlanResult, or summary.*) and its unrounded data-value.
 import { fmtNumber, fmtPct, fmtUsd } from '../../src/core/browser';
 import type { CostBreakdown, PlanResult, RateRequirement, TierEvaluation } from '../../src/core/browser';
-import { h } from '../shared/dom';
+import { chartCard, h } from '../shared/dom';
 import type { Child } from '../shared/dom';
 import type { ChartHandle } from '../shared/charts';
 import { createCostBreakdownChart, createTierUtilisationChart, utilisationCapPct } from './planCharts';
@@ -289,22 +289,6 @@ function advice(r: PlanResult): Child[] {
     );
   }
   return out;
-}
-
-function chartCard(
-  id: string,
-  title: string,
-  note: string,
-): { card: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { 'data-chart': id, role: 'img', 'aria-label': title });
-  const card = h(
-    'figure',
-    { class: 'chart-card' },
-    h('figcaption', null, title),
-    h('div', { class: 'chart-box' }, canvas),
-    h('p', { class: 'muted small' }, note),
-  );
-  return { card, canvas };
 }
 
 export function buildResults(toolbar: HTMLElement): PlannerResults {
