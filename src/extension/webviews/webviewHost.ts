@@ -7,8 +7,9 @@
 //   1. Messages: add `HostToSweep` / `SweepToHost` to src/shared/protocol/messages.ts and one guard table
 //      per direction to src/shared/protocol/guards.ts (`satisfies GuardTable<...>`: tsc names a missing
 //      guard). Include `ThemeChanged` in `HostToSweep`.
-//   2. Webview app: webview/sweep/main.ts (add it to the app list in scripts/build.mjs). It checks what
-//      it receives with `isHostToSweep`, and posts `{ type: 'sweep/ready' }` once it listens.
+//   2. Webview app: webview/sweep/main.ts (the build bundles every webview/<name>/main.ts into
+//      dist/webview/<name>.js). It imports core only through src/core/browser.ts, checks what it receives
+//      with `isHostToSweep`, and posts `{ type: 'sweep/ready' }` once it listens.
 //   3. Handler: a class implementing `WebviewHandler<SweepToHost, HostToSweep>` in src/extension/panels/:
 //      `app: 'sweep'`, `readyType: 'sweep/ready'`, `isMessage: isSweepToHost`, `restore()` posts
 //      everything the app needs to draw from scratch, `onMessage()` handles the rest.
