@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  addLiveWarning,
   appendWindows,
   droppedErrors,
   emptyLiveWindows,
+  maxLiveWarnings,
   maxLiveWindows,
   outcomes,
   restoreLiveWindows,
@@ -63,4 +65,14 @@ test('host snapshot -> restore message -> webview: the same error count', () => 
   appendWindows(restored, [win(20, { timeout: 1 })], 8);
   assert.equal(restored.errors, host.errors);
   assert.equal(restoreLiveWindows([], -3).errors, 0, 'a nonsense errorsBefore counts as none');
+});
+
+test('warnings: once each, the newest kept', () => {
+  const warnings: string[] = [];
+  addLiveWarning(warnings, 'short of CPU');
+  addLiveWarning(warnings, 'short of CPU');
+  assert.deepEqual(warnings, ['short of CPU']);
+  for (let i = 0; i < maxLiveWarnings + 5; i++) addLiveWarning(warnings, `w${i}`);
+  assert.equal(warnings.length, maxLiveWarnings);
+  assert.equal(warnings.at(-1), `w${maxLiveWarnings + 4}`);
 });

@@ -6,14 +6,14 @@
 // the run-wide error count are core's live-window model (src/core/live/windows.ts), the same one the
 // host's snapshot and the status bar use.
 import {
+  addLiveWarning,
   appendWindows as appendLiveWindows,
+  maxLiveWarnings,
   maxLiveWindows,
   restoreLiveWindows,
 } from '../../src/core/browser';
 import type { Diagnosis, LiveWindows, RunSummary, TimeWindow } from '../../src/core/browser';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
-
-export const maxWarnings = 20;
 
 /** What the panel keeps in `setState` (and rebuilds from live/restore). */
 export interface LiveState extends LiveWindows {
@@ -46,7 +46,7 @@ export function restoredRun(
     ...newRun(msg.run),
     ...restoreLiveWindows(msg.windows.filter(isWindow), msg.errorsBefore),
     totals: msg.totals,
-    warnings: warnings.slice(-maxWarnings),
+    warnings: warnings.slice(-maxLiveWarnings),
   };
   if (msg.summary) state.summary = msg.summary;
   if (msg.diagnosis) state.diagnosis = msg.diagnosis;
@@ -54,10 +54,7 @@ export function restoredRun(
 }
 
 export function addWarning(state: LiveState, message: string): void {
-  // The engine repeats some warnings every window; one line each is enough.
-  if (state.warnings.includes(message)) return;
-  state.warnings.push(message);
-  if (state.warnings.length > maxWarnings) state.warnings.splice(0, state.warnings.length - maxWarnings);
+  addLiveWarning(state.warnings, message);
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

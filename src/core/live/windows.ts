@@ -74,3 +74,16 @@ export function restoreLiveWindows(
   appendWindows(live, windows, max);
   return live;
 }
+
+/** The warnings a live view keeps (the newest). */
+export const maxLiveWarnings = 20;
+
+/**
+ * Adds a run warning to a live view's list, in place: once each (the engine repeats some every window),
+ * the newest `maxLiveWarnings` only.
+ */
+export function addLiveWarning(warnings: string[], message: string): void {
+  if (warnings.includes(message)) return;
+  warnings.push(message);
+  if (warnings.length > maxLiveWarnings) warnings.splice(0, warnings.length - maxLiveWarnings);
+}

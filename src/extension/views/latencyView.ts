@@ -5,7 +5,7 @@
 // per 250 ms); while the view is hidden nothing is posted, and showing it again sends one live/restore
 // with the full snapshot (the webview's content is re-created when hidden, so it needs one anyway).
 import * as vscode from 'vscode';
-import { droppedErrors } from '../../core/index';
+import { addLiveWarning, droppedErrors } from '../../core/index';
 import type { HostToLive, LiveToHost } from '../../shared/protocol/messages';
 import { isLiveToHost } from '../../shared/protocol/guards';
 import { hostWebviewView } from '../webviews/vscodeWebviews';
@@ -15,7 +15,6 @@ import type { Services } from '../services';
 import { TickCoalescer } from './liveThrottle';
 
 export const latencyViewId = 'claudeLoad.latency';
-const maxWarnings = 20;
 
 export class LatencyViewProvider
   implements vscode.WebviewViewProvider, WebviewHandler<LiveToHost, HostToLive>, vscode.Disposable
@@ -30,7 +29,7 @@ export class LatencyViewProvider
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly coalescer: TickCoalescer;
   /** The current run's warnings: the snapshot has none, so they are replayed after a restore. */
-  private warnings: string[] = [];
+  private readonly warnings: string[] = [];
 
   constructor(private readonly services: Services) {
     this.coalescer = new TickCoalescer((batch) => this.post({ type: 'live/tick', ...batch }));
@@ -40,12 +39,12 @@ export class LatencyViewProvider
     this.subscriptions.push(
       runs.onDidStart((run) => {
         this.coalescer.clear();
-        this.warnings = [];
+        this.warnings.length = 0;
         this.post({ type: 'live/reset', run });
       }),
       runs.onDidTick((e) => this.coalescer.push(e.window, e.totals)),
       runs.onDidWarn((message) => {
-        if (!this.warnings.includes(message)) this.warnings = [...this.warnings, message].slice(-maxWarnings);
+        addLiveWarning(this.warnings, message);
         this.post({ type: 'live/warning', message });
       }),
       runs.onDidFinish(({ result }) => {
