@@ -75,6 +75,10 @@ class LiveHandler implements WebviewHandler<LiveToHost, HostToLive> {
   readonly readyType = 'live/ready';
   readonly isMessage = isLiveToHost;
   readonly themeChanged = { type: 'theme/changed' } as const;
+  readonly restoreWhenShown: boolean;
+  constructor(options: { restoreWhenShown?: boolean } = {}) {
+    this.restoreWhenShown = options.restoreWhenShown ?? true;
+  }
   restores = 0;
   readonly messages: LiveToHost[] = [];
   readonly visibility: boolean[] = [];
@@ -175,4 +179,16 @@ test('dispose (by VS Code or the handler) unsubscribes everything once', () => {
   assert.equal(host.isDisposed, true);
   assert.equal(view.fakeWebview.received.size + view.visibility.size + view.disposed.size + theme.size, 0);
   assert.equal(host.post({ type: 'live/warning', message: 'late' }), false);
+});
+
+test('without restoreWhenShown, a shown webview waits for its re-created app to ask', () => {
+  const view = new FakeView();
+  const handler = new LiveHandler({ restoreWhenShown: false });
+  new WebviewHost(view, handler, fakeEnv().env);
+  view.fakeWebview.received.fire({ type: 'live/ready' });
+  view.setVisible(false);
+  view.setVisible(true);
+  assert.equal(handler.restores, 1, 'no restore on show');
+  view.fakeWebview.received.fire({ type: 'live/ready' });
+  assert.equal(handler.restores, 2);
 });

@@ -24,6 +24,8 @@ export class LatencyViewProvider
   readonly readyType = 'live/ready';
   readonly isMessage = isLiveToHost;
   readonly themeChanged = { type: 'theme/changed' } as const;
+  /** Ticks are paused while hidden: showing the view again resumes them with a full snapshot. */
+  readonly restoreWhenShown = true;
   /** The host of the current view; replaced when the view is resolved again. */
   private host: WebviewHost<LiveToHost, HostToLive> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];

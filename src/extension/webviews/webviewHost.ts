@@ -17,10 +17,10 @@
 //      a sidebar view register `hostWebviewView(services, view, handler)` in `resolveWebviewView`.
 //
 // Delivery rule: `post()` delivers only to a webview that has said it is ready and is visible; anything
-// posted meanwhile is dropped, and `restore()` runs when the app (re)announces itself and when the
-// webview is shown again, so a handler never tracks visibility or readiness itself. Webviews are created
-// without `retainContextWhenHidden`: VS Code destroys a hidden webview's content and re-creates it when
-// shown, which is why the app asks again with its ready message.
+// posted meanwhile is dropped, and `restore()` runs when the app (re)announces itself (and, with
+// `restoreWhenShown`, when the webview is shown again), so a handler never tracks visibility or
+// readiness itself. Webviews are created without `retainContextWhenHidden`: VS Code destroys a hidden
+// webview's content and re-creates it when shown, which is why the app asks again with its ready message.
 //
 // No run-time vscode import here (the environment is injected), so test/extension drives it with fakes.
 import { randomBytes } from 'node:crypto';
@@ -39,6 +39,12 @@ export interface WebviewHandler<In extends { type: string }, Out extends { type:
   readonly readyType: In['type'];
   /** The message sent to the app when the colour theme changes, if the app redraws on it. */
   readonly themeChanged?: Out;
+  /**
+   * Also restore when the webview is shown again, not only when its app announces itself. For views
+   * whose updates are paused while hidden (the Latency view resumes its ticks in restore()); a panel
+   * whose app is re-created on show would otherwise get everything twice.
+   */
+  readonly restoreWhenShown?: boolean;
   /** Called once the host is created: keep it to post later. */
   attach?(host: WebviewHost<In, Out>): void;
   /** Posts everything the app needs to draw from scratch (after ready, and when shown again). */
@@ -147,8 +153,8 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
     if (this.disposed || visible === this.wasVisible) return;
     this.wasVisible = visible;
     this.handler.onVisibilityChanged?.(visible);
-    // A webview whose content was kept gets everything again; a re-created one also asks with ready.
-    if (visible && this.ready) this.handler.restore(this);
+    // A re-created page asks with its ready message; restoreWhenShown also covers a page that was kept.
+    if (visible && this.ready && this.handler.restoreWhenShown) this.handler.restore(this);
   }
 
   dispose(): void {
