@@ -1,7 +1,7 @@
 // A status bar item while a load test runs: "$(pulse) 12 req/s · p95 840 ms · 0 err", updated once per
 // engine window; click shows the Latency view. After the run it shows the outcome for a while, then hides.
 import * as vscode from 'vscode';
-import { fmtCount, fmtMs, fmtNumber, fmtUsd, windowErrors } from '../core/index';
+import { fmtCount, fmtDuration, fmtMs, fmtNumber, fmtUsd, windowErrors } from '../core/index';
 import type { RunSummary, TimeWindow } from '../core/engine/types';
 import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { Services } from './services';
@@ -34,7 +34,7 @@ export function runningText(
     tooltip: [
       `Claude load test "${info.name}" running`,
       info.targetUrl,
-      `Elapsed ${int(totals.elapsedS)} s · sent ${int(totals.sent)} · done ${int(totals.completed)} · in flight ${int(totals.inFlight)}`,
+      `Elapsed ${fmtDuration(totals.elapsedS)} · sent ${int(totals.sent)} · done ${int(totals.completed)} · in flight ${int(totals.inFlight)}`,
       `Last second: ${int(window.completed)} finished · latency p50 ${ms(window.latencyMs.p50)}, p95 ${p95}, p99 ${ms(window.latencyMs.p99)} · TTFT p95 ${ttft}`,
       `Errors so far ${int(errors)} · cost ${usd(totals.costUsd)}${info.maxCostUsd ? ` of ${usd(info.maxCostUsd)}` : ''}`,
       'Click to show the latency charts.',
@@ -51,7 +51,7 @@ export function finishedText(name: string, s: RunSummary): StatusText {
   return {
     text: `${icon} ${int(s.requests.total)} req · p95 ${ms(s.latencyMs.p95)} · ${int(failed)} err`,
     tooltip: [
-      `Claude load test "${name}": ${s.stopReason} after ${int(s.durationS)} s`,
+      `Claude load test "${name}": ${s.stopReason} after ${fmtDuration(s.durationS)}`,
       `${int(s.requests.total)} requests, ${int(s.requests.ok)} ok, ${int(failed)} failed · ${fmtNumber(s.throughput.rps, 1)} req/s`,
       `Latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}, p99 ${ms(s.latencyMs.p99)} · TTFT p95 ${ms(s.ttftMs.p95)}`,
       `Cost ${usd(s.costUsd)}`,
