@@ -11,6 +11,7 @@ import {
   maxLiveWindows,
   outcomes,
   restoreLiveWindows,
+  summaryErrors,
   windowErrors,
 } from '../../src/core/browser';
 import type { Outcome, TimeWindow } from '../../src/core/browser';
@@ -40,6 +41,11 @@ test('an error is every outcome but ok and aborted (Stop is not the target faili
     windowErrors(win(0, { ok: 1, rate_limited: 2, overloaded: 1, server_error: 1, aborted: 4 })),
     4,
   );
+});
+
+test('a summary counts errors the same way as the windows', () => {
+  const requests = { total: 20, ok: 12, aborted: 3 } as Parameters<typeof summaryErrors>[0]['requests'];
+  assert.equal(summaryErrors({ requests }), 5);
 });
 
 test('windows are bounded, duplicates skipped, and errors counted over the whole run', () => {

@@ -11,6 +11,7 @@ import {
   maxLiveWarnings,
   maxLiveWindows,
   restoreLiveWindows,
+  summaryErrors,
 } from '../../src/core/browser';
 import type { Diagnosis, LiveWindows, RunSummary, TimeWindow } from '../../src/core/browser';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
@@ -116,7 +117,7 @@ export function liveNumbers(state: LiveState): LiveNumbers {
     p95: pct(w?.latencyMs.p95),
     p99: pct(w?.latencyMs.p99),
     ttftP95: pct(w?.ttftMs.p95),
-    errors: s ? s.requests.total - s.requests.ok - s.requests.aborted : state.errors,
+    errors: s ? summaryErrors(s) : state.errors,
     // After the run the summary is final (it includes requests that ended after the last tick).
     inFlight: s ? 0 : state.totals.inFlight,
     costUsd: s ? s.costUsd : state.totals.costUsd,

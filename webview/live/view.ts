@@ -1,6 +1,14 @@
 // The live panel's DOM: built once, then render() rewrites text and toggles sections. Every number has
 // a stable data-metric (and its raw value in data-value) so tests and screen readers find it.
-import { describeLoad, fmtCount, fmtDuration, fmtMs, fmtRate, fmtUsd } from '../../src/core/browser';
+import {
+  describeLoad,
+  fmtCount,
+  fmtDuration,
+  fmtMs,
+  fmtRate,
+  fmtUsd,
+  summaryErrors,
+} from '../../src/core/browser';
 import type { Diagnosis, RunSummary } from '../../src/core/browser';
 import { h } from '../shared/dom';
 import { createButton } from '../shared/toolkit';
@@ -96,7 +104,7 @@ function metricEl(key: string): HTMLElement {
 }
 
 function summaryLine(s: RunSummary): HTMLElement {
-  const failed = s.requests.total - s.requests.ok - s.requests.aborted;
+  const failed = summaryErrors(s);
   const m = (key: string, value: number, format: Fmt) =>
     h('span', { 'data-metric': `summary.${key}`, 'data-value': value, class: 'num' }, format(value));
   return h(

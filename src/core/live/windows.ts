@@ -2,7 +2,7 @@
 // snapshot, the status bar and the live webview. They keep the newest windows (bounded memory however
 // long the run) and count failed requests over the whole run, dropped windows included. Pure and
 // browser-safe (exported from ../browser.ts).
-import type { TimeWindow } from '../engine/types';
+import type { RunSummary, TimeWindow } from '../engine/types';
 
 /** 10 minutes of 1-second windows: what the live charts draw and the host keeps for a restore. */
 export const maxLiveWindows = 600;
@@ -17,6 +17,12 @@ export function windowErrors(w: TimeWindow): number {
     if (outcome !== 'ok' && outcome !== 'aborted' && typeof count === 'number') n += count;
   }
   return n;
+}
+
+/** Failed requests of a finished run, counted as `windowErrors` counts them (Stop's aborts are not). */
+export function summaryErrors(summary: Pick<RunSummary, 'requests'>): number {
+  const r = summary.requests;
+  return r.total - r.ok - r.aborted;
 }
 
 /** The newest windows of a run and its failed requests so far. A plain object: it is saved as JSON. */
