@@ -1,9 +1,6 @@
 // Terminal rendering of a load test: the live one-line progress and the final summary table.
+import { fmtMs as ms, fmtUsd as usd, windowErrors } from '../core/index';
 import type { EngineTickEvent, LatencyStats, RunResult } from '../core/index';
-
-const ms = (v: number) =>
-  v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`;
-const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
 /**
  * The live line: run totals first, then the last one-second window, labelled so neither is mistaken for
@@ -12,7 +9,7 @@ const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 export function progressLine(e: EngineTickEvent): string {
   const w = e.window;
   const t = e.totals;
-  const errors = w.completed - w.outcomes.ok - (w.outcomes.aborted ?? 0);
+  const errors = windowErrors(w);
   const latency = w.completed > 0 ? ms(w.latencyMs.p95) : '-';
   const ttft = w.outcomes.ok > 0 && w.ttftMs.p95 > 0 ? ms(w.ttftMs.p95) : '-';
   return (
@@ -59,7 +56,7 @@ export function summaryText(run: RunResult): string {
         ? [statRow('latency (from actual send)', s.latencyUncorrectedMs), statRow('send lag', s.sendLagMs)]
         : []),
       statRow('TTFT', s.ttftMs),
-      statRow('TPOT', s.tpotMs, (v) => `${v.toFixed(2)}ms`),
+      statRow('TPOT', s.tpotMs),
       statRow('output tok/s per request', s.outputTokensPerSecPerRequest, (v) => v.toFixed(1)),
     ]),
   );

@@ -10,5 +10,7 @@ export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc'
 export { scrubSecrets } from './util/scrub';
 export { judgeKeyHost, httpOrigin, anthropicApiOrigin, type KeyHostVerdict } from './util/keyHosts';
 export { toolVersion } from './version';
+export * from './format/index';
+export * from './live/windows';
 export * from './simulator/index';
 export * from './batch/index';

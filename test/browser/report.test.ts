@@ -158,7 +158,9 @@ test('a one-hour run with errors draws quickly (decimation, binned bars)', { tim
     await post(page, { type: 'run/show', run });
     await page.waitForSelector('#app[data-ready="true"]');
     const ms = Date.now() - t0;
-    assert.ok(ms < 5000, `rendered in ${ms} ms`);
+    // About a second on an idle 2-core machine; the budget leaves room for a loaded one running test
+    // files in parallel, and still catches drawing every point (no decimation), which takes far longer.
+    assert.ok(ms < 15_000, `rendered in ${ms} ms`);
     for (const c of charts)
       assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
     await screenshot(page, 'report-one-hour');

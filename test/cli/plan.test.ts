@@ -248,7 +248,7 @@ test('a named tier is answered first, without prose about the smaller standard t
   ]; // prettier-ignore
   const r = await run(...custom);
   assert.equal(r.code, 0, r.stderr);
-  const answer = r.stdout.indexOf('Tier custom: fits at peak; closest limit: RPM at 100%');
+  const answer = r.stdout.indexOf('Tier custom: fits at peak; closest limit: RPM at 100 %');
   assert.ok(answer > 0, r.stdout);
   assert.ok(answer < r.stdout.indexOf('Standard tiers: Scale is the smallest standard tier that fits'));
   assert.doesNotMatch(r.stdout, /Recommended tier|Smaller tiers do not fit|Start:|Build:/);

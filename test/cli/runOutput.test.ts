@@ -38,5 +38,5 @@ test('progress line: totals and last-second values are labelled; no data prints 
       ttftMs: { p50: 200, p95: 300.4, p99: 350 },
     }),
   );
-  assert.match(busy, /last 1s: 5 done, 1 errors, p95 812ms, TTFT p95 300ms/);
+  assert.match(busy, /last 1s: 5 done, 1 errors, p95 812 ms, TTFT p95 300 ms/);
 });

@@ -250,7 +250,7 @@ test('budget stop names the cost and the cap', () => {
   );
   assert.match(
     find(ds, 'budget-stop').detail,
-    /^The run stopped after 300 requests when its cost reached \$0\.5012 \(maxCostUsd \$0\.5\)\./,
+    /^The run stopped after 300 requests when its cost reached \$0\.5012 \(maxCostUsd \$0\.50\)\./,
   );
 });
 

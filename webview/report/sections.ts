@@ -1,7 +1,6 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
-import type { RunResult, Target } from '../../src/core/browser';
-import type { PercentileSummary } from '../../src/core/browser';
 import {
+  describeLoad,
   fmtCount,
   fmtDateTime,
   fmtDuration,
@@ -10,9 +9,9 @@ import {
   fmtPct,
   fmtRate,
   fmtUsd,
-} from '../shared/format';
+} from '../../src/core/browser';
+import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
-import { describeLoad } from '../shared/format';
 
 const stopReasons: Record<string, string> = {
   completed: 'every scheduled request finished',
@@ -37,7 +36,7 @@ function describeTarget(target: Target, url: string): string {
 export function header(run: RunResult): HTMLElement {
   const s = run.scenario;
   const models = s.models
-    .map((m) => (s.models.length > 1 ? `${m.model} (${fmtPct(m.share, 0)})` : m.model))
+    .map((m) => (s.models.length > 1 ? `${m.model} (${fmtPct(m.share, { digits: 0 })})` : m.model))
     .join(', ');
   const row = (label: string, value: Node | string, key?: string) =>
     h('div', { class: 'kv' }, h('dt', null, label), h('dd', key ? { 'data-field': key } : null, value));

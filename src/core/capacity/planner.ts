@@ -4,7 +4,7 @@ import { builtinCatalog } from '../catalog/data';
 import type { Catalog, ModelEntry, TierEntry } from '../catalog/types';
 import { MONTH_DAYS, costOf, modelLines, requirementsOf, trafficOf } from './cost';
 import type { ModelLine } from './cost';
-import { fmtNum, fmtPct, fmtUsd } from './numbers';
+import { fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import { adviseOn } from './recommendations';
 import type {
   BucketFit,
@@ -45,7 +45,7 @@ export function evaluateTier(tier: TierEntry, req: PlanRequirements, monthUsd: n
     for (const k of ['rpm', 'itpm', 'otpm'] as const) {
       if (peak[k] > limits[k]) {
         problems.push(
-          `${b.displayName} ${LIMIT_LABEL[k]} at peak ${fmtNum(peak[k], 0)} > ${fmtNum(limits[k], 0)}`,
+          `${b.displayName} ${LIMIT_LABEL[k]} at peak ${fmtNumber(peak[k], 0)} > ${fmtNumber(limits[k], 0)}`,
         );
       }
     }

@@ -1,6 +1,7 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
 import type { Diagnosis, Outcome, RecordedScenario, RunSummary, TimeWindow } from '../model/run';
+import { fmtMs, fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {
@@ -70,19 +71,10 @@ function share(count: number, total: number): string {
   return `${count} of ${total} requests (${pct(count / Math.max(1, total))})`;
 }
 
-/** "14 %", "0.5 %": one decimal below 10 %. */
-export function pct(fraction: number): string {
-  const p = fraction * 100;
-  return `${p < 10 && p !== 0 ? fmt(p, 1) : fmt(p, 0)} %`;
-}
-
-function fmt(n: number, digits: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-}
-
-function ms(n: number): string {
-  return `${fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0)} ms`;
-}
+// Short names for the shared formatters (../format), which the sentences below use a lot.
+const pct = (fraction: number): string => fmtPct(fraction);
+const fmt = fmtNumber;
+const ms = fmtMs;
 
 /** Tier advice: name the next standard tier when the target's tier is known (simulator runs). */
 function tierAdvice(scenario: RecordedScenario): string {
@@ -377,8 +369,8 @@ function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
         severity: 'warning',
         title: 'Stopped at the cost budget',
         detail:
-          `The run stopped after ${n} requests when its cost reached $${fmt(summary.costUsd, 4)}` +
-          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd $${fmt(scenario.maxCostUsd, 4)}).` : '.') +
+          `The run stopped after ${n} requests when its cost reached ${fmtUsd(summary.costUsd)}` +
+          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd ${fmtUsd(scenario.maxCostUsd)}).` : '.') +
           (summary.budget ? ' ' + reservationSentence(summary.budget) : ''),
         advice:
           'Raise maxCostUsd, or shorten the run (requests, duration) or lower max_tokens, to finish the plan.',

@@ -1,5 +1,5 @@
 // What the Run History view shows for one saved run. Pure (no vscode), so it is unit-tested.
-import { fmtUsd } from '../../core/capacity/numbers';
+import { fmtUsd } from '../../core/format/format';
 import type { RunResult } from '../../core/model/run';
 
 export type RunVerdict = 'passed' | 'failed' | 'warning' | 'stopped';
