@@ -27,10 +27,17 @@ export function fmtPct(fraction: number | null | undefined, digits: 0 | 1 | 2 = 
   return ok(fraction) ? `${fmt(fraction * 100, digits)} %` : dash;
 }
 
-/** USD: cents for amounts from $1, four decimals below (single requests cost fractions of a cent). */
+const twoSignificant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+
+/**
+ * USD: cents from $1, four decimals from 1 cent, two significant digits below (a request costing
+ * $0.000075 must not read "$0.0000").
+ */
 export function fmtUsd(n: number | null | undefined): string {
   if (!ok(n)) return dash;
-  return `$${fmt(n, Math.abs(n) >= 1 || n === 0 ? 2 : 4)}`;
+  const a = Math.abs(n);
+  if (a > 0 && a < 0.01) return `$${twoSignificant.format(n)}`;
+  return `$${fmt(n, a >= 1 || n === 0 ? 2 : 4)}`;
 }
 
 /** A count: "1,234". */
@@ -49,13 +56,17 @@ export function fmtRate(n: number | null | undefined, digits: 0 | 1 | 2 = 2): st
   return ok(n) ? `${fmtNumber(n, digits)}/s` : dash;
 }
 
-/** Seconds as "45.2 s", "3 min 05 s", "1 h 02 min". */
+/** Seconds as "45.2 s", "3 min 05 s", "10 min", "1 h 02 min", "2 h" (whole units without zeros). */
 export function fmtDuration(seconds: number | null | undefined): string {
   if (!ok(seconds)) return dash;
   if (seconds < 60) return `${fmt(seconds, 1)} s`;
   const s = Math.round(seconds);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s < 3600)
+    return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  const min = Math.floor((s % 3600) / 60);
+  return min === 0
+    ? `${Math.floor(s / 3600)} h`
+    : `${Math.floor(s / 3600)} h ${String(min).padStart(2, '0')} min`;
 }
 
 /** An ISO time as a readable local date-time, keeping the ISO string when it cannot be parsed. */
