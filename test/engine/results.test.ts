@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
 import type { RunResult, Scenario } from '../../src/core/index';
+import type { AdmissionGate } from '../../src/core/engine/admission/index';
 import { ManualClock, scriptedFetch, type FetchReply } from './scriptedFetch';
 
 const key = 'sk-ant-api03-THISISATESTKEYTHATMUSTNEVERLEAK_0123456789';
@@ -11,7 +12,7 @@ export async function runScripted(
   plan: Record<string, unknown>,
   script: (i: number) => FetchReply,
   /** abortAtRequest: the user stops the run when request N (0-based) goes out. */
-  opts: { abortAtRequest?: number; clock?: ManualClock | 'wall' } = {},
+  opts: { abortAtRequest?: number; clock?: ManualClock | 'wall'; gates?: AdmissionGate[] } = {},
 ): Promise<{
   result: RunResult;
   requests: ReturnType<typeof scriptedFetch>['requests'];
@@ -35,6 +36,7 @@ export async function runScripted(
     skipPreflight: true,
     signal: ac.signal,
     tickMs: 50,
+    gates: opts.gates,
     ...(clock ? { clock: clock.read } : {}),
   });
   const warnings: string[] = [];
@@ -379,4 +381,32 @@ test('outputTokens: synthetic prompts ask for N words and max_tokens is N', asyn
     requests[0]!.body.messages[0].content,
     /^Write at least 450 words about the following notes\./,
   );
+});
+
+test("EngineOptions.gates: a caller's gate holds, its wait is measured, and it settles with the server's usage", async () => {
+  const clock = new ManualClock();
+  const settled: [number, string, number, number][] = [];
+  let held = false;
+  const limiter: AdmissionGate = {
+    name: 'shared limiter',
+    admit(r, ctx) {
+      if (r.index !== 1 || held) return { kind: 'admit' };
+      held = true;
+      // The limiter has capacity again 250 ms later (on the injected clock).
+      return { kind: 'hold', until: Promise.resolve().then(() => clock.advanceTo(ctx.now() + 250)) };
+    },
+    onSettled: (r, s) => settled.push([r.index, s.outcome, s.inputTokens, s.outputTokens]),
+  };
+  const { result } = await runScripted(
+    { load: { type: 'concurrency', concurrency: 1 }, requests: 3 },
+    (i) => (i === 2 ? { status: 529 } : { inputTokens: 42, outputTokens: 7 }),
+    { clock, gates: [limiter] },
+  );
+  assert.deepEqual(settled, [
+    [0, 'ok', 42, 7],
+    [1, 'ok', 42, 7],
+    [2, 'overloaded', 0, 0],
+  ]);
+  assert.equal(result.summary.queueWaitMs?.count, 3);
+  assert.equal(result.summary.queueWaitMs?.max, 250);
 });
