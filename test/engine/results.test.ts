@@ -410,3 +410,60 @@ test("EngineOptions.gates: a caller's gate holds, its wait is measured, and it s
   assert.equal(result.summary.queueWaitMs?.count, 3);
   assert.equal(result.summary.queueWaitMs?.max, 250);
 });
+
+test('open loop: requests still queued for an in-flight slot when sending stops are all completed and counted', async () => {
+  // 100 req/s but one at a time, each reply 40 ms late (timers only, no socket): the schedule ends
+  // long before the queue drains. Every bound is one-sided: load can only add time.
+  const f = scriptedFetch(() => ({}));
+  const slow: typeof globalThis.fetch = async (input, init) => {
+    await new Promise((r) => setTimeout(r, 40));
+    return f.fetch(input, init);
+  };
+  const scenario = parseScenario({
+    target: { baseUrl: 'http://scripted.test' },
+    model: 'claude-sonnet-5-5',
+    load: { type: 'rate', rps: 100, maxInFlight: 1 },
+    requests: 12,
+    stream: false,
+  });
+  const s = (
+    await startLoadTest(scenario, { ...reportHooks, apiKey: key, fetch: slow, skipPreflight: true }).done
+  ).summary;
+  assert.deepEqual([s.requests.total, s.requests.ok], [12, 12]);
+  // The last request was due at 110 ms and could go out only after 11 x 40 ms: its corrected latency
+  // (>= 370 ms) includes that wait, which is also reported as queue wait and send lag.
+  assert.ok(s.latencyMs.max >= 370, `max ${s.latencyMs.max}`);
+  assert.ok(s.queueWaitMs!.max >= 330, `queue wait ${s.queueWaitMs!.max}`);
+  assert.ok(s.sendLagMs.max >= 330, `send lag ${s.sendLagMs.max}`);
+});
+
+test('1-second windows count a request as sent when it goes out and as completed when it ends', async () => {
+  // Replies are held until the first window has closed: sent in window 0, completed in window 1.
+  let firstTick!: () => void;
+  const ticked = new Promise<void>((r) => (firstTick = r));
+  const f = scriptedFetch(() => ({}));
+  const afterTick: typeof globalThis.fetch = async (input, init) => {
+    await ticked;
+    return f.fetch(input, init);
+  };
+  const scenario = parseScenario({
+    target: { baseUrl: 'http://scripted.test' },
+    model: 'claude-sonnet-5-5',
+    load: { type: 'concurrency', concurrency: 4 },
+    requests: 4,
+    stream: false,
+  });
+  const run = startLoadTest(scenario, {
+    ...reportHooks,
+    apiKey: key,
+    fetch: afterTick,
+    skipPreflight: true,
+    tickMs: 20,
+  });
+  run.on('tick', () => firstTick());
+  const w = (await run.done).timeseries;
+  assert.deepEqual([w[0]!.sent, w[0]!.completed, w[0]!.inFlight], [4, 0, 4]);
+  assert.deepEqual([w[1]!.completed, w[1]!.outcomes.ok], [4, 4]);
+  // Tokens per minute in the window where they completed: 4 x 10 input tokens x 60.
+  assert.equal(w[1]!.inputTokensPerMin, 2400);
+});
