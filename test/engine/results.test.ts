@@ -143,6 +143,7 @@ test('a user stop: aborted requests are not errors, thresholds still evaluated, 
   assert.equal(s.requests.aborted, 3);
   const t = byMetric(result);
   assert.equal(t['errors.rate']!.value, 0, 'aborted requests are out of errors.rate');
+  assert.deepEqual(s.errorsByMessage, [], 'nor listed as errors');
   assert.equal(t['errors.rate']!.pass, true);
   assert.equal(t['requests.ok']!.pass, true);
   assert.ok(result.diagnosis.some((d) => d.id === 'aborted'));
