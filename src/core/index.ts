@@ -7,5 +7,6 @@ export * from './planFile/index';
 export * from './metrics/histogram';
 export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';
+export { closestName, editDistance } from './util/editDistance';
 export { toolVersion } from './version';
 export * from './simulator/index';
