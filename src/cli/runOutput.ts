@@ -39,7 +39,13 @@ export function summaryText(run: RunResult): string {
     .join(', ');
   const lines: string[] = [];
   lines.push(`${run.name}: ${models} -> ${run.targetUrl}`);
-  lines.push(`stopped: ${s.stopReason} after ${s.durationS.toFixed(1)}s`);
+  lines.push(
+    `stopped: ${s.stopReason} after ${s.durationS.toFixed(1)}s` +
+      (s.sendWindowS !== undefined
+        ? ` (sending ${s.sendWindowS.toFixed(1)}s, then ${(s.drainS ?? 0).toFixed(1)}s for in-flight requests)`
+        : '') +
+      (s.interrupted ? ' (interrupted: figures cover what ran)' : ''),
+  );
   lines.push('');
   lines.push(
     `requests ${r.total}: ok ${r.ok}, 429 ${r.rateLimited}, 529 ${r.overloaded}, 5xx ${r.serverErrors}, 4xx ${r.clientErrors}, ` +
@@ -62,13 +68,21 @@ export function summaryText(run: RunResult): string {
   );
   lines.push('');
   lines.push(
-    `throughput ${s.throughput.rps.toFixed(2)} req/s, ${s.throughput.outputTokensPerSec.toFixed(1)} output tok/s` +
-      (s.throughput.goodputRps !== null ? `, goodput ${s.throughput.goodputRps.toFixed(2)} req/s` : ''),
+    `throughput ${s.throughput.rps.toFixed(2)} ok req/s, ${s.throughput.outputTokensPerSec.toFixed(1)} output tok/s` +
+      (s.throughput.goodputRps !== null ? `, goodput ${s.throughput.goodputRps.toFixed(2)} req/s` : '') +
+      (s.throughput.sentRps !== undefined
+        ? `; sent ${s.throughput.sentRps.toFixed(2)} req/s` +
+          (s.throughput.offeredRps != null ? ` of ${s.throughput.offeredRps.toFixed(2)} offered` : '')
+        : ''),
   );
   lines.push(
     `tokens: input ${s.tokens.input}, output ${s.tokens.output}, cache read ${s.tokens.cacheRead}, cache write ${s.tokens.cacheWrite}`,
   );
-  lines.push(`cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`);
+  lines.push(
+    s.unpricedModels?.length
+      ? `cost unknown: ${s.unpricedModels.join(', ')} not in the catalog (priced requests: ${usd(s.costUsd)})`
+      : `cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`,
+  );
   if (s.rateLimitedBy.length) {
     lines.push(
       '429s by limit: ' + s.rateLimitedBy.map((x) => `${x.bucket}/${x.limit} ${x.count}`).join(', '),

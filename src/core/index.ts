@@ -9,6 +9,7 @@ export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';
 export { scrubSecrets } from './util/scrub';
 export { judgeKeyHost, httpOrigin, anthropicApiOrigin, type KeyHostVerdict } from './util/keyHosts';
+export { closestName, editDistance } from './util/editDistance';
 export { toolVersion } from './version';
 export * from './format/index';
 export * from './live/windows';

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
 import type { RunResult, Scenario } from '../../src/core/index';
+import type { AdmissionGate } from '../../src/core/engine/admission/index';
 import { ManualClock, scriptedFetch, type FetchReply } from './scriptedFetch';
 
 const key = 'sk-ant-api03-THISISATESTKEYTHATMUSTNEVERLEAK_0123456789';
@@ -11,7 +12,7 @@ export async function runScripted(
   plan: Record<string, unknown>,
   script: (i: number) => FetchReply,
   /** abortAtRequest: the user stops the run when request N (0-based) goes out. */
-  opts: { abortAtRequest?: number; clock?: ManualClock | 'wall' } = {},
+  opts: { abortAtRequest?: number; clock?: ManualClock | 'wall'; gates?: AdmissionGate[] } = {},
 ): Promise<{
   result: RunResult;
   requests: ReturnType<typeof scriptedFetch>['requests'];
@@ -35,6 +36,7 @@ export async function runScripted(
     skipPreflight: true,
     signal: ac.signal,
     tickMs: 50,
+    gates: opts.gates,
     ...(clock ? { clock: clock.read } : {}),
   });
   const warnings: string[] = [];
@@ -141,6 +143,7 @@ test('a user stop: aborted requests are not errors, thresholds still evaluated, 
   assert.equal(s.requests.aborted, 3);
   const t = byMetric(result);
   assert.equal(t['errors.rate']!.value, 0, 'aborted requests are out of errors.rate');
+  assert.deepEqual(s.errorsByMessage, [], 'nor listed as errors');
   assert.equal(t['errors.rate']!.pass, true);
   assert.equal(t['requests.ok']!.pass, true);
   assert.ok(result.diagnosis.some((d) => d.id === 'aborted'));
@@ -379,4 +382,89 @@ test('outputTokens: synthetic prompts ask for N words and max_tokens is N', asyn
     requests[0]!.body.messages[0].content,
     /^Write at least 450 words about the following notes\./,
   );
+});
+
+test("EngineOptions.gates: a caller's gate holds, its wait is measured, and it settles with the server's usage", async () => {
+  const clock = new ManualClock();
+  const settled: [number, string, number, number][] = [];
+  let held = false;
+  const limiter: AdmissionGate = {
+    name: 'shared limiter',
+    admit(r, ctx) {
+      if (r.index !== 1 || held) return { kind: 'admit' };
+      held = true;
+      // The limiter has capacity again 250 ms later (on the injected clock).
+      return { kind: 'hold', until: Promise.resolve().then(() => clock.advanceTo(ctx.now() + 250)) };
+    },
+    onSettled: (r, s) => settled.push([r.index, s.outcome, s.inputTokens, s.outputTokens]),
+  };
+  const { result } = await runScripted(
+    { load: { type: 'concurrency', concurrency: 1 }, requests: 3 },
+    (i) => (i === 2 ? { status: 529 } : { inputTokens: 42, outputTokens: 7 }),
+    { clock, gates: [limiter] },
+  );
+  assert.deepEqual(settled, [
+    [0, 'ok', 42, 7],
+    [1, 'ok', 42, 7],
+    [2, 'overloaded', 0, 0],
+  ]);
+  assert.equal(result.summary.queueWaitMs?.count, 3);
+  assert.equal(result.summary.queueWaitMs?.max, 250);
+});
+
+test('open loop: requests still queued for an in-flight slot when sending stops are all completed and counted', async () => {
+  // 100 req/s but one at a time, each reply 40 ms late (timers only, no socket): the schedule ends
+  // long before the queue drains. Every bound is one-sided: load can only add time.
+  const f = scriptedFetch(() => ({}));
+  const slow: typeof globalThis.fetch = async (input, init) => {
+    await new Promise((r) => setTimeout(r, 40));
+    return f.fetch(input, init);
+  };
+  const scenario = parseScenario({
+    target: { baseUrl: 'http://scripted.test' },
+    model: 'claude-sonnet-5-5',
+    load: { type: 'rate', rps: 100, maxInFlight: 1 },
+    requests: 12,
+    stream: false,
+  });
+  const s = (
+    await startLoadTest(scenario, { ...reportHooks, apiKey: key, fetch: slow, skipPreflight: true }).done
+  ).summary;
+  assert.deepEqual([s.requests.total, s.requests.ok], [12, 12]);
+  // The last request was due at 110 ms and could go out only after 11 x 40 ms: its corrected latency
+  // (>= 370 ms) includes that wait, which is also reported as queue wait and send lag.
+  assert.ok(s.latencyMs.max >= 370, `max ${s.latencyMs.max}`);
+  assert.ok(s.queueWaitMs!.max >= 330, `queue wait ${s.queueWaitMs!.max}`);
+  assert.ok(s.sendLagMs.max >= 330, `send lag ${s.sendLagMs.max}`);
+});
+
+test('1-second windows count a request as sent when it goes out and as completed when it ends', async () => {
+  // Replies are held until the first window has closed: sent in window 0, completed in window 1.
+  let firstTick!: () => void;
+  const ticked = new Promise<void>((r) => (firstTick = r));
+  const f = scriptedFetch(() => ({}));
+  const afterTick: typeof globalThis.fetch = async (input, init) => {
+    await ticked;
+    return f.fetch(input, init);
+  };
+  const scenario = parseScenario({
+    target: { baseUrl: 'http://scripted.test' },
+    model: 'claude-sonnet-5-5',
+    load: { type: 'concurrency', concurrency: 4 },
+    requests: 4,
+    stream: false,
+  });
+  const run = startLoadTest(scenario, {
+    ...reportHooks,
+    apiKey: key,
+    fetch: afterTick,
+    skipPreflight: true,
+    tickMs: 20,
+  });
+  run.on('tick', () => firstTick());
+  const w = (await run.done).timeseries;
+  assert.deepEqual([w[0]!.sent, w[0]!.completed, w[0]!.inFlight], [4, 0, 4]);
+  assert.deepEqual([w[1]!.completed, w[1]!.outcomes.ok], [4, 4]);
+  // Tokens per minute in the window where they completed: 4 x 10 input tokens x 60.
+  assert.equal(w[1]!.inputTokensPerMin, 2400);
 });

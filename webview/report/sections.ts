@@ -12,6 +12,7 @@ import {
 } from '../../src/core/browser';
 import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
+import { errorRows } from './errorRows';
 
 const stopReasons: Record<string, string> = {
   completed: 'every scheduled request finished',
@@ -55,6 +56,14 @@ export function header(run: RunResult): HTMLElement {
       row('Target', describeTarget(s.target, run.targetUrl), 'target'),
       row('Started', h('time', { datetime: run.startedAt }, fmtDateTime(run.startedAt)), 'startedAt'),
       row('Duration', metric('span', 'durationS', run.summary.durationS, fmtDuration)),
+      // Sending and the wait for in-flight requests after it, apart: rates are over the send window.
+      run.summary.sendWindowS !== undefined
+        ? row(
+            'Send window + drain',
+            `${fmtDuration(run.summary.sendWindowS)} + ${fmtDuration(run.summary.drainS ?? 0)}`,
+            'sendWindowS',
+          )
+        : null,
       row(
         'Stop reason',
         `${run.summary.stopReason}: ${stopReasons[run.summary.stopReason] ?? ''}`,
@@ -64,7 +73,7 @@ export function header(run: RunResult): HTMLElement {
       row('Load', describeLoad(s.load), 'load'),
       row(
         'Request',
-        `max_tokens ${s.maxTokens}, ${s.stream ? 'streaming' : 'not streaming'}, retries ${s.retries}, timeout ${fmtMs(s.timeoutMs)}`,
+        `max_tokens ${s.maxTokens}, ${s.stream ? 'streaming' : 'not streaming'}, retries ${s.retries}, timeout ${fmtDuration(s.timeoutMs / 1000)}`,
       ),
       row(
         'Generator',
@@ -183,9 +192,21 @@ export function summary(run: RunResult): HTMLElement {
     'dl',
     { class: 'kv-grid' },
     kv(
-      'Throughput',
+      'Throughput (successful)',
       metric('dd', 'throughput.rps', sm.throughput.rps, (v) => fmtRate(v)),
     ),
+    sm.throughput.sentRps !== undefined
+      ? kv(
+          'Sent (achieved / offered)',
+          metric(
+            'dd',
+            'throughput.sentRps',
+            sm.throughput.sentRps,
+            (v) =>
+              `${fmtRate(v)} / ${sm.throughput.offeredRps === null || sm.throughput.offeredRps === undefined ? 'closed loop' : fmtRate(sm.throughput.offeredRps)}`,
+          ),
+        )
+      : null,
     kv(
       'Output tokens/s',
       metric('dd', 'throughput.outputTokensPerSec', sm.throughput.outputTokensPerSec, (v) => fmtNumber(v, 1)),
@@ -196,8 +217,16 @@ export function summary(run: RunResult): HTMLElement {
         v === null || v === undefined ? 'no SLO set' : fmtRate(v),
       ),
     ),
-    kv('Cost', metric('dd', 'costUsd', sm.costUsd, fmtUsd)),
-    kv('Cost per request', metric('dd', 'costPerRequestUsd', r.total ? sm.costUsd / r.total : null, fmtUsd)),
+    kv(
+      'Cost',
+      metric('dd', 'costUsd', sm.costUsd, (v) => (sm.unpricedModels?.length ? 'unknown' : fmtUsd(v))),
+    ),
+    kv(
+      'Cost per request',
+      metric('dd', 'costPerRequestUsd', r.total ? sm.costUsd / r.total : null, (v) =>
+        sm.unpricedModels?.length ? 'unknown' : fmtUsd(v),
+      ),
+    ),
     kv('Input tokens', metric('dd', 'tokens.input', t.input, fmtCount)),
     kv('Output tokens', metric('dd', 'tokens.output', t.output, fmtCount)),
     kv('Cache read tokens', metric('dd', 'tokens.cacheRead', t.cacheRead, fmtCount)),
@@ -293,31 +322,20 @@ export function diagnosis(run: RunResult): HTMLElement {
 }
 
 export function errors(run: RunResult): HTMLElement | null {
-  const { rateLimitedBy, errorsByMessage } = run.summary;
-  if (rateLimitedBy.length === 0 && errorsByMessage.length === 0) return null;
+  const rows = errorRows(run.summary);
+  if (rows.length === 0) return null;
+  // One table, so the columns line up (429s by limit first, then every other error by message).
   return section(
     'errors',
     'Errors',
-    rateLimitedBy.length
-      ? table(
-          ['429 bucket', 'limit', 'requests'],
-          rateLimitedBy.map((r) => [
-            h('td', null, r.bucket),
-            h('td', null, r.limit),
-            metric('td', `rateLimitedBy.${r.bucket}.${r.limit}`, r.count, fmtCount),
-          ]),
-        )
-      : null,
-    errorsByMessage.length
-      ? table(
-          ['outcome', 'message', 'requests'],
-          errorsByMessage.map((e) => [
-            h('td', null, e.outcome),
-            h('td', { class: 'message' }, e.message),
-            h('td', { class: 'num' }, fmtCount(e.count)),
-          ]),
-        )
-      : null,
+    table(
+      ['outcome', 'detail', 'requests'],
+      rows.map((e) => [
+        h('td', null, e.outcome),
+        h('td', { class: 'message' }, e.detail),
+        metric('td', e.field, e.count, fmtCount),
+      ]),
+    ),
   );
 }
 

@@ -35,6 +35,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     target: { simulator: { tier: 'build', latency: 'realistic', seed: 7 } },
     model: workload.model,
     maxTokens: 300,
+    outputTokens: workload.outputTokens, // prompts ask for ~200 words: TPOT and tok/s on real-length answers
     stream: true,
     prompts: { type: 'synthetic', inputTokens: { mean: workload.inputTokens, sd: 100 } },
     load: { type: 'rate', rps: 5, arrival: 'poisson', maxInFlight: 200 },

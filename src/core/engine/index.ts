@@ -11,6 +11,7 @@ export {
 } from './thresholds';
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
 export { scrub } from './recorder';
+export { digestPrompt, recordedScenario } from './promptDigest';
 export { estimateScenarioCost, type CostEstimate } from './estimate';
 export {
   AdmissionPipeline,
@@ -18,6 +19,9 @@ export {
   InFlightCapGate,
   StopConditionsGate,
   admitted,
+  OutputEstimate,
+  Waiters,
+  type AdmissionContext,
   type AdmissionGate,
   type AdmissionRequest,
   type AdmissionOutcome,

@@ -148,7 +148,8 @@ export class Recorder {
       const slo = this.slo;
       const ttftOk = !slo?.ttftMs || (s.firstTextAt !== undefined && s.firstTextAt - s.sentAt <= slo.ttftMs);
       if ((!slo?.latencyMs || e2e <= slo.latencyMs) && ttftOk) this.good++;
-    } else {
+    } else if (s.outcome !== 'aborted') {
+      // Aborted by the user is not an error: counted in requests.aborted only.
       if (s.outcome === 'rate_limited') {
         const key = `${bucket}\u0000${limitKind(s)}`;
         this.rateLimited.set(key, (this.rateLimited.get(key) ?? 0) + 1);
