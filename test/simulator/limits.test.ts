@@ -61,6 +61,11 @@ test('default burstSeconds keeps a full minute: 50 requests at once pass at 50 R
 
 test('burstSeconds is validated and read from a plan file', async () => {
   await assert.rejects(startSimulator({ burstSeconds: 0 }), /burstSeconds must be a positive number/);
+  await assert.rejects(
+    startSimulator({ accelerationLimit: 'yes' as unknown as boolean }),
+    /accelerationLimit must be true or false/,
+  );
+  await assert.rejects(startSimulator({ batchLatencyMs: -1 }), /batchLatencyMs must be a positive number/);
   const s = parseScenario({
     target: { simulator: { tier: 'build', burstSeconds: 1, accelerationLimit: true } },
     requests: 1,
