@@ -274,6 +274,18 @@ test('batchCommand: a plan file with the simulator target, and no key for the AP
   assert.equal(r.requests, 40);
   assert.equal(r.messagesApi?.tier, 'scale');
 
+  // An --out that is a file: the results are printed, then the save fails with exit 3.
+  const blocked = captureIo();
+  await assert.rejects(
+    batchCommand(
+      { planFile: plan, pollMs: 50, json: true, batchLatencyMs: 60_000, out: join(plan, 'sub') },
+      blocked.io,
+    ),
+    (e: unknown) =>
+      e instanceof CliError && e.exitCode === 3 && /^--out .*cannot save batch\.json/.test(e.message),
+  );
+  assert.equal((JSON.parse(blocked.out.stdout) as BatchFile['report']).requests, 40);
+
   const noKey = captureIo();
   await assert.rejects(
     batchCommand({ requests: 1, pollMs: 10, json: false }, noKey.io),

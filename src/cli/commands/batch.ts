@@ -240,10 +240,17 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
     await target.close();
   }
 
-  if (options.out) {
-    const path = await writeBatchFile(options.out, report);
-    io.stderr.write(`saved ${path}\n`);
-  }
+  // Printed first: a folder that cannot be written never loses the results.
   io.stdout.write((options.json ? JSON.stringify(report, null, 2) : batchSummaryText(report)) + '\n');
+  if (options.out) {
+    try {
+      io.stderr.write(`saved ${await writeBatchFile(options.out, report)}\n`);
+    } catch (e) {
+      throw new CliError(
+        `--out ${options.out}: cannot save batch.json: ${(e as Error).message}`,
+        EXIT.cannotStart,
+      );
+    }
+  }
   return report.canceled ? EXIT_INTERRUPTED : EXIT.ok;
 }
