@@ -12,6 +12,7 @@ import {
   builtinCatalog,
   completionTimes,
   findTier,
+  formatDuration,
   limitsFor,
   parseScenario,
   resolveModel,
@@ -66,7 +67,7 @@ test('batchCommand runs 10,000 requests on the simulator in well under a minute 
   assert.match(text, /10,000 requests of claude-haiku-4-5 in 1 batch/);
   assert.match(
     text,
-    /turnaround \d+[hm] \d\d[ms] \(submit -> ended\) \(simulated; time scale 3600\), wall \d/,
+    /turnaround \d+(\.\d+)?[hm] \(submit -> ended\) \(simulated; time scale 3600\), wall \d/,
   );
   assert.match(text, /per-request completion: p50 <= /);
   assert.match(text, /outcomes: succeeded 10,000, errored 0, canceled 0, expired 0/);
@@ -113,6 +114,22 @@ test('batchCommand runs 10,000 requests on the simulator in well under a minute 
   assert.equal(m.tier, 'build');
   assert.ok(Math.abs(m.minutes - 10_000 * perRequest) < 1e-9, `${m.minutes} vs ${10_000 * perRequest}`);
   assert.ok(Math.abs(m.sustainableRpm - 1 / perRequest) < 1e-6);
+
+  // The printed numbers are the report's.
+  assert.ok(text.includes(`turnaround ${formatDuration(r.turnaroundMs!)} (submit -> ended)`));
+  assert.ok(text.includes(`p50 <= ${formatDuration(c.p50Ms)}, p95 <= ${formatDuration(c.p95Ms)}`));
+  assert.ok(text.includes(`tokens: input ${r.tokens.input.toLocaleString('en-US')}, output`));
+  assert.ok(
+    text.includes(
+      `cost $${r.cost.batchUsd.toFixed(4)} at the batch price; $${r.cost.messagesUsd.toFixed(4)}`,
+    ),
+  );
+  assert.ok(
+    text.includes(
+      `build tier: ${formatDuration(m.minutes * 60_000)} for 10,000 requests at ` +
+        `${Math.round(m.sustainableRpm).toLocaleString('en-US')} RPM (bound by ${m.binding.toUpperCase()})`,
+    ),
+  );
 });
 
 test('runBatches: cost equals what the simulator charged; outcomes follow its faults', async () => {
@@ -256,6 +273,18 @@ test('batchCommand: a plan file with the simulator target, and no key for the AP
   assert.equal(r.model, 'claude-sonnet-5-5');
   assert.equal(r.requests, 40);
   assert.equal(r.messagesApi?.tier, 'scale');
+
+  // An --out that is a file: the results are printed, then the save fails with exit 3.
+  const blocked = captureIo();
+  await assert.rejects(
+    batchCommand(
+      { planFile: plan, pollMs: 50, json: true, batchLatencyMs: 60_000, out: join(plan, 'sub') },
+      blocked.io,
+    ),
+    (e: unknown) =>
+      e instanceof CliError && e.exitCode === 3 && /^--out .*cannot save batch\.json/.test(e.message),
+  );
+  assert.equal((JSON.parse(blocked.out.stdout) as BatchFile['report']).requests, 40);
 
   const noKey = captureIo();
   await assert.rejects(

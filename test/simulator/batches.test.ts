@@ -9,7 +9,7 @@ import { builtinCatalog } from '../../src/core/index';
 import type { Catalog } from '../../src/core/index';
 import { MODEL, raw, sleep, userMessage, withSim } from './simHelpers';
 
-const { BadRequestError, NotFoundError, RateLimitError } = Anthropic;
+const { BadRequestError, EnforcedSpendLimitReachedError, NotFoundError, RateLimitError } = Anthropic;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -376,4 +376,17 @@ test('the batch endpoints have their own RPM, and queued requests are capped per
       assert.equal(limited.headers.get('anthropic-ratelimit-requests-limit'), '120');
     },
   );
+});
+
+test('a reached spend cap refuses new batches; ended batches count toward it at the batch price', async () => {
+  let now = 0;
+  await withSim({ spendCapUsd: 0.0001, batchLatencyMs: 1, clock: () => now }, async (sim, client) => {
+    const b = await client.messages.batches.create({ requests: requests(100, 'r', 500) });
+    now = 1000;
+    await client.messages.batches.retrieve(b.id); // seen ended: charged
+    assert.ok(sim.stats().spendUsd >= 0.0001, String(sim.stats().spendUsd));
+    const e = await settle(client.messages.batches.create({ requests: requests(1) }));
+    assert.ok(e instanceof EnforcedSpendLimitReachedError, String(e));
+    assert.equal(e.headers.get('x-should-retry'), 'false');
+  });
 });

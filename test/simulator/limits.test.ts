@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { parseScenario, RAMP, startSimulator } from '../../src/core/index';
+import { parseScenario, RAMP, startLoadTest, startSimulator } from '../../src/core/index';
 import { userMessage, withSim } from './simHelpers';
 
 const { RateLimitError, RampLimitExceededError } = Anthropic;
@@ -61,6 +61,11 @@ test('default burstSeconds keeps a full minute: 50 requests at once pass at 50 R
 
 test('burstSeconds is validated and read from a plan file', async () => {
   await assert.rejects(startSimulator({ burstSeconds: 0 }), /burstSeconds must be a positive number/);
+  await assert.rejects(
+    startSimulator({ accelerationLimit: 'yes' as unknown as boolean }),
+    /accelerationLimit must be true or false/,
+  );
+  await assert.rejects(startSimulator({ batchLatencyMs: -1 }), /batchLatencyMs must be a positive number/);
   const s = parseScenario({
     target: { simulator: { tier: 'build', burstSeconds: 1, accelerationLimit: true } },
     requests: 1,
@@ -150,4 +155,24 @@ test('the acceleration limit is off by default', async () => {
     assert.ok(e instanceof RateLimitError);
     assert.ok(!(e instanceof RampLimitExceededError));
   });
+});
+
+test("a plan file's burstSeconds reaches the simulator a load test starts", async () => {
+  const scenario = parseScenario({
+    target: {
+      simulator: {
+        tier: 'build',
+        latency: 'zero',
+        burstSeconds: 1,
+        limits: { rpm: 60 },
+      },
+    },
+    load: { type: 'concurrency', concurrency: 5 },
+    requests: 5,
+    stream: false,
+    maxTokens: 5,
+  });
+  const result = await startLoadTest(scenario).done;
+  // The bucket holds one request: at most one more refills during the run.
+  assert.ok(result.summary.requests.rateLimited >= 3, JSON.stringify(result.summary.requests));
 });

@@ -8,6 +8,7 @@ import {
   BatchRunError,
   BatchTargetError,
   builtinCatalog,
+  formatDuration,
   JsoncError,
   parseJsonc,
   parseScenario,
@@ -107,16 +108,6 @@ function scenarioOf(o: BatchOptions, catalog: Catalog): Scenario {
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const usd = (v: number) => (Math.abs(v) >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
-/** 1h 02m, 3m 05s, 4.2s, 350ms. */
-export function fmtSpan(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
 export function progressText(e: Extract<BatchEvent, { type: 'progress' }>): string {
   const c = e.counts;
   return (
@@ -135,14 +126,14 @@ export function batchSummaryText(r: BatchReport): string {
   if (r.canceled) lines.push('canceled: unprocessed requests were canceled; the batches have ended');
   const scaled = r.timeScale !== 1 ? ` (simulated; time scale ${r.timeScale})` : '';
   lines.push(
-    `turnaround ${r.turnaroundMs === null ? 'n/a' : fmtSpan(r.turnaroundMs)} (submit -> ended)${scaled}, ` +
-      `wall ${fmtSpan(r.wallMs)}`,
+    `turnaround ${r.turnaroundMs === null ? 'n/a' : formatDuration(r.turnaroundMs)} (submit -> ended)${scaled}, ` +
+      `wall ${formatDuration(r.wallMs)}`,
   );
   if (r.completion) {
     const c = r.completion;
     lines.push(
-      `per-request completion: p50 <= ${fmtSpan(c.p50Ms)}, p95 <= ${fmtSpan(c.p95Ms)}, max <= ${fmtSpan(c.maxMs)} ` +
-        `(seen by polling; resolution ${fmtSpan(c.resolutionMs)})`,
+      `per-request completion: p50 <= ${formatDuration(c.p50Ms)}, p95 <= ${formatDuration(c.p95Ms)}, max <= ${formatDuration(c.maxMs)} ` +
+        `(seen by polling; resolution ${formatDuration(c.resolutionMs)})`,
     );
   }
   const o = r.outcomes;
@@ -168,7 +159,7 @@ export function batchSummaryText(r: BatchReport): string {
     lines.push(
       m.unavailable
         ? `Messages API: ${m.unavailable}`
-        : `Messages API on the ${m.tier} tier: ${fmtSpan(m.minutes * 60_000)} for ${fmtInt(r.requests)} requests ` +
+        : `Messages API on the ${m.tier} tier: ${formatDuration(m.minutes * 60_000)} for ${fmtInt(r.requests)} requests ` +
             `at ${fmtInt(m.sustainableRpm)} RPM (bound by ${m.binding.toUpperCase()})`,
     );
   }
@@ -254,11 +245,18 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
     await target.close();
   }
 
-  if (options.out) {
-    const path = await writeBatchFile(options.out, report);
-    io.stderr.write(`saved ${path}\n`);
-  }
+  // Printed first: a folder that cannot be written never loses the results.
   io.stdout.write((options.json ? JSON.stringify(report, null, 2) : batchSummaryText(report)) + '\n');
+  if (options.out) {
+    try {
+      io.stderr.write(`saved ${await writeBatchFile(options.out, report)}\n`);
+    } catch (e) {
+      throw new CliError(
+        `--out ${options.out}: cannot save batch.json: ${(e as Error).message}`,
+        EXIT.cannotStart,
+      );
+    }
+  }
   return report.canceled ? EXIT_INTERRUPTED : EXIT.ok;
 }
 

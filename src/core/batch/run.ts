@@ -109,11 +109,15 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
   const t0 = now();
   const tracked: Tracked[] = [];
   let cancelRequested = false;
+  /** A cancel was sent for at least one batch (an abort after every batch ended cancels nothing). */
+  let canceledAny = false;
 
   const cancelAll = async () => {
     if (cancelRequested) return;
     cancelRequested = true;
     const open = tracked.filter((t) => t.batch.processing_status === 'in_progress');
+    if (open.length === 0) return;
+    canceledAny = true;
     emit({ type: 'canceling', elapsedMs: now() - t0, batchIds: open.map((t) => t.id) });
     for (const t of open) {
       try {
@@ -290,7 +294,7 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
     timeScale: scale,
     turnaroundMs,
     completion: completionTimes(tracked),
-    canceled: cancelRequested,
+    canceled: canceledAny,
     outcomes,
     errors,
     tokens: {

@@ -182,6 +182,9 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
   if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.length === 0)) {
     throw new SimulatorConfigError('apiKey must be a non-empty string', 'apiKey');
   }
+  if (o.accelerationLimit !== undefined && typeof o.accelerationLimit !== 'boolean') {
+    throw new SimulatorConfigError('accelerationLimit must be true or false', 'accelerationLimit');
+  }
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed))
     throw new SimulatorConfigError(`seed must be an integer (got ${seed})`, 'seed');

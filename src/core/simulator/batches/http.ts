@@ -248,6 +248,16 @@ function readBatchBody(
     }
     const parsed = validateBatch(raw, version);
     if (!Array.isArray(parsed)) return sendFailure(sim, res, parsed, requestId, headers);
+    if (sim.spendCapReached()) {
+      const f = failure(
+        429,
+        'rate_limit_error',
+        `You have reached your monthly spend limit of $${sim.cfg.spendCapUsd} (simulated). ` +
+          'Batches are refused until the month turns or the limit is raised.',
+      );
+      f.details = { error_code: 'enforced_spend_limit_reached' };
+      return sendFailure(sim, res, f, requestId, headers);
+    }
     const now = sim.clock.simNow();
     const queued = store.queued(now);
     if (queued + parsed.length > store.queuedLimit) {

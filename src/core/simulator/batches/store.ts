@@ -51,8 +51,7 @@ export class SimBatch {
   cancelAt: number | null = null;
   /** Set once the ended batch's usage is charged. */
   private charged = false;
-  /** Request indexes sorted by finish time, their finish times, and errored counts as a prefix sum. */
-  private readonly order: Uint32Array;
+  /** Finish times in ascending order, and errored counts over that order as a prefix sum. */
   private readonly sortedDone: Float64Array;
   private readonly erroredPrefix: Uint32Array;
   readonly lastDone: number;
@@ -68,7 +67,6 @@ export class SimBatch {
   ) {
     const n = requests.length;
     const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => doneAt[a]! - doneAt[b]!);
-    this.order = Uint32Array.from(idx);
     this.sortedDone = Float64Array.from(idx, (i) => doneAt[i]!);
     this.erroredPrefix = new Uint32Array(n + 1);
     for (let k = 0; k < n; k++)
@@ -166,11 +164,6 @@ export class SimBatch {
       const { usage, output } = this.reply(i, sim);
       sim.addSpend(this.models[i]!, usage, output, discount);
     }
-  }
-
-  /** Indexes in finish order (for tests and for a results stream in a stable order). */
-  finishOrder(): Uint32Array {
-    return this.order;
   }
 }
 
