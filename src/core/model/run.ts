@@ -68,9 +68,13 @@ export interface Scenario {
   /** Weighted model mix; a single model is a mix of one with share 1. */
   models: { model: string; share: number }[];
   maxTokens: number;
+  /** Output asked for: max_tokens and the default prompt "Write at least N words about <topic>." */
+  outputTokens?: number;
   stream: boolean;
   system?: { text: string; cacheTtl?: '5m' | '1h' };
   prompts: PromptSource;
+  /** Keep prompt texts in run.json and report.html (default: a digest of each). */
+  keepPrompts?: boolean;
   load: LoadShape;
   /** Stop after this many requests have been sent. */
   requests?: number;
@@ -82,10 +86,6 @@ export interface Scenario {
   timeoutMs: number;
   thresholds: Record<string, string>;
   seed: number;
-  /** Keep full prompt bodies in run.json and report.html (default: a digest). */
-  keepPrompts?: boolean;
-  /** Ask for replies of about this many tokens (max_tokens = N and a prompt asking for a long answer). */
-  outputTokens?: number;
 }
 
 /** One finished request (every attempt, when the SDK retries, is counted in `attempts`). */
