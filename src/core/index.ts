@@ -11,3 +11,4 @@ export { scrubSecrets } from './util/scrub';
 export { judgeKeyHost, httpOrigin, anthropicApiOrigin, type KeyHostVerdict } from './util/keyHosts';
 export { toolVersion } from './version';
 export * from './simulator/index';
+export * from './batch/index';

@@ -125,6 +125,7 @@ export class RunManager implements vscode.Disposable {
     }
     const run = startLoadTest(scenario, { ...reportHooks, apiKey, catalog: this.deps.catalog() });
     this.run = run;
+    setRunningContext(true);
     const info: LiveRunInfo = {
       name: scenario.name,
       targetUrl: '',
@@ -193,6 +194,7 @@ export class RunManager implements vscode.Disposable {
       );
     } catch (e) {
       this.run = undefined;
+      setRunningContext(false);
       if (this.snap) this.snap.running = false;
       const message = e instanceof EngineStartError ? e.message : `the run failed: ${(e as Error).message}`;
       log.error(message);
@@ -200,6 +202,7 @@ export class RunManager implements vscode.Disposable {
       return undefined;
     }
     this.run = undefined;
+    setRunningContext(false);
     // A server may echo the key in error messages: the panel and the saved files get none of it.
     result = scrubRun(result, [apiKey]);
     let folder: vscode.Uri | undefined;
@@ -239,4 +242,9 @@ export class RunManager implements vscode.Disposable {
     this.warned.dispose();
     this.finished.dispose();
   }
+}
+
+/** `claudeLoad.running` drives where Stop shows (view title, palette): only while a run is going. */
+function setRunningContext(running: boolean): void {
+  void vscode.commands.executeCommand('setContext', 'claudeLoad.running', running);
 }

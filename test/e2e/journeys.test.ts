@@ -381,6 +381,8 @@ test(
         (await row.locator('.codicon-pass, .codicon-warning').count()) > 0,
         `status icon in "${text}"`,
       );
+      // Nothing is running: the Latency view offers no Stop (context key claudeLoad.running).
+      assert.equal(await p.locator('.pane-header [aria-label^="Stop Load Test"]').count(), 0);
       await screenshot(p, 'journey-history');
     });
     const ignore = join(workspace, '.claude-load', '.gitignore');

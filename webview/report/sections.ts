@@ -146,7 +146,8 @@ export function summary(run: RunResult): HTMLElement {
   const perMs = (v: number | null | undefined) => fmtMs(v);
   const tps = (v: number | null | undefined) =>
     v === null || v === undefined ? '–' : `${fmtNumber(v, 1)} tok/s`;
-  const pRows: [string, string, PercentileSummary | null, (v: number | null | undefined) => string][] = [
+  type PercentileRow = [string, string, PercentileSummary | null, (v: number | null | undefined) => string];
+  const pRows: PercentileRow[] = [
     [
       'latency',
       sm.latencyUncorrectedMs ? 'end-to-end latency (corrected)' : 'end-to-end latency',
@@ -156,6 +157,10 @@ export function summary(run: RunResult): HTMLElement {
     ['latencyUncorrected', 'latency, uncorrected', sm.latencyUncorrectedMs, perMs],
     ['sendLag', 'send lag', sm.sendLagMs, perMs],
     ['ttft', 'TTFT', sm.ttftMs, perMs],
+    // Agentic and thinking runs: the first content (thinking, tool input) comes before the first text.
+    ...(sm.tokens.thinking || sm.toolUseReplies
+      ? [['firstContent', 'time to first content', sm.firstContentMs ?? null, perMs] satisfies PercentileRow]
+      : []),
     ['tpot', 'TPOT', sm.tpotMs, perMs],
     ['outputTokensPerSec', 'output tokens/s per request', sm.outputTokensPerSecPerRequest, tps],
   ];
@@ -198,6 +203,12 @@ export function summary(run: RunResult): HTMLElement {
     kv('Output tokens', metric('dd', 'tokens.output', t.output, fmtCount)),
     kv('Cache read tokens', metric('dd', 'tokens.cacheRead', t.cacheRead, fmtCount)),
     kv('Cache write tokens', metric('dd', 'tokens.cacheWrite', t.cacheWrite, fmtCount)),
+    ...(t.thinking
+      ? [kv('of which thinking (estimated)', metric('dd', 'tokens.thinking', t.thinking, fmtCount))]
+      : []),
+    ...(sm.toolUseReplies
+      ? [kv('Tool-use replies', metric('dd', 'toolUseReplies', sm.toolUseReplies, fmtCount))]
+      : []),
     kv(
       'Generator event loop',
       metric('dd', 'health.eventLoopUtilization', sm.health.eventLoopUtilization, (v) => fmtPct(v)),

@@ -50,6 +50,8 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
       ...(t.fault !== undefined ? { fault: t.fault } : {}),
       ...(t.capacity !== undefined ? { capacity: t.capacity } : {}),
       ...(t.limits !== undefined ? { limits: t.limits } : {}),
+      ...(t.burstSeconds !== undefined ? { burstSeconds: t.burstSeconds } : {}),
+      ...(t.accelerationLimit !== undefined ? { accelerationLimit: t.accelerationLimit } : {}),
     });
     baseUrl = sim.url;
     close = () => sim.close();

@@ -1,10 +1,10 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
-import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../model/run';
+import type { Diagnosis, Outcome, RecordedScenario, RunSummary, TimeWindow } from '../model/run';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {
-  scenario: Scenario;
+  scenario: RecordedScenario;
   summary: RunSummary;
   timeseries: TimeWindow[];
 }
@@ -29,6 +29,10 @@ export const diagnosisThresholds = {
   generatorElu: 0.8,
   generatorCpuCores: 0.8,
   generatorSendLagP99Ms: 10,
+  /** Send lag matters only against the latency it adds to: p99 lag above this share of p50 latency. */
+  generatorSendLagLatencyShare: 0.1,
+  /** Shorter runs are all start-up (module loading, JIT, connection set-up): never judged. */
+  generatorMinDurationS: 2,
   coordinatedOmissionRatio: 1.5,
   coordinatedOmissionMinGapMs: 20,
   headroomLow: 0.1,
@@ -51,7 +55,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   out.push(...errors(summary));
   const q = queueing(input.timeseries);
   if (q) out.push(q);
-  const g = generator(summary);
+  const g = generator(summary, input.scenario);
   if (g) out.push(g);
   const co = coordinatedOmission(input);
   if (co) out.push(co);
@@ -81,7 +85,7 @@ function ms(n: number): string {
 }
 
 /** Tier advice: name the next standard tier when the target's tier is known (simulator runs). */
-function tierAdvice(scenario: Scenario): string {
+function tierAdvice(scenario: RecordedScenario): string {
   const order = builtinCatalog.standardTierOrder;
   const tier = scenario.target.kind === 'simulator' ? scenario.target.tier : undefined;
   const i = tier ? order.indexOf(tier) : -1;
@@ -257,29 +261,47 @@ function queueing(windows: TimeWindow[]): Diagnosis | undefined {
   };
 }
 
-function generator(summary: RunSummary): Diagnosis | undefined {
+function generator(summary: RunSummary, scenario: RecordedScenario): Diagnosis | undefined {
   const t = diagnosisThresholds;
+  if ((summary.sendWindowS ?? summary.durationS) < t.generatorMinDurationS) return undefined;
   const { eventLoopUtilization: elu, cpuCores, warnings } = summary.health;
   const lag = summary.sendLagMs.p99;
+  const lagLimit = Math.max(t.generatorSendLagP99Ms, t.generatorSendLagLatencyShare * summary.latencyMs.p50);
   const reasons: string[] = [];
   if (elu > t.generatorElu) reasons.push(`event-loop utilisation ${pct(elu)} (> ${pct(t.generatorElu)})`);
-  if (cpuCores > t.generatorCpuCores)
+  // An in-process simulator's work is in the same CPU figure: it says nothing about the generator.
+  if (cpuCores > t.generatorCpuCores && scenario.target.kind !== 'simulator')
     reasons.push(`CPU ${fmt(cpuCores, 2)} cores (> ${t.generatorCpuCores})`);
-  if (lag > t.generatorSendLagP99Ms)
-    reasons.push(`send lag p99 ${ms(lag)} (> ${t.generatorSendLagP99Ms} ms)`);
+  if (lag > lagLimit)
+    reasons.push(
+      `send lag p99 ${ms(lag)} (> ${lagLimit > t.generatorSendLagP99Ms ? `${pct(t.generatorSendLagLatencyShare)} of the median latency, ${ms(lagLimit)}` : ms(lagLimit)})`,
+    );
   if (reasons.length === 0) return undefined;
   return {
     id: 'generator-saturated',
     severity: 'warning',
     title: 'The load generator was busy',
-    detail:
-      `The load generator, not the target, may be the bottleneck: ${reasons.join('; ')}. ` +
-      'A busy client delays sends and reads, which inflates latency and TTFT.' +
-      (warnings.length ? ` Engine warnings: ${warnings.join(' ')}` : ''),
+    detail: sentences(
+      `The load generator, not the target, may be the bottleneck: ${reasons.join('; ')}`,
+      'A busy client delays sends and reads, which inflates latency and TTFT',
+      ...(warnings.length ? ['Engine warnings:', ...warnings] : []),
+    ),
     advice:
       'Lower the rate, or split the load over several processes or machines, and compare; treat these ' +
       'latency figures as an upper bound.',
   };
+}
+
+/** Joins phrases into sentences: each ends with a full stop and starts with a capital ("a." + "b" -> "A. B."). */
+export function sentences(...parts: string[]): string {
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const s = p[0]!.toUpperCase() + p.slice(1);
+      return /[.!?:]$/.test(s) ? s : `${s}.`;
+    })
+    .join(' ');
 }
 
 function coordinatedOmission({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
@@ -374,9 +396,7 @@ function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
         id: 'failed',
         severity: 'error',
         title: 'The run failed',
-        detail:
-          `The engine stopped with an error after ${n} requests.` +
-          (summary.health.warnings.length ? ` ${summary.health.warnings.join(' ')}` : ''),
+        detail: sentences(`The engine stopped with an error after ${n} requests`, ...summary.health.warnings),
         advice: 'See the errors above and the engine warnings; fix the cause and re-run.',
       };
     default:

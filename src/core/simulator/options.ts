@@ -45,6 +45,10 @@ export interface SimulatorOptions {
   cacheMinTokens?: number;
   /** Bucket size in seconds of the per-minute limit (60 = a full minute may burst). Default 60. */
   burstSeconds?: number;
+  /** Acceleration limit: a sharp rise over the recent request rate draws 429 ramp_limit_exceeded. Off by default. */
+  accelerationLimit?: boolean;
+  /** Message Batches: median simulated ms for one batch request to finish (seeded lognormal spread). Default 10 min. */
+  batchLatencyMs?: number;
   catalog?: Catalog;
   /** Real-time clock in ms (injectable for tests). Default performance.now. */
   clock?: () => number;
@@ -80,6 +84,8 @@ export interface SimConfig {
   reply: ReplyLength;
   cacheMinTokens: number;
   burstSeconds: number;
+  accelerationLimit: boolean;
+  batchLatencyMs: number;
   catalog: Catalog;
   clock: () => number;
   log: (line: string) => void;
@@ -197,6 +203,8 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
     reply: { mean, sd: sdRaw ?? mean / 3 },
     cacheMinTokens: o.cacheMinTokens === undefined ? 1024 : Math.max(0, o.cacheMinTokens),
     burstSeconds: positive('burstSeconds', o.burstSeconds, 60),
+    accelerationLimit: o.accelerationLimit === true,
+    batchLatencyMs: positive('batchLatencyMs', o.batchLatencyMs, 10 * 60_000),
     catalog,
     clock: o.clock ?? (() => performance.now()),
     log: o.log ?? (() => {}),

@@ -24,7 +24,11 @@ export const TOKEN_FRAMING = {
 
 /** Token estimate of a text under a tokenizer generation (see the rule above). */
 export function estimateTokens(text: string, tokenizer: TokenizerGeneration): number {
-  const n = text.length;
+  return estimateTokensOfLength(text.length, tokenizer);
+}
+
+/** The same estimate from a text's length alone (e.g. streamed thinking, counted as it arrives). */
+export function estimateTokensOfLength(n: number, tokenizer: TokenizerGeneration): number {
   if (n === 0) return 0;
   return tokenizer === 'new' ? Math.ceil((n * 3) / 10) : Math.ceil(n / 4);
 }
