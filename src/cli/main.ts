@@ -22,13 +22,14 @@ import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../core/version';
 import { CliError, EXIT, exitCodesHelp, processIo, type CliIo } from './cliError';
 import type { CliCommand } from './command';
+import { batchCli } from './commands/batchCli';
 import { demoCli } from './commands/demo';
 import { planCli } from './commands/plan';
 import { reportCli } from './commands/report';
 import { runCli } from './commands/run';
 import { simulateCli } from './commands/simulate';
 
-export const commands: CliCommand<never>[] = [planCli, simulateCli, runCli, demoCli, reportCli];
+export const commands: CliCommand<never>[] = [planCli, simulateCli, runCli, demoCli, reportCli, batchCli];
 
 /** Settings every command shares: output to io, errors thrown (never process.exit), suggestions. */
 export function configure(cmd: Command, io: CliIo, prefix = 'claude-load'): Command {

@@ -65,6 +65,7 @@ const FLAG_OF_FIELD: [field: string, flag: string, key: keyof RunFlags][] = [
   ['mix', '--model', 'model'],
   ['maxTokens', '--max-tokens', 'maxTokens'],
   ['maxTokens', '--output-tokens', 'outputTokens'],
+  ['outputTokens', '--output-tokens', 'outputTokens'],
   ['prompts.inputTokens', '--input-tokens', 'inputTokens'],
   ['prompts.file', '--prompt-file', 'promptFile'],
   ['prompts', '--prompt-file', 'promptFile'],
@@ -137,8 +138,15 @@ export function planFromFlags(
     delete raw.mix;
     raw.model = flags.model;
   }
+  if (flags.maxTokens !== undefined || flags.outputTokens !== undefined) {
+    delete raw.maxTokens;
+    delete raw.max_tokens;
+    delete raw.outputTokens;
+  }
   if (flags.maxTokens !== undefined) raw.maxTokens = flags.maxTokens;
-  if (flags.outputTokens !== undefined) raw.maxTokens = flags.outputTokens;
+  // The plan file's outputTokens: max_tokens = N and a prompt that asks for a long answer.
+  if (flags.outputTokens !== undefined) raw.outputTokens = flags.outputTokens;
+  if (flags.keepPrompts) raw.keepPrompts = true;
   if (flags.stream !== undefined) raw.stream = flags.stream;
   if (flags.prompt !== undefined || flags.promptFile !== undefined || flags.inputTokens !== undefined) {
     delete raw.prompt;
@@ -210,8 +218,6 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (e instanceof ScenarioError) throw new CliError(flagMessage(e, flags, planFile));
     throw e;
   }
-  if (flags.keepPrompts) scenario = { ...scenario, keepPrompts: true };
-  if (flags.outputTokens !== undefined) scenario = { ...scenario, outputTokens: flags.outputTokens };
   const apiKey = io.env.ANTHROPIC_API_KEY || undefined;
   checkKeyPolicy(scenario, {
     apiKey,
