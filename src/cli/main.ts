@@ -22,7 +22,7 @@ import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../core/version';
 import { CliError, EXIT, exitCodesHelp, processIo, type CliIo } from './cliError';
 import type { CliCommand } from './command';
-import { batchCli } from './commands/batchCli';
+import { batchCli } from './commands/batch';
 import { demoCli } from './commands/demo';
 import { planCli } from './commands/plan';
 import { reportCli } from './commands/report';

@@ -19,7 +19,12 @@ import {
   writeBatchFile,
 } from '../../core/index';
 import type { BatchEvent, BatchReport, Catalog, Scenario } from '../../core/index';
+import { Command } from 'commander';
+import { parseDuration } from '../../core/util/duration';
+import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT } from '../cliError';
+import { cliCommand } from '../command';
+import { durationFlag, numberFlag } from '../options';
 import type { CliIo } from '../cliError';
 
 /** Ctrl-C: the batches were canceled (and ended); the partial results were printed and saved. */
@@ -256,3 +261,101 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
   io.stdout.write((options.json ? JSON.stringify(report, null, 2) : batchSummaryText(report)) + '\n');
   return report.canceled ? EXIT_INTERRUPTED : EXIT.ok;
 }
+
+interface BatchParsed {
+  requests?: number;
+  simulate?: boolean | string;
+  poll: string;
+  json?: boolean;
+  out?: string;
+  maxCost?: number;
+  batchLatency?: string;
+  timeScale?: number;
+  tier?: string;
+  model?: string;
+  maxTokens?: number;
+  catalog?: string;
+}
+
+export const batchCli = cliCommand<BatchParsed>({
+  name: 'batch',
+  define: () =>
+    new Command('batch')
+      .summary('run the workload through the Message Batches API: turnaround, outcomes, the saving')
+      .description(
+        "Submits the plan's workload as Message Batches (split at 100,000 requests / 256 MB), polls with " +
+          'backoff, downloads the results and reports turnaround, outcomes, tokens, the cost at the batch ' +
+          'price and the saving against the Messages API. Ctrl-C cancels the batches and waits until they end.',
+      )
+      .usage('[plan.claudeload.json] [options]')
+      .argument('[plan]', 'a plan file (*.claudeload.json); flags override it')
+      .option(
+        '--requests <n>',
+        "requests in the workload (default: the plan's, else 100)",
+        numberFlag('--requests', { int: true, max: 10_000_000 }),
+      )
+      .option('--simulate [tier]', 'the built-in simulator (no key, no cost), optionally at a tier')
+      .option('--poll <duration>', 'longest wait between status polls', durationFlag('--poll'), '10s')
+      .option('--json', 'print the report as JSON')
+      .option('--out <dir>', 'write batch.json there')
+      .option('--max-cost <usd>', 'refuse to submit when the worst case costs more', numberFlag('--max-cost'))
+      .option(
+        '--batch-latency <duration>',
+        'simulator: typical time for a request of a batch to finish',
+        durationFlag('--batch-latency'),
+      )
+      .option(
+        '--time-scale <x>',
+        'simulator: run time this many times faster',
+        numberFlag('--time-scale', { max: 1_000_000 }),
+      )
+      .option('--tier <tier>', 'tier whose Messages limits the saving is compared with')
+      .option('--model <id>', 'model (overrides the plan)')
+      .option(
+        '--max-tokens <n>',
+        'max_tokens (overrides the plan)',
+        numberFlag('--max-tokens', { int: true }),
+      )
+      .option('--catalog <file>', 'a catalog override file (prices, limits, tiers)'),
+  examples: [
+    'claude-load batch --simulate --requests 2000 --time-scale 3600 --poll 100ms',
+    'claude-load batch checkout.claudeload.json --max-cost 5 --out .claude-load/batches',
+  ],
+  run: async (p, [planFile], io) => {
+    const controller = new AbortController();
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return io.exitNow(EXIT_INTERRUPTED);
+      stopping = true;
+      io.stderr.write('\ncanceling the batches and waiting until they end (Ctrl-C again quits at once)\n');
+      controller.abort();
+    };
+    io.signals.on('SIGINT', onSignal);
+    io.signals.on('SIGTERM', onSignal);
+    try {
+      return await batchCommand(
+        {
+          planFile,
+          requests: p.requests,
+          simulate: p.simulate,
+          pollMs: parseDuration(p.poll, '--poll'),
+          json: p.json === true,
+          out: p.out,
+          maxCostUsd: p.maxCost,
+          batchLatencyMs:
+            p.batchLatency !== undefined ? parseDuration(p.batchLatency, '--batch-latency') : undefined,
+          timeScale: p.timeScale,
+          tier: p.tier,
+          model: p.model,
+          maxTokens: p.maxTokens,
+          catalog: p.catalog !== undefined ? loadCatalogOption(p.catalog) : undefined,
+          signal: controller.signal,
+        },
+        io,
+      );
+    } finally {
+      io.signals.off('SIGINT', onSignal);
+      io.signals.off('SIGTERM', onSignal);
+    }
+  },
+});
