@@ -1,6 +1,7 @@
 // Every `claude-load ...` and `npm run ...` command in the README's shell code blocks runs, in-process,
 // and exits 0: a README that shows an invalid command fails the build. Load tests are shortened and
-// pointed at the simulator; paths under .claude-load/ go to a temporary folder.
+// pointed at the simulator; paths under .claude-load/ go to a temporary folder. Synopses with
+// [optional] parts belong in ```text blocks: ```sh blocks hold commands a reader can paste.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -92,6 +92,8 @@ test('bad input exits 2, names the flag the user typed, and sends nothing', asyn
     [['--max-cost', '-0.5'], /--max-cost must be > 0/],
     [['--requests', '1e400'], /--requests must be a finite number/],
     [['--time-scale', 'Infinity'], /--time-scale must be a finite number/],
+    // Used to build a prompt of 1e11 tokens and die of memory exhaustion.
+    [['--input-tokens', '99999999999'], /--input-tokens must be <= 1000000/],
     [['--duration', '2'], /--duration: use a number with a unit, e.g. 30s, 5m \(got "2"\)/],
     [['--timeout', 'soon'], /--timeout: use a number with a unit/],
     [['--stream', '--no-stream'], /use either --stream or --no-stream, not both/],
@@ -101,6 +103,7 @@ test('bad input exits 2, names the flag the user typed, and sends nothing', asyn
     [['--sim-latency', 'slow'], /--sim-latency .* Allowed choices are realistic, fast, zero/],
     [['--model', 'claude-sonnet-4-20250514'], /--model: .*older guides.*claude-sonnet-5-5/],
     [['--threshold', 'latency.p42<5'], /--threshold: .*unknown metric "latency.p42"/],
+    [['--threshold='], /run: --threshold: "" must look like/],
     [['--rate', '5', '--max-in-flight', '0'], /--max-in-flight must be > 0/],
     [['--arrival', 'poisson'], /--arrival needs --rate/],
     [['--rate'], /option '--rate <r>' argument missing/],
@@ -120,6 +123,7 @@ test('bad input exits 2, names the flag the user typed, and sends nothing', asyn
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.doesNotMatch(r.stderr, /target\.simulator|load\.rps|argument is ambiguous|\^/, args.join(' '));
+    assert.doesNotMatch(r.stderr, /(--[a-z-]+): \1:/, `${args.join(' ')}: the flag is named once`);
     assert.doesNotMatch(r.stderr, /sending to/, `${args.join(' ')}: nothing is sent`);
   }
   // A base URL without a scheme says so (not an error about plan-file target shapes).

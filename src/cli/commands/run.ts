@@ -65,6 +65,7 @@ const FLAG_OF_FIELD: [field: string, flag: string, key: keyof RunFlags][] = [
   ['mix', '--model', 'model'],
   ['maxTokens', '--max-tokens', 'maxTokens'],
   ['maxTokens', '--output-tokens', 'outputTokens'],
+  ['outputTokens', '--output-tokens', 'outputTokens'],
   ['prompts.inputTokens', '--input-tokens', 'inputTokens'],
   ['prompts.file', '--prompt-file', 'promptFile'],
   ['prompts', '--prompt-file', 'promptFile'],
@@ -84,13 +85,21 @@ const FLAG_OF_FIELD: [field: string, flag: string, key: keyof RunFlags][] = [
 ];
 
 /** "load.rps must be > 0" -> "--rate must be > 0" when --rate was given; else the file's field stays. */
-export function flagMessage(e: ScenarioError, flags: RunFlags, file: string | undefined): string {
+function problemMessage(problem: { field: string; message: string }, flags: RunFlags, file?: string): string {
   const hit = FLAG_OF_FIELD.find(
-    ([field, , key]) => flags[key] !== undefined && (e.field === field || e.field.startsWith(`${field}.`)),
+    ([field, , key]) =>
+      flags[key] !== undefined && (problem.field === field || problem.field.startsWith(`${field}.`)),
   );
-  if (!hit) return `${file ? `${file}: ` : ''}${e.message}`;
+  if (!hit) return `${file ? `${file}: ` : ''}${problem.message}`;
   const [field, flag] = hit;
-  return withFlag(flag, e.message.startsWith(e.field) ? e.field : field, e.message);
+  return withFlag(flag, problem.message.startsWith(problem.field) ? problem.field : field, problem.message);
+}
+
+/** Every problem of a plan (a ScenarioError may carry several), each naming the flag or the file's field. */
+export function flagMessage(e: ScenarioError, flags: RunFlags, file: string | undefined): string {
+  const problems = (e as { problems?: { field: string; message: string }[] }).problems;
+  if (!problems || problems.length < 2) return problemMessage(e, flags, file);
+  return problems.map((p) => problemMessage(p, flags, file)).join('\n  ');
 }
 
 /** Builds a plan object: the file's content, overridden by flags. */
@@ -129,8 +138,15 @@ export function planFromFlags(
     delete raw.mix;
     raw.model = flags.model;
   }
+  if (flags.maxTokens !== undefined || flags.outputTokens !== undefined) {
+    delete raw.maxTokens;
+    delete raw.max_tokens;
+    delete raw.outputTokens;
+  }
   if (flags.maxTokens !== undefined) raw.maxTokens = flags.maxTokens;
-  if (flags.outputTokens !== undefined) raw.maxTokens = flags.outputTokens;
+  // The plan file's outputTokens: max_tokens = N and a prompt that asks for a long answer.
+  if (flags.outputTokens !== undefined) raw.outputTokens = flags.outputTokens;
+  if (flags.keepPrompts) raw.keepPrompts = true;
   if (flags.stream !== undefined) raw.stream = flags.stream;
   if (flags.prompt !== undefined || flags.promptFile !== undefined || flags.inputTokens !== undefined) {
     delete raw.prompt;
@@ -181,7 +197,8 @@ export function planFromFlags(
         const t = parseThresholdExpression(expr);
         thresholds[t.metric] = `${t.op}${t.value}`;
       } catch (e) {
-        if (e instanceof ThresholdError) throw new CliError(`--threshold: ${e.message}`);
+        if (e instanceof ThresholdError)
+          throw new CliError(e.message.startsWith('--threshold') ? e.message : `--threshold: ${e.message}`);
         throw e;
       }
     }
@@ -201,8 +218,6 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (e instanceof ScenarioError) throw new CliError(flagMessage(e, flags, planFile));
     throw e;
   }
-  if (flags.keepPrompts) scenario = { ...scenario, keepPrompts: true };
-  if (flags.outputTokens !== undefined) scenario = { ...scenario, outputTokens: flags.outputTokens };
   const apiKey = io.env.ANTHROPIC_API_KEY || undefined;
   checkKeyPolicy(scenario, {
     apiKey,
@@ -304,8 +319,11 @@ export const runCli = cliCommand<Parsed>({
           .helpGroup(workload),
       )
       .addOption(
-        new Option('--input-tokens <n>', 'synthetic prompts of about N input tokens')
-          .argParser(numberFlag('--input-tokens', { int: true }))
+        new Option(
+          '--input-tokens <n>',
+          'synthetic prompts of about N input tokens (at most 1,000,000, the largest context window)',
+        )
+          .argParser(numberFlag('--input-tokens', { int: true, max: 1_000_000 }))
           .helpGroup(workload),
       )
       .addOption(
