@@ -3,6 +3,7 @@
 // API, the Messages-limit time, splitting, the budget and cancellation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fmtUsd } from '../../src/core/format/format';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,9 +121,7 @@ test('batchCommand runs 10,000 requests on the simulator in well under a minute 
   assert.ok(text.includes(`p50 <= ${formatDuration(c.p50Ms)}, p95 <= ${formatDuration(c.p95Ms)}`));
   assert.ok(text.includes(`tokens: input ${r.tokens.input.toLocaleString('en-US')}, output`));
   assert.ok(
-    text.includes(
-      `cost $${r.cost.batchUsd.toFixed(4)} at the batch price; $${r.cost.messagesUsd.toFixed(4)}`,
-    ),
+    text.includes(`cost ${fmtUsd(r.cost.batchUsd)} at the batch price; ${fmtUsd(r.cost.messagesUsd)}`),
   );
   assert.ok(
     text.includes(

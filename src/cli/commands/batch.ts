@@ -21,6 +21,7 @@ import {
 } from '../../core/index';
 import type { BatchEvent, BatchReport, Catalog, Scenario } from '../../core/index';
 import { Command } from 'commander';
+import { fmtUsd } from '../../core/format/format';
 import { parseDuration } from '../../core/util/duration';
 import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT } from '../cliError';
@@ -106,7 +107,6 @@ function scenarioOf(o: BatchOptions, catalog: Catalog): Scenario {
 }
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const usd = (v: number) => (Math.abs(v) >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
 export function progressText(e: Extract<BatchEvent, { type: 'progress' }>): string {
   const c = e.counts;
@@ -151,8 +151,8 @@ export function batchSummaryText(r: BatchReport): string {
   );
   const k = r.cost;
   lines.push(
-    `cost ${usd(k.batchUsd)} at the batch price; ${usd(k.messagesUsd)} through the Messages API: saving ` +
-      `${usd(k.savingUsd)} (${Math.round(k.batchDiscount * 100)} % off input and output; catalog as of ${k.catalogAsOf})`,
+    `cost ${fmtUsd(k.batchUsd)} at the batch price; ${fmtUsd(k.messagesUsd)} through the Messages API: saving ` +
+      `${fmtUsd(k.savingUsd)} (${Math.round(k.batchDiscount * 100)} % off input and output; catalog as of ${k.catalogAsOf})`,
   );
   const m = r.messagesApi;
   if (m) {
