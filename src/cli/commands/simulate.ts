@@ -15,6 +15,7 @@ import type {
   SimulatorOptions,
   SimulatorStats,
 } from '../../core/simulator/index';
+import { parseDuration } from '../../core/util/duration';
 import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT, type CliIo } from '../cliError';
 import { cliCommand } from '../command';
@@ -39,6 +40,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'replyTokens.mean': '--reply-mean',
   'replyTokens.sd': '--reply-sd',
   port: '--port',
+  burstSeconds: '--burst-seconds',
+  batchLatencyMs: '--batch-latency',
 };
 
 /** The flags as commander parsed them (values still text: the messages below name each flag). */
@@ -55,6 +58,9 @@ export interface SimulateFlags {
   faultRate?: string;
   fault?: string;
   capacity?: string;
+  burstSeconds?: string;
+  accelerationLimit?: boolean;
+  batchLatency?: string;
   queueLimit?: string;
   apiKey?: string;
   otpmMode?: string;
@@ -154,6 +160,22 @@ export function simulateOptions(values: SimulateFlags): SimulateOptions {
   const mean = num('--reply-mean', values.replyMean, isPositive, 'a positive number');
   const sd = num('--reply-sd', values.replySd, (n) => n >= 0, 'a number >= 0');
   if (mean !== undefined || sd !== undefined) options.replyTokens = { mean, sd };
+  options.burstSeconds = num(
+    '--burst-seconds',
+    values.burstSeconds,
+    (n) => n > 0 && n <= 60,
+    'a number of seconds above 0, at most 60',
+  );
+  if (values.accelerationLimit) options.accelerationLimit = true;
+  if (values.batchLatency !== undefined) {
+    try {
+      options.batchLatencyMs = parseDuration(values.batchLatency, '--batch-latency');
+    } catch {
+      throw new CliError(
+        `--batch-latency: use a number with a unit, e.g. 30s, 10m (got "${values.batchLatency}")`,
+      );
+    }
+  }
   if (values.catalog !== undefined) options.catalog = loadCatalogOption(values.catalog);
   return { simulator: options, quiet: values.quiet ?? false };
 }
@@ -293,6 +315,21 @@ export const simulateCli = cliCommand<SimulateFlags>({
       )
       .addOption(opt('--capacity <n>', 'requests in service at once; more queue, then 529 (default 10000)'))
       .addOption(opt('--queue-limit <n>', 'requests that may wait for a slot (default = capacity)'))
+      .addOption(
+        opt(
+          '--burst-seconds <s>',
+          'short-interval enforcement: each bucket holds this many seconds of its per-minute limit (1 = 60 RPM acts as 1 request/s; default 60)',
+        ),
+      )
+      .addOption(
+        opt('--acceleration-limit', 'a sharp rise over the recent request rate draws 429 (default off)'),
+      )
+      .addOption(
+        opt(
+          '--batch-latency <duration>',
+          'Message Batches: typical time for a request to finish (default 10m)',
+        ),
+      )
       .addOption(opt('--api-key <key>', 'the only key accepted (default: any non-empty key)'))
       .addOption(opt('--otpm-mode <mode>', 'generated | max-tokens-estimate (default generated)'))
       .addOption(opt('--spend-cap <usd|tier>', 'monthly spend cap at catalog prices (default none)'))
