@@ -10,7 +10,8 @@ export {
   ThresholdError,
 } from './thresholds';
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
-export { scrub } from './recorder';
+export { scrub, limitKind as rateLimitKind } from './recorder';
+export { TypedEmitter } from './emitter';
 export { estimateScenarioCost, type CostEstimate } from './estimate';
 export {
   AdmissionPipeline,

@@ -1,0 +1,6 @@
+// Public API of capacity sweeps: max sustainable rate under an SLO, what binds, plan vs measured.
+export type * from './types';
+export { startSweep, SweepRun } from './runner';
+export { parseSlo, wilsonInterval, defaultSloExpressions, SloError, type SloBound } from './slo';
+export { kneeOf, maxSustainable, bindingOf, predictMax } from './analysis';
+export { stepStats, limitOf429, risingSteadily, achievedRatioFloor } from './stepStats';
