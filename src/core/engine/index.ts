@@ -8,6 +8,7 @@ export {
   parseThresholdExpression,
   thresholdMetricNames,
   ThresholdError,
+  compare as compareThresholdValue,
 } from './thresholds';
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
 export { scrub, limitKind as rateLimitKind } from './recorder';

@@ -4,3 +4,18 @@ export { startSweep, SweepRun } from './runner';
 export { parseSlo, wilsonInterval, defaultSloExpressions, SloError, type SloBound } from './slo';
 export { kneeOf, maxSustainable, bindingOf, predictMax } from './analysis';
 export { stepStats, limitOf429, risingSteadily, achievedRatioFloor } from './stepStats';
+export {
+  serializeSweep,
+  parseSweepFile,
+  SweepFileError,
+  sweepCsv,
+  renderSweepHtml,
+  writeSweepOutputs,
+  sweepSentence,
+  describeBinding,
+  evaluateSweepThresholds,
+  parseSweepThreshold,
+  sweepThresholdMetricNames,
+  type SweepOutputPaths,
+} from './output';
+export { lineChartSvg, staticReportHtml, type ChartSeries, type LineChartSpec } from './svgChart';
