@@ -19,3 +19,14 @@ export {
   type SweepOutputPaths,
 } from './output';
 export { lineChartSvg, staticReportHtml, type ChartSeries, type LineChartSpec } from './svgChart';
+export {
+  parseStages,
+  spikeShape,
+  spikeFromPlan,
+  analyzeSpike,
+  StageError,
+  type SpikeSpec,
+  type SpikeShape,
+  type SpikeAnalysis,
+  type PhaseStats,
+} from './spike';
