@@ -7,3 +7,4 @@ export { fmtNum, fmtPct, fmtShare, fmtUsd } from './capacity/numbers';
 export type { PercentileSummary } from './metrics/histogram';
 export { metricDefinitions } from './report/definitions';
 export { RunFileError, validateRun } from './report/validate';
+export type * from './sweep/types';

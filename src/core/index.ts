@@ -9,3 +9,5 @@ export { parseDuration, formatDuration } from './util/duration';
 export { parseJsonc, findFieldRange, fieldPath, JsoncError } from './util/jsonc';
 export { toolVersion } from './version';
 export * from './simulator/index';
+export * from './sweep/index';
+export * from './compare/index';

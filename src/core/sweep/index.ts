@@ -30,3 +30,4 @@ export {
   type SpikeAnalysis,
   type PhaseStats,
 } from './spike';
+export { ModelBreakdown, modelBreakdown, type ModelStats } from './byModel';

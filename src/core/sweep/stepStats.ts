@@ -4,6 +4,7 @@ import { findModel, type Catalog } from '../catalog/index';
 import { rateLimitKind } from '../engine/index';
 import { MetricHistogram } from '../metrics/histogram';
 import type { RequestSample } from '../model/run';
+import { modelBreakdown } from './byModel';
 import { meetsEveryBound, wilsonInterval, type SloBound } from './slo';
 import type { RateLimitKind, SloVerdict, StepPhase, SweepStep } from './types';
 
@@ -118,6 +119,7 @@ export function stepStats(
     pass: n > 0 && slo.every((v) => v.verdict === 'pass') && !saturated.inFlight && !saturated.ttft,
     overSaturated: saturated,
     measuredS,
+    ...(new Set(samples.map((s) => s.model)).size > 1 ? { byModel: modelBreakdown(samples) } : {}),
   };
 }
 

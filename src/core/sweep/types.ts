@@ -2,6 +2,7 @@
 // typed events a UI listens to (the live sweep panel draws each step as it finishes).
 import type { PercentileSummary } from '../metrics/histogram';
 import type { Scenario } from '../model/run';
+import type { ModelStats } from './byModel';
 
 export type SweepMode = 'rates' | 'auto';
 export type StepPhase = 'baseline' | 'rates' | 'doubling' | 'bisection';
@@ -84,6 +85,8 @@ export interface SweepStep {
   pass: boolean;
   overSaturated: { inFlight: boolean; ttft: boolean };
   measuredS: number;
+  /** Mix workloads only: latency, outcomes and cost per model in the measured window. */
+  byModel?: ModelStats[];
 }
 
 export type SweepStopReason =
