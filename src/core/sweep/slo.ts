@@ -26,23 +26,20 @@ const percentileOf: Record<string, number> = { p50: 50, p90: 90, p95: 95, p99: 9
  * - rate bounds (`errors.rate<0.01`): a request violates when its outcome is in the class; all requests count.
  * - percentile bounds (`latency.p95<8000`): an ok request violates when its value exceeds the bound;
  *   p95 allows 5 % violators, max allows none.
- * Anything else (e.g. `throughput.rps>5`) is judged on the step's value alone (`kind: 'value'`).
+ * Other metrics (throughput, cost, means) cannot be judged per request and are refused with a message.
  */
-export type SloBound =
-  | {
-      kind: 'share';
-      expr: string;
-      metric: string;
-      allowed: number;
-      /** Which requests the share is taken over. */
-      over: 'all' | 'ok';
-      violates: (s: RequestSample) => boolean;
-      /** Per-request bound (ms) of a latency-type SLO, used for goodput. */
-      perRequestMs?: number;
-      /** What breaks the bound, for "what binds". */
-      cause: 'errors' | 'rate_limited' | 'overloaded' | 'latency';
-    }
-  | { kind: 'value'; expr: string; metric: string; threshold: ParsedThreshold };
+export interface SloBound {
+  expr: string;
+  metric: string;
+  allowed: number;
+  /** Which requests the share is taken over. */
+  over: 'all' | 'ok';
+  violates: (s: RequestSample) => boolean;
+  /** Per-request bound (ms) of a latency-type SLO, used for goodput. */
+  perRequestMs?: number;
+  /** What breaks the bound, for "what binds". */
+  cause: 'errors' | 'rate_limited' | 'overloaded' | 'latency';
+}
 
 export class SloError extends Error {
   constructor(
@@ -89,7 +86,6 @@ function toBound(t: ParsedThreshold, field: string): SloBound {
     if (!(t.value >= 0 && t.value <= 1))
       throw new SloError(`${field}: ${t.expr}: a rate is between 0 and 1`, field);
     return {
-      kind: 'share',
       expr: t.expr,
       metric: t.metric,
       allowed: t.value,
@@ -105,7 +101,6 @@ function toBound(t: ParsedThreshold, field: string): SloBound {
     const bound = t.value;
     const strict = t.op === '<';
     return {
-      kind: 'share',
       expr: t.expr,
       metric: t.metric,
       allowed: (100 - pct) / 100,
@@ -118,7 +113,12 @@ function toBound(t: ParsedThreshold, field: string): SloBound {
       cause: 'latency',
     };
   }
-  return { kind: 'value', expr: t.expr, metric: t.metric, threshold: t };
+  throw new SloError(
+    `${field}: ${t.expr} cannot be judged request by request. Use errors.rate, rateLimited.rate or ` +
+      `overloaded.rate with < or <=, or an upper bound on a percentile of ${Object.keys(sampleMetrics).join(', ')} ` +
+      `(e.g. "latency.p95<8000"); whole-sweep checks go in --threshold.`,
+    field,
+  );
 }
 
 /** Wilson score interval of a binomial proportion k/n (z = 1.96: 95 %). */
@@ -134,6 +134,6 @@ export function wilsonInterval(k: number, n: number, z = 1.96): { low: number; h
 /** A sample meets every per-request bound (what goodput counts). */
 export function meetsEveryBound(bounds: readonly SloBound[], s: RequestSample): boolean {
   if (s.outcome !== 'ok') return false;
-  for (const b of bounds) if (b.kind === 'share' && b.over === 'ok' && b.violates(s)) return false;
+  for (const b of bounds) if (b.over === 'ok' && b.violates(s)) return false;
   return true;
 }

@@ -124,11 +124,6 @@ export function stepStats(
 }
 
 function verdictOf(b: SloBound, samples: readonly RequestSample[], ok: number): SloVerdict {
-  if (b.kind === 'value') {
-    // Judged after the fact by evaluateSweepThresholds-like logic is not possible per step: keep it
-    // informative (the sweep's own thresholds cover whole-sweep metrics).
-    return { expr: b.expr, value: null, interval: null, allowed: null, verdict: 'pass', marginal: false };
-  }
   let k = 0;
   for (const s of samples) if ((b.over === 'all' || s.outcome === 'ok') && b.violates(s)) k++;
   const n = b.over === 'all' ? samples.length : ok;
