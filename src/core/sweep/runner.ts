@@ -266,6 +266,7 @@ async function autoSearch(
   let rate = Math.min(cap, o.startRate ?? Math.max(minStartRps, baseline.okRps));
   let pass: number | undefined;
   let fail: number | undefined;
+  let halvings = 0;
   for (;;) {
     const s = await runStep('doubling', rate);
     if (!s || stopped()) return;
@@ -281,7 +282,7 @@ async function autoSearch(
       fail = rate;
       if (pass !== undefined) break;
       // The first probe failed: halve until one passes.
-      if (s.index - 1 >= maxHalvings) return;
+      if (++halvings > maxHalvings) return;
       rate /= 2;
     }
   }

@@ -83,7 +83,8 @@ export function stepStats(
   }
   const n = samples.length;
   const share = (k: number) => (n === 0 ? 0 : k / n);
-  const sent = samples.filter((s) => s.outcome !== 'aborted').length;
+  // Achieved: requests that actually left in the window (an in-flight cap or a busy generator sends late).
+  const sent = all.filter((s) => s.outcome !== 'aborted' && s.sentAt >= w.fromMs && s.sentAt < w.toMs).length;
   const achievedRps = perS(sent);
   const slo = bounds.map((b) => verdictOf(b, samples, ok));
   const errors = n - ok;
