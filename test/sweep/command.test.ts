@@ -176,3 +176,39 @@ test('over-saturation: a target whose queue keeps growing stops the sweep', asyn
     await server.close();
   }
 });
+
+test('achieved below 98 % of offered is flagged: an in-flight cap holds sends back', async () => {
+  // 100 ms per reply and at most 2 in flight: ~20 req/s can leave, 40 are offered.
+  const server = await startScriptedServer(() => ({ totalMs: 100, ttftMs: 10, outputTokens: 5 }));
+  try {
+    const s = parseScenario({
+      name: 'capped',
+      target: { baseUrl: server.url },
+      model: 'claude-sonnet-5-5',
+      prompt: 'hi',
+      maxTokens: 20,
+      duration: '1s',
+    });
+    const r = await startSweep({ ...fast, scenario: s, rates: [40], maxInFlight: 2 }, { apiKey: 'test-key' })
+      .done;
+    const step = r.steps[0]!;
+    assert.ok(step.achievedRps < 0.7 * 40, String(step.achievedRps));
+    assert.equal(step.achievedShortfall, true);
+    assert.ok(
+      r.warnings.some((w) => /achieved .* of 40\.00 offered/.test(w)),
+      r.warnings.join('\n'),
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test('abort keeps the steps measured so far and names the stop', async () => {
+  const run = startSweep({ ...fast, scenario: scenario({}), rates: [1, 1, 1, 1] });
+  run.on('step', (e) => {
+    if (e.step.index === 0) run.abort();
+  });
+  const r = await run.done;
+  assert.equal(r.stopReason, 'aborted');
+  assert.ok(r.steps.length >= 1 && r.steps.length < 4);
+});
