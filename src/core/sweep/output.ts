@@ -188,7 +188,10 @@ export function renderSweepHtml(r: SweepResult, css: string): string {
         { name: '429 rate limited', points: xy((s) => s.rateLimitedRate) },
         { name: '529 overloaded', points: xy((s) => s.overloadedRate) },
       ],
-      hLines: [{ y: 0.01, label: 'SLO 1 %' }],
+      hLines: r.slo
+        .map((e) => /^rateLimited\.rate<=?(\d+(?:\.\d+)?)$/.exec(e))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ y: Number(m[1]), label: `SLO 429 share ${Number(m[1]) * 100} %` })),
     }),
     lineChartSvg({
       title: 'Output tokens/s vs offered rate',

@@ -61,6 +61,7 @@ async function runSweep(
   const rampMs = o.rampMs ?? o.warmupMs;
   const startedAt = new Date();
   const warnings = new Set<string>();
+  const warningKinds = new Set<string>();
   const steps: SweepStep[] = [];
   const signal = engine.signal!;
   const base = o.scenario;
@@ -144,7 +145,14 @@ async function runSweep(
     const samples: RequestSample[] = [];
     const run = startLoadTest(scenario, stepEngine);
     run.on('sample', (e) => samples.push(e.sample));
-    run.on('warning', (e) => warnings.add(e.message));
+    // The same engine warning from every step, numbers aside, is reported once (with its first step).
+    run.on('warning', (e) => {
+      const kind = e.message.replace(/\d+(\.\d+)?/g, '#');
+      if (!warningKinds.has(kind)) {
+        warningKinds.add(kind);
+        warnings.add(`step ${index + 1}: ${e.message}`);
+      }
+    });
     run.on('tick', (e) => emit({ type: 'step-progress', index, ...e.totals }));
     const result = await run.done;
     const step = stepStats(

@@ -95,7 +95,9 @@ export function stepStats(
     phase,
     offeredRps,
     achievedRps,
-    achievedShortfall: offeredRps !== null && achievedRps < achievedRatioFloor * offeredRps,
+    // One request short is counting granularity, not a generator falling behind.
+    achievedShortfall:
+      offeredRps !== null && sent + 1 < achievedRatioFloor * offeredRps * w.timeScale * measuredS,
     okRps: perS(ok),
     goodputRps: perS(good),
     goodputOutputTokensPerSec: perS(goodOut),

@@ -51,7 +51,8 @@ function fmt(v: number): string {
 export function lineChartSvg(spec: LineChartSpec): string {
   const W = spec.width ?? 560;
   const H = spec.height ?? 280;
-  const m = { l: 56, r: 16, t: 28, b: 44 };
+  // Title, then a legend row above the plot area, so reference-line labels never sit on the legend.
+  const m = { l: 56, r: 16, t: 44, b: 44 };
   const pts = spec.series
     .flatMap((s) => s.points)
     .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
@@ -120,8 +121,8 @@ export function lineChartSvg(spec: LineChartSpec): string {
           `<circle cx="${tx(q.x).toFixed(1)}" cy="${ty(q.y).toFixed(1)}" r="2.5" fill="${colour}"/>`,
         );
     parts.push(
-      `<rect x="${m.l + 8 + i * 130}" y="${m.t + 2}" width="10" height="3" fill="${colour}"/>`,
-      `<text x="${m.l + 22 + i * 130}" y="${m.t + 7}" font-size="10" fill="var(--cls-fg)">${escapeHtml(s.name)}</text>`,
+      `<rect x="${m.l + i * 130}" y="27" width="10" height="3" fill="${colour}"/>`,
+      `<text x="${m.l + 14 + i * 130}" y="32" font-size="10" fill="var(--cls-fg)">${escapeHtml(s.name)}</text>`,
     );
   });
   parts.push('</svg>');
