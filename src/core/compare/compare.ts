@@ -147,7 +147,9 @@ const bootstrapResamples = 1000;
 function windowPairs(r: RunResult, m: WindowMetric): [number, number][] {
   const out: [number, number][] = [];
   let prevCost = 0;
-  for (const w of r.timeseries) {
+  // The last window is partial (the drain after sending stopped): as noise it would swamp the rest.
+  const windows = r.timeseries.length > 2 ? r.timeseries.slice(0, -1) : r.timeseries;
+  for (const w of windows) {
     const pair = m.window!(w, prevCost);
     prevCost = w.costUsd;
     // A window that saw nothing says nothing about noise (start-up, drain).
