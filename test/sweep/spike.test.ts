@@ -9,7 +9,14 @@ import {
   startLoadTest,
   startSimulator,
 } from '../../src/core/index';
-import { analyzeSpike, parseStages, spikeFromPlan, spikeShape, StageError } from '../../src/core/sweep/index';
+import {
+  analyzeSpike,
+  describeSpike,
+  parseStages,
+  spikeFromPlan,
+  spikeShape,
+  StageError,
+} from '../../src/core/sweep/index';
 
 test('parseStages: k6-style DURATION:RATE flags; bad input names --stage', () => {
   assert.deepEqual(parseStages(['30s:5', '10s:50', '30s:5']), {
@@ -90,6 +97,7 @@ test('a spike over the limit: 429s during it, none before, latency and recovery 
     assert.ok(a.before.requests > 20 && a.during.requests > 60, JSON.stringify(a));
     assert.ok(a.during.latencyP95Ms !== null && a.before.latencyP95Ms !== null);
     assert.ok(a.recoverS !== null && a.recoverS <= 3, JSON.stringify(a));
+    assert.match(describeSpike(a), new RegExp(`spike: ${a.during.rateLimited} 429s`));
     // Phases partition the run's windows.
     const total = run.timeseries.reduce((x, w) => x + w.completed, 0);
     assert.ok(a.before.requests + a.during.requests + a.after.requests <= total);

@@ -24,6 +24,7 @@ export {
   spikeShape,
   spikeFromPlan,
   analyzeSpike,
+  describeSpike,
   StageError,
   type SpikeSpec,
   type SpikeShape,

@@ -154,3 +154,17 @@ export function analyzeSpike(
   }
   return { before: phase(before), during: phase(during), after: phase(after), recoverS };
 }
+
+/** What the spike cost, in one paragraph for the terminal or a report. */
+export function describeSpike(a: SpikeAnalysis): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+  const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  return [
+    `spike: ${a.during.rateLimited} 429s (${pct(a.during.rateLimitedRate)}) and ${a.during.overloaded} 529s (${pct(a.during.overloadedRate)}) during it, ` +
+      `${a.after.rateLimited} 429s and ${a.after.overloaded} 529s after it`,
+    `latency p95 ${ms(a.before.latencyP95Ms)} before, ${ms(a.during.latencyP95Ms)} during, ${ms(a.after.latencyP95Ms)} after`,
+    a.recoverS === null
+      ? 'latency did not return to its baseline before the run ended'
+      : `latency back to baseline ${a.recoverS.toFixed(0)} s after the spike`,
+  ].join('; ');
+}
