@@ -23,12 +23,12 @@ import { compare, mergeRuns, percentileSpectrum } from '../../src/core/compare/i
 function scenario(maxTokens: number, name = 'cmp') {
   return parseScenario({
     name,
-    target: { simulator: { tier: 'scale', latency: 'realistic', timeScale: 20 } },
+    target: { simulator: { tier: 'scale', latency: 'realistic', timeScale: 5 } },
     model: 'claude-haiku-4-5',
     prompts: { type: 'synthetic', inputTokens: 100 },
     maxTokens,
     stream: true,
-    load: { type: 'rate', rps: 25 },
+    load: { type: 'rate', rps: 15 },
     duration: '3s',
   });
 }
@@ -53,9 +53,9 @@ function io() {
 test('compare: a real change is significant, identical configs are not; formats and --fail-on-regression', async () => {
   // The first run in a process pays for JIT and module loading (a real difference): warm up first.
   await run(40);
-  const a = await run(40);
-  const a2 = await run(40);
-  const b = await run(400); // ~10x the output: latency and cost per request clearly up
+  // Side by side, so all three see the same machine load (other tests share the 2 cores): the only
+  // difference left is the config. b asks for ~10x the output: latency and cost per request clearly up.
+  const [a, a2, b] = await Promise.all([run(40), run(40), run(400)]);
   const same = compare([
     { kind: 'run', source: 'a.json', run: a.run },
     { kind: 'run', source: 'a2.json', run: a2.run },

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestSample } from '../../src/core/index';
 import {
+  bindingOf,
   kneeOf,
   maxSustainable,
   parseSlo,
@@ -59,4 +60,66 @@ test('max sustainable rate: highest pass below the lowest fail, with the interva
   // A pass above a failing rate (noise) does not count.
   assert.equal(maxSustainable([step(1, true), step(2, false), step(3, true)]).rps, 1);
   assert.deepEqual(maxSustainable([step(1, false)]), { rps: null, interval: { lowRps: 0, highRps: 1 } });
+});
+
+test('what binds: read from the lowest failing step', () => {
+  const v = (expr: string, verdict: 'pass' | 'fail') => ({
+    expr,
+    value: 0,
+    interval: null,
+    allowed: 0,
+    verdict,
+    marginal: false,
+  });
+  const step = (
+    offeredRps: number,
+    pass: boolean,
+    slo: ReturnType<typeof v>[],
+    extra: Partial<SweepStep> = {},
+  ) =>
+    ({
+      offeredRps,
+      pass,
+      slo,
+      rateLimitedRate: 0,
+      otherErrorsRate: 0,
+      rateLimitedBy: [],
+      overSaturated: { inFlight: false, ttft: false },
+      ...extra,
+    }) as unknown as SweepStep;
+  const ok = [
+    v('errors.rate<0.01', 'pass'),
+    v('rateLimited.rate<0.01', 'pass'),
+    v('latency.p95<800', 'pass'),
+  ];
+  const latencyFails = [
+    v('errors.rate<0.01', 'pass'),
+    v('rateLimited.rate<0.01', 'pass'),
+    v('latency.p95<800', 'fail'),
+  ];
+  assert.deepEqual(bindingOf([step(1, true, ok), step(2, false, latencyFails)]), {
+    kind: 'latency',
+    expr: 'latency.p95<800',
+  });
+  const rl = [
+    v('errors.rate<0.01', 'fail'),
+    v('rateLimited.rate<0.01', 'fail'),
+    v('latency.p95<800', 'pass'),
+  ];
+  assert.deepEqual(
+    bindingOf([
+      step(3, false, latencyFails),
+      step(2, false, rl, {
+        rateLimitedRate: 0.2,
+        rateLimitedBy: [{ bucket: 'b', limit: 'input_tokens', count: 9, share: 0.2 }],
+      }),
+    ]),
+    { kind: 'rate-limit', bucket: 'b', limit: 'input_tokens' },
+  );
+  const errs = [v('errors.rate<0.01', 'fail'), v('rateLimited.rate<0.01', 'pass')];
+  assert.deepEqual(bindingOf([step(2, false, errs, { otherErrorsRate: 0.1 })]), {
+    kind: 'errors',
+    expr: 'errors.rate<0.01',
+  });
+  assert.deepEqual(bindingOf([step(2, true, ok)]), { kind: 'none' });
 });
