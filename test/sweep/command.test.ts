@@ -104,6 +104,17 @@ test('--rates --json --out: steps, max sustainable rate, binding, files and a CI
   }
 });
 
+test('a target that cannot start exits 3; a bad simulator option is bad input', async () => {
+  await assert.rejects(
+    sweepCommand({ ...base, simulate: undefined, baseUrl: 'http://127.0.0.1:9', rates: [1] }, io().io),
+    (e: unknown) => e instanceof CliError && e.exitCode === 3 && /no API key/.test(e.message),
+  );
+  await assert.rejects(
+    sweepCommand({ ...base, rates: [1], burstSeconds: -1 }, io().io),
+    (e: unknown) => e instanceof CliError && e.exitCode === 2 && /burstSeconds/.test(e.message),
+  );
+});
+
 test('bad input names the flag', async () => {
   const t = io();
   await assert.rejects(

@@ -10,6 +10,7 @@ import {
   parseScenario,
   reportHooks,
   ScenarioError,
+  SimulatorConfigError,
   type Catalog,
   type Scenario,
 } from '../../core/index';
@@ -234,6 +235,7 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
     result = await run.done;
   } catch (e) {
     if (e instanceof EngineStartError) throw new CliError(e.message, EXIT.cannotStart);
+    if (e instanceof SimulatorConfigError) throw new CliError(`simulator: ${e.message}`);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
