@@ -85,8 +85,8 @@ interface BucketRuntime {
   key: string;
   params: GcraParams;
   localParams: GcraParams;
-  /** ARGV prefix of the script: rpm, itpm, otpm, burstSeconds, timeScale. */
-  argv: (string | number)[];
+  /** ARGV prefix of the script: rpm, itpm, otpm, burstSeconds, timeScale (pre-stringified). */
+  argv: string[];
 }
 
 /** Creates a limiter. With `redis`, every instance using the same namespace shares the limits. */
@@ -157,7 +157,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
           burstSeconds,
           timeScale,
         },
-        argv: [l.rpm, l.itpm, l.otpm, burstSeconds, timeScale],
+        argv: [l.rpm, l.itpm, l.otpm, burstSeconds, timeScale].map(String),
       };
       runtimes.set(resolved.bucket, rt);
     }
@@ -176,7 +176,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   const redisUp = () => redis !== null && redis.status === 'ready';
   let closed = false;
 
-  const send = async (rt: BucketRuntime, op: string, a: readonly number[]): Promise<ScriptReply> => {
+  const send = (rt: BucketRuntime, op: string, a: readonly number[]): Promise<ScriptReply> => {
     stats.roundTrips++;
     return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
   };
@@ -315,6 +315,23 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     const costs = [1, nonNegative(request.inputTokens), nonNegative(request.outputTokens)];
     const started = now();
     if (!redis) return acquireLocal(rt, costs, started, request.signal);
+    // Fast path (Redis up, no wait): one script call and no extra promise hops.
+    if (redisUp()) {
+      const signal = request.signal;
+      return send(rt, 'acquire', costs).then(
+        (reply) => {
+          const [wait, at] = reply as [string, string];
+          const w = Number(wait);
+          if (w > 0) return waitThenLease(rt, w, started, costs, 'redis', signal, Number(at));
+          return new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', Number(at));
+        },
+        (e: unknown) => {
+          if (!isConnectionError(e)) throw e;
+          stats.redisErrors++;
+          return acquireShared(rt, costs, started, signal);
+        },
+      );
+    }
     return acquireShared(rt, costs, started, request.signal);
   };
 
