@@ -40,7 +40,7 @@ for (const t of nodeTargets) {
 
 // The shared limiter as a library for users' apps (package.json exports "./limiter"): ESM and CJS,
 // dependencies left as imports, plus .d.ts files emitted by tsc from its entry.
-const limiterEntry = 'src/core/limiter/index.ts';
+const limiterEntry = 'src/core/limiterEntry.ts';
 if (existsSync(limiterEntry)) {
   for (const [format, out] of [
     ['esm', 'dist/limiter.mjs'],
