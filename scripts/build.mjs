@@ -17,6 +17,8 @@ const common = {
 const nodeTargets = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // A rehearsal instance process of `claude-load scale` (spawned next to dist/cli.js).
+  { entry: 'src/core/scale/instanceMain.ts', out: 'dist/scaleInstance.js' },
 ];
 
 const jobs = [];
