@@ -191,3 +191,32 @@ test('engine gate adapter admits through the limiter and releases unserved reque
   assert.deepEqual(await gate.admit({ ...req, index: 1 }), { kind: 'admit' });
   gate.close!();
 });
+
+test('fixedWindow baseline: a whole window of requests at once, the rest wait for the next window (tokens ignored)', async () => {
+  // timeScale 600: a "minute" window is 100 ms.
+  const lim = await createLimiter({
+    namespace: 'h',
+    limits: { rpm: 5, itpm: 1, otpm: 1 },
+    strategy: 'fixedWindow',
+    timeScale: 600,
+  });
+  const t0 = Date.now();
+  const leases = await Promise.all(
+    Array.from({ length: 6 }, () => lim.acquire({ model: 'm', inputTokens: 1e6 })),
+  );
+  const waited = leases.map((l) => l.waitedMs).sort((a, b) => a - b);
+  assert.ok(waited[4]! < 50, '5 requests (a whole minute) go at once, 1e6 input tokens notwithstanding');
+  assert.ok(waited[5]! > 0, 'the 6th waits for the next window');
+  assert.ok(Date.now() - t0 < 1000);
+  assert.ok(lim.stats().waited >= 1);
+});
+
+test('package exports: ./limiter has ESM, CJS and types entries', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    exports: Record<string, Record<string, string>>;
+  };
+  const e = pkg.exports['./limiter']!;
+  assert.deepEqual(Object.keys(e).sort(), ['import', 'require', 'types']);
+  assert.match(e.types!, /limiterEntry\.d\.ts$/);
+});
