@@ -32,7 +32,7 @@ test('without redis-server on PATH: a clear error naming how to install it', asy
   });
 });
 
-test('scale at offered 2x: none gets 429s, shared gets none and stays near the limit', async () => {
+test('scale at offered 2x: none and fixed-window get 429s, shared and queue get none and stay near the limit', async () => {
   const out = sink();
   const err = sink();
   const code = await scaleCommand(
@@ -40,7 +40,7 @@ test('scale at offered 2x: none gets 429s, shared gets none and stays near the l
       instances: 3,
       offered: 2,
       durationMs: 3000,
-      modes: ['none', 'shared'],
+      modes: ['none', 'fixed-window', 'shared', 'queue'],
       skew: 0.5,
       limits: { rpm: 600, itpm: 10_000_000, otpm: 10_000_000 },
       burstSeconds: 1,
@@ -52,10 +52,16 @@ test('scale at offered 2x: none gets 429s, shared gets none and stays near the l
   );
   assert.equal(code, 0, err.text());
   const r = JSON.parse(out.text()) as ScaleResult;
-  const [none, shared] = r.modes;
-  assert.equal(none!.mode, 'none');
+  const [none, fixed, shared, queue] = r.modes;
+  assert.deepEqual(
+    r.modes.map((m) => m.mode),
+    ['none', 'fixed-window', 'shared', 'queue'],
+  );
   assert.ok(none!.rateLimited > 0, 'uncoordinated instances overrun the org limit');
   assert.ok(none!.retries > 0);
+  assert.ok(fixed!.rateLimited > 0, 'a fixed window lets a whole minute through at once');
+  assert.ok(queue!.rateLimitedRate < 0.005, `queue: ${queue!.rateLimited} 429s`);
+  assert.equal(queue!.ok, queue!.sent);
   assert.equal(shared!.rateLimited, 0, 'the shared limiter keeps every instance under the limit');
   assert.equal(shared!.ok, shared!.sent);
   // A full bucket at the start (1 s of the limit) adds up to 1/span to a few-second run.
