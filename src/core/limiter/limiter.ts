@@ -283,11 +283,29 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     for (;;) {
       const wallNow = Date.now();
       const window = Math.floor(wallNow / windowMs);
-      let n: number;
-      if (redis) {
+      let n = 0;
+      let shared = redis !== null && redisUp();
+      if (shared) {
         stats.roundTrips++;
-        n = await redis.claudeLimiterFixedWindow(`${rt.key}:fw:${window}`, Math.ceil(windowMs));
-      } else {
+        try {
+          n = await redis!.claudeLimiterFixedWindow(`${rt.key}:fw:${window}`, Math.ceil(windowMs));
+        } catch (e) {
+          if (!isConnectionError(e)) throw e;
+          stats.redisErrors++;
+          shared = false;
+        }
+      }
+      if (redis && !shared) {
+        // The same onRedisDown policy as the token buckets.
+        if (policy === 'fail')
+          throw new LimiterUnavailableError("redis is unreachable; onRedisDown is 'fail'.");
+        if (policy === 'wait') {
+          await sleep(100, signal);
+          continue;
+        }
+        stats.localFallbacks++;
+      }
+      if (!shared) {
         const k = `${rt.key}:${window}`;
         n = (counts.get(k) ?? 0) + 1;
         if (counts.size > 4) counts.clear();
@@ -297,7 +315,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       stats.waited++;
       await sleep((window + 1) * windowMs - wallNow, signal);
     }
-    return new LimiterLease(rt, now() - started, 0, 0, redis ? 'redis' : 'local', NaN);
+    return new LimiterLease(rt, now() - started, 0, 0, redis && redisUp() ? 'redis' : 'local', NaN);
   };
   const localFixed = new Map<string, number>();
 
