@@ -28,6 +28,7 @@ import { demoCli } from './commands/demo';
 import { planCli } from './commands/plan';
 import { reportCli } from './commands/report';
 import { runCli } from './commands/run';
+import { scaleCli } from './commands/scale';
 import { simulateCli } from './commands/simulate';
 import { sweepCli } from './commands/sweep';
 
@@ -37,6 +38,7 @@ export const commands: CliCommand<never>[] = [
   runCli,
   sweepCli,
   compareCli,
+  scaleCli,
   batchCli,
   demoCli,
   reportCli,

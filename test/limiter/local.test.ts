@@ -12,6 +12,7 @@ import {
 } from '../../src/core/limiter/index';
 import { startSimulator } from '../../src/core/simulator/index';
 import { estimateRequestTokens } from '../../src/core/tokens/count';
+import type { AdmissionContext } from '../../src/core/engine/index';
 
 function clock() {
   let t = 1000;
@@ -185,10 +186,16 @@ test('engine gate adapter admits through the limiter and releases unserved reque
     outputTokenCostUsd: 0,
     intendedAt: 0,
   };
-  assert.deepEqual(await gate.admit(req), { kind: 'admit' });
+  const ctx: AdmissionContext = {
+    now: () => 0,
+    inFlight: 0,
+    expectedOutputTokens: (r) => r.maxOutputTokens,
+    signal: new AbortController().signal,
+  };
+  assert.deepEqual(await gate.admit(req, ctx), { kind: 'admit' });
   gate.release!(req);
   // The released request's slot is free again: the next one is admitted at once.
-  assert.deepEqual(await gate.admit({ ...req, index: 1 }), { kind: 'admit' });
+  assert.deepEqual(await gate.admit({ ...req, index: 1 }, ctx), { kind: 'admit' });
   gate.close!();
 });
 

@@ -2,13 +2,17 @@
 // (none, fixed-window, shared, queue) on identical offered load against one simulator holding the
 // org's limits; one table (or --json) comparing 429s, utilisation, fairness and latency.
 // Options arrive typed and validated (the CLI wiring parses the flags).
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/util/atomicWrite';
 import { join } from 'node:path';
 import { builtinCatalog, findModel, findTier, limitsFor } from '../../core/catalog/index';
 import type { RateLimits } from '../../core/limiter/index';
-import { RedisServerMissingError, runScale } from '../../core/scale/index';
+import { RedisServerMissingError, runScale, SCALE_MODES } from '../../core/scale/index';
+import { Command, Option } from 'commander';
+import { parseDuration } from '../../core/util/duration';
+import { cliCommand } from '../command';
+import { durationFlag, numberFlag } from '../options';
 import type { ScaleMode, ScaleResult } from '../../core/scale/index';
-import { EXIT } from '../cliError';
+import { CliError, EXIT } from '../cliError';
 import type { CliIo } from '../cliError';
 
 export interface ScaleOptions {
@@ -114,13 +118,139 @@ export async function scaleCommand(options: ScaleOptions, io: CliIo): Promise<nu
     return EXIT.cannotStart;
   }
   if (options.out) {
-    await mkdir(options.out, { recursive: true });
-    const file = join(options.out, 'scale.json');
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
-    await rename(tmp, file);
+    await writeFileAtomic(join(options.out, 'scale.json'), JSON.stringify(result, null, 2) + '\n');
   }
   if (options.json) io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else io.stdout.write(formatScaleTable(result));
   return EXIT.ok;
 }
+
+interface ScaleParsed {
+  instances: number;
+  rate?: number;
+  offered?: string;
+  duration: string;
+  modes: string;
+  skew: number;
+  tier?: string;
+  rpm?: number;
+  itpm?: number;
+  otpm?: number;
+  burstSeconds: number;
+  model: string;
+  maxTokens: number;
+  redis?: string;
+  timeScale?: number;
+  json?: boolean;
+  out?: string;
+}
+
+/** "2x" or "2" -> 2: offered load as a multiple of the org's RPM limit. */
+function offeredFlag(text: string): number {
+  const n = Number(text.trim().replace(/x$/i, ''));
+  if (!Number.isFinite(n) || n <= 0 || n > 100)
+    throw new CliError(`--offered must be a multiple of the RPM limit above 0, e.g. 2x (got "${text}")`);
+  return n;
+}
+
+export const scaleCli = cliCommand<ScaleParsed>({
+  name: 'scale',
+  define: () =>
+    new Command('scale')
+      .summary('rehearse a scale-out on the simulator: N instances, one org limit, four ways to coordinate')
+      .description(
+        "Starts a simulator holding the org's limits (short-interval enforcement on) and, for each mode in " +
+          'turn on identical offered load, N real OS processes as app instances: none (each alone, SDK ' +
+          'retries on), fixed-window (the Redis INCR + EXPIRE pattern), shared (the shared limiter) and queue ' +
+          '(BullMQ + the shared limiter). Reports 429 share, utilisation of the limit, fairness (Jain) and ' +
+          'latency including limiter/queue wait. Needs redis-server on PATH (or --redis URL).',
+      )
+      .option(
+        '--instances <n>',
+        'app instances (OS processes)',
+        numberFlag('--instances', { int: true, max: 64 }),
+        8,
+      )
+      .option(
+        '--rate <r>',
+        'offered requests/s of all instances together',
+        numberFlag('--rate', { max: 10_000 }),
+      )
+      .addOption(
+        new Option(
+          '--offered <x>',
+          'offered load as a multiple of the RPM limit, e.g. 2x (default 2x)',
+        ).conflicts('rate'),
+      )
+      .option('--duration <d>', 'measured time per mode', durationFlag('--duration'), '20s')
+      .option('--modes <list>', 'modes to compare, in order', 'none,fixed-window,shared,queue')
+      .option(
+        '--skew <s>',
+        'uneven shares across instances, 0 (even) .. 0.9',
+        numberFlag('--skew', { min: 0, exclusiveMin: false, max: 0.9 }),
+        0,
+      )
+      .option('--tier <tier>', "the org's tier for --model's bucket (default build)")
+      .option(
+        '--rpm <n>',
+        "the org's requests per minute (with --itpm, --otpm, instead of --tier)",
+        numberFlag('--rpm'),
+      )
+      .option('--itpm <n>', 'input tokens per minute', numberFlag('--itpm'))
+      .option('--otpm <n>', 'output tokens per minute', numberFlag('--otpm'))
+      .option(
+        '--burst-seconds <s>',
+        'short-interval enforcement of the simulator and the limiter',
+        numberFlag('--burst-seconds', { max: 60 }),
+        1,
+      )
+      .option('--model <id>', 'model', 'claude-haiku-4-5')
+      .option(
+        '--max-tokens <n>',
+        'max_tokens per request',
+        numberFlag('--max-tokens', { int: true, max: 128_000 }),
+        64,
+      )
+      .option('--redis <url>', 'an existing Redis (default: start redis-server on a free loopback port)')
+      .option(
+        '--time-scale <x>',
+        'simulator and limiter time compression',
+        numberFlag('--time-scale', { max: 1000 }),
+      )
+      .option('--json', 'print the comparison as JSON')
+      .option('--out <dir>', 'write scale.json there'),
+  examples: [
+    'claude-load scale --instances 8 --offered 2x --duration 20s',
+    'claude-load scale --instances 3 --rpm 600 --itpm 10000000 --otpm 10000000 --duration 3s --modes shared,none',
+  ],
+  run: (p, _args, io) => {
+    const modes = p.modes.split(',').map((m) => m.trim());
+    for (const m of modes)
+      if (!(SCALE_MODES as readonly string[]).includes(m))
+        throw new CliError(`--modes: unknown mode "${m}" (use ${SCALE_MODES.join(', ')})`);
+    const explicit = [p.rpm, p.itpm, p.otpm].filter((x) => x !== undefined).length;
+    if (explicit > 0 && explicit < 3)
+      throw new CliError('--rpm, --itpm and --otpm go together (all three), or use --tier');
+    if (explicit === 3 && p.tier) throw new CliError('use --tier or --rpm/--itpm/--otpm, not both');
+    return scaleCommand(
+      {
+        instances: p.instances,
+        rate: p.rate,
+        offered: p.offered !== undefined ? offeredFlag(p.offered) : undefined,
+        durationMs: parseDuration(p.duration, '--duration'),
+        modes: modes as ScaleMode[],
+        skew: p.skew,
+        tier: p.tier,
+        limits: explicit === 3 ? { rpm: p.rpm!, itpm: p.itpm!, otpm: p.otpm! } : undefined,
+        burstSeconds: p.burstSeconds,
+        model: p.model,
+        maxTokens: p.maxTokens,
+        redis: p.redis,
+        timeScale: p.timeScale,
+        json: p.json === true,
+        out: p.out,
+      },
+      io,
+    );
+  },
+});

@@ -460,7 +460,7 @@ export const sweepCli = cliCommand<SweepParsed>({
       )
       .option('--catalog <file>', 'a catalog override file (prices, limits, tiers)'),
   examples: [
-    'claude-load sweep --simulate --sim-latency fast --time-scale 20 --rates 5,10 --step-duration 6s --warmup 1s',
+    'claude-load sweep --simulate --sim-latency fast --time-scale 20 --rates 5,10 --step-duration 3s --warmup 1s',
     'claude-load sweep plan.claudeload.json --auto --slo "latency.p95<8000" --out .claude-load/sweeps/checkout',
     'claude-load sweep --simulate=scale --auto --threshold "maxSustainableRpm>=500" --json',
   ],

@@ -2,7 +2,13 @@
 // same org-wide limits as the app instances. admit() waits for a lease (the pipeline measures the
 // wait as queue wait); onSettled() trues it up from the sample's usage, pauses every instance on a
 // 429, and gives the reservation back when the request was not served; release() gives it back.
-import type { AdmissionGate, AdmissionRequest, GateDecision, RequestSample } from '../engine/index';
+import type {
+  AdmissionContext,
+  AdmissionGate,
+  AdmissionRequest,
+  GateDecision,
+  RequestSample,
+} from '../engine/index';
 import { LimiterUnavailableError } from './types';
 import type { Lease, Limiter } from './types';
 
@@ -18,21 +24,24 @@ const ADMIT: GateDecision = Object.freeze({ kind: 'admit' });
 export function limiterGate(limiter: Limiter, options: LimiterGateOptions = {}): AdmissionGate {
   const leases = new Map<number, Lease>();
   const closing = new AbortController();
-  const outputOf = options.outputTokens ?? ((r: AdmissionRequest) => r.maxOutputTokens);
   return {
     name: options.name ?? 'shared limiter',
-    async admit(request: AdmissionRequest): Promise<GateDecision> {
+    async admit(request: AdmissionRequest, ctx?: AdmissionContext): Promise<GateDecision> {
+      // OTPM is debited at the engine's expected output (observed p99 once known), trued up at settle.
+      const outputTokens =
+        options.outputTokens?.(request) ?? ctx?.expectedOutputTokens(request) ?? request.maxOutputTokens;
+      const signal = ctx ? AbortSignal.any([closing.signal, ctx.signal]) : closing.signal;
       try {
         const lease = await limiter.acquire({
           model: request.model,
           inputTokens: request.inputTokens,
-          outputTokens: outputOf(request),
-          signal: closing.signal,
+          outputTokens,
+          signal,
         });
         leases.set(request.index, lease);
         return ADMIT;
       } catch (e) {
-        if (closing.signal.aborted) return { kind: 'stop', reason: 'aborted' };
+        if (signal.aborted) return { kind: 'stop', reason: 'aborted' };
         const detail =
           e instanceof LimiterUnavailableError
             ? e.message

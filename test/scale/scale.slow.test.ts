@@ -2,6 +2,7 @@
 // limit. `none` (SDK retries) collects 429s; `shared` stays under the limit and keeps the org busy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { scaleCommand } from '../../src/cli/commands/scale';
 import { instanceShares, RedisServerMissingError, startRedisServer } from '../../src/core/scale/index';
@@ -48,7 +49,7 @@ test('scale at offered 2x: none and fixed-window get 429s, shared and queue get 
       maxTokens: 50,
       json: true,
     },
-    { stdout: out.stream, stderr: err.stream, env: {} },
+    { stdout: out.stream, stderr: err.stream, env: {}, signals: new EventEmitter(), exitNow: () => {} },
   );
   assert.equal(code, 0, err.text());
   const r = JSON.parse(out.text()) as ScaleResult;
