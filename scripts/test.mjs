@@ -35,7 +35,8 @@ const res = spawnSync(
     'tsx',
     '--test',
     '--test-reporter=spec',
-    `--test-concurrency=${availableParallelism()}`,
+    // Slow files each start several processes (instances, Redis, simulator): one file at a time.
+    `--test-concurrency=${slow ? 1 : availableParallelism()}`,
     ...files,
   ],
   { stdio: 'inherit' },

@@ -63,7 +63,8 @@ test('scale at offered 2x: none and fixed-window get 429s, shared and queue get 
   assert.ok(fixed!.rateLimited > 0, 'a fixed window lets a whole minute through at once');
   assert.ok(queue!.rateLimitedRate < 0.005, `queue: ${queue!.rateLimited} 429s`);
   assert.equal(queue!.ok, queue!.sent);
-  assert.equal(shared!.rateLimited, 0, 'the shared limiter keeps every instance under the limit');
+  // The issue's bar: under 0.5 % (a late timer on a loaded machine can bunch two sends).
+  assert.ok(shared!.rateLimitedRate < 0.005, `shared: ${shared!.rateLimited} 429s of ${shared!.sent}`);
   assert.equal(shared!.ok, shared!.sent);
   // A full bucket at the start (1 s of the limit) adds up to 1/span to a few-second run.
   assert.ok(shared!.utilization >= 0.8 && shared!.utilization <= 1.25, `utilisation ${shared!.utilization}`);
