@@ -5,7 +5,8 @@ import { estimateRequestTokens, estimateTokens, TOKEN_FRAMING } from '../../src/
 import { CapacityGate } from '../../src/core/simulator/capacity';
 import { exactReply, generateReply } from '../../src/core/simulator/generator';
 import { planTiming } from '../../src/core/simulator/latency';
-import { Rng, createSimRandom } from '../../src/core/simulator/random';
+import { createSimRandom } from '../../src/core/simulator/random';
+import { Rng } from '../../src/core/util/random';
 import { LimitState, TokenBucket, admit } from '../../src/core/simulator/rateLimiter';
 import { StatsRecorder } from '../../src/core/simulator/stats';
 
