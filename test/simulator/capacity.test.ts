@@ -48,8 +48,9 @@ test('queued requests wait: latency grows with the queue', async () => {
     assert.equal(mid.queued, 2);
     await all;
     assert.equal(sim.stats().peakInFlight, 1);
-    // Each waits for the ones before it: the last ends about two service times after the first.
-    assert.ok(done[2]! - done[0]! > 200, `finish times ${done.map((d) => d.toFixed(0)).join(', ')}`);
+    // Each waits for the ones before it: the last ends about two service times (~400 ms) after the
+    // first; the bound is wide because this runs on real sockets on a shared machine.
+    assert.ok(done[2]! - done[0]! > 120, `finish times ${done.map((d) => d.toFixed(0)).join(', ')}`);
   });
 });
 
