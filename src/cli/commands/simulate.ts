@@ -41,6 +41,11 @@ Options:
   --spend-cap USD|tier  monthly spend cap at catalog prices (default none)
   --reply-mean N        mean reply length in output tokens (default 150)
   --reply-sd N          its standard deviation (default mean/3)
+  --request-timeout MS  time a client has to send a whole request (default 120000)
+  --headers-timeout MS  time a client has to send its headers (default 30000)
+  --keep-alive-timeout MS
+                        idle kept-alive connections close after this (default 65000)
+  --max-connections N   open connections at most; more are refused (default 16384)
   --catalog FILE        catalog override JSON (prices, limits, models)
   --quiet               no per-second summary
   -h, --help            this help
@@ -66,6 +71,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'replyTokens.mean': '--reply-mean',
   'replyTokens.sd': '--reply-sd',
   port: '--port',
+  requestTimeoutMs: '--request-timeout',
+  headersTimeoutMs: '--headers-timeout',
+  keepAliveTimeoutMs: '--keep-alive-timeout',
+  maxConnections: '--max-connections',
 };
 
 function num(
@@ -116,6 +125,10 @@ export function parseSimulateArgs(args: string[]): {
         'spend-cap': { type: 'string' },
         'reply-mean': { type: 'string' },
         'reply-sd': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
         catalog: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -189,6 +202,16 @@ export function parseSimulateArgs(args: string[]): {
   const mean = num('--reply-mean', values['reply-mean'], isPositive, 'a positive number');
   const sd = num('--reply-sd', values['reply-sd'], (n) => n >= 0, 'a number >= 0');
   if (mean !== undefined || sd !== undefined) options.replyTokens = { mean, sd };
+  const ms = 'a positive integer of milliseconds';
+  options.requestTimeoutMs = num('--request-timeout', values['request-timeout'], isPositiveInt, ms);
+  options.headersTimeoutMs = num('--headers-timeout', values['headers-timeout'], isPositiveInt, ms);
+  options.keepAliveTimeoutMs = num('--keep-alive-timeout', values['keep-alive-timeout'], isPositiveInt, ms);
+  options.maxConnections = num(
+    '--max-connections',
+    values['max-connections'],
+    isPositiveInt,
+    'a positive integer',
+  );
   if (values.catalog !== undefined) options.catalog = loadCatalogOption(values.catalog);
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
