@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import planSchema from '../../../schemas/plan.schema.json';
-import { builtinCatalog, CatalogError, describeSchemaError, findTier, resolveModel } from '../catalog/index';
+import {
+  builtinCatalog,
+  CatalogError,
+  describeSchemaError,
+  findModel,
+  findTier,
+  maxTokensProblem,
+  resolveModel,
+} from '../catalog/index';
 import type { Catalog } from '../catalog/index';
 import { DurationError, parseDuration } from '../util/duration';
 import { parseJsonc } from '../util/jsonc';
@@ -67,6 +75,13 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
       seed: p.seed ?? 1,
     };
     for (const [metric, cond] of Object.entries(scenario.thresholds)) parseThreshold(metric, cond);
+    // max_tokens above a model's max output is a 400 from the API: say so before sending anything.
+    const maxTokensField = p.maxTokens !== undefined ? 'maxTokens' : 'max_tokens';
+    for (const m of models) {
+      const entry = findModel(catalog, m.model);
+      const problem = entry ? maxTokensProblem(entry, scenario.maxTokens, maxTokensField) : null;
+      if (problem) throw new ScenarioError(problem, maxTokensField);
+    }
     if (scenario.requests === undefined && scenario.durationMs === undefined && load.type !== 'ramp') {
       throw new ScenarioError(
         'requests or duration is required: say when the test stops (e.g. "requests": 100 or "duration": "30s")',
