@@ -276,7 +276,7 @@ export class Exchange implements Servable, Stoppable {
       const reply = this.reply!;
       const blocks = reply.blocks;
       const last =
-        blocks && blocks.length > 0 ? blockStop(blocks[blocks.length - 1], blocks.length - 1) : undefined;
+        blocks && blocks.length > 0 ? blockStop(blocks[blocks.length - 1]!, blocks.length - 1) : undefined;
       this.res.end(
         chunk + streamTail(reply.stopReason, reply.stopSequence, this.usage, this.outputTokens, last),
       );

@@ -35,14 +35,12 @@ export function blockStart(b: ReplyBlock, index: number): string {
 }
 
 /** content_block_stop, preceded by the signature_delta a thinking block ends with. */
-export function blockStop(b: ReplyBlock | undefined, index: number): string {
-  if (!b || (index === 0 && b.kind === 'text'))
-    return index === 0 ? CONTENT_BLOCK_STOP : event('content_block_stop', { index });
+export function blockStop(b: ReplyBlock, index: number): string {
   const sig =
     b.kind === 'thinking'
       ? event('content_block_delta', { index, delta: { type: 'signature_delta', signature: b.signature } })
       : '';
-  return sig + event('content_block_stop', { index });
+  return sig + (index === 0 ? CONTENT_BLOCK_STOP : event('content_block_stop', { index }));
 }
 
 function blockDelta(b: ReplyBlock, index: number, text: string): string {
@@ -74,7 +72,7 @@ export function renderTokens(reply: Reply, from: number, to: number): string {
     const s = Math.max(from, blk.start);
     const e = Math.min(to, blk.end);
     if (s >= e) continue;
-    if (b > 0 && s === blk.start) out += blockStop(blocks[b - 1], b - 1) + blockStart(blk, b);
+    if (b > 0 && s === blk.start) out += blockStop(blocks[b - 1]!, b - 1) + blockStart(blk, b);
     let text = '';
     for (let i = s; i < e; i++) text += pieces[i];
     out += blockDelta(blk, b, text);
