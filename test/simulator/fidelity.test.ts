@@ -380,3 +380,18 @@ test('no request crashes the simulator: bad %-encoding, deeply nested JSON', asy
     assert.deepEqual(ok.content, [{ type: 'text', text: 'alive' }]);
   });
 });
+
+test('tool definitions count toward ITPM', async () => {
+  // A frozen clock: no refill. 'hi' alone is ~10 input tokens; with the tools ~730.
+  await withSim({ limits: { itpm: 1000 }, clock: () => 0 }, async (_sim, client) => {
+    for (let i = 0; i < 5; i++) await client.messages.create(userMessage('hi', 5));
+    const tools = [WEATHER, { ...WEATHER, name: 'w2' }, { ...WEATHER, name: 'w3' }];
+    const body = { ...userMessage('hi', 5), tools, tool_choice: { type: 'none' as const } };
+    const first = await client.messages.create(body);
+    assert.ok(first.usage.input_tokens > 700, `${first.usage.input_tokens}`);
+    await assert.rejects(
+      client.messages.create(body),
+      (e: Error) => e instanceof Anthropic.RateLimitError && /input tokens/.test(e.message),
+    );
+  });
+});

@@ -329,6 +329,14 @@ export function checkAgainstModel(
   if (tooLong) return invalid(tooLong);
   const support = model.thinking;
   const t = v.thinking;
+  // Forced tool use cannot be combined with thinking (always-on models think on every request).
+  const forced = v.toolChoice.type === 'any' || v.toolChoice.type === 'tool';
+  if (forced && ((t && t.type !== 'disabled') || (!t && support?.alwaysOn))) {
+    return invalid(
+      `tool_choice: '${v.toolChoice.type}' forces tool use, which is not supported with thinking` +
+        `${support?.alwaysOn ? ` (always on for ${model.id})` : ''}; use {"type": "auto"}`,
+    );
+  }
   if (t && support) {
     if (t.type === 'disabled' && support.alwaysOn) {
       return invalid(`thinking.type: 'disabled' is not supported for ${model.id} (thinking is always on)`);
