@@ -37,6 +37,8 @@ const thinking = {
   budgetOnly: { adaptive: false, enabled: true, alwaysOn: false },
 } satisfies Record<string, ThinkingSupport>;
 const ESTIMATED = 'no official release date found; estimated';
+// deprecatedAt of the two deprecated models is an estimate too (the reference gives only their end of
+// life; the API announces retirements at least 60 days ahead).
 
 const models: ModelEntry[] = [
   {
