@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -16,6 +17,8 @@ const common = {
 const nodeTargets = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // A rehearsal instance process of `claude-load scale` (spawned next to dist/cli.js).
+  { entry: 'src/core/scale/instanceMain.ts', out: 'dist/scaleInstance.js' },
 ];
 
 const jobs = [];
@@ -33,6 +36,40 @@ for (const t of nodeTargets) {
       target: 'node20',
       external: t.external ?? [],
       banner: t.banner ? { js: t.banner } : undefined,
+    }),
+  );
+}
+
+// The shared limiter as a library for users' apps (package.json exports "./limiter"): ESM and CJS,
+// dependencies left as imports, plus .d.ts files emitted by tsc from its entry.
+const limiterEntry = 'src/core/limiterEntry.ts';
+if (existsSync(limiterEntry)) {
+  for (const [format, out] of [
+    ['esm', 'dist/limiter.mjs'],
+    ['cjs', 'dist/limiter.cjs'],
+  ]) {
+    jobs.push(
+      build({
+        ...common,
+        entryPoints: [limiterEntry],
+        outfile: out,
+        platform: 'node',
+        format,
+        target: 'node20',
+        packages: 'external',
+      }),
+    );
+  }
+  jobs.push(
+    new Promise((resolve, reject) => {
+      const tsc = spawn(
+        process.execPath,
+        ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.limiter.json'],
+        { stdio: 'inherit' },
+      );
+      tsc.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`tsc (limiter types) exited ${code}`)),
+      );
     }),
   );
 }

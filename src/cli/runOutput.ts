@@ -1,17 +1,21 @@
 // Terminal rendering of a load test: the live one-line progress and the final summary table.
+import { fmtMs as ms, fmtUsd as usd, windowErrors } from '../core/index';
 import type { EngineTickEvent, LatencyStats, RunResult } from '../core/index';
 
-const ms = (v: number) =>
-  v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`;
-const usd = (v: number) => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
-
+/**
+ * The live line: run totals first, then the last one-second window, labelled so neither is mistaken for
+ * the other; "-" where the window has no data (never "p95 0.0ms").
+ */
 export function progressLine(e: EngineTickEvent): string {
   const w = e.window;
-  const errors = w.completed - w.outcomes.ok;
+  const t = e.totals;
+  const errors = windowErrors(w);
+  const latency = w.completed > 0 ? ms(w.latencyMs.p95) : '-';
+  const ttft = w.outcomes.ok > 0 && w.ttftMs.p95 > 0 ? ms(w.ttftMs.p95) : '-';
   return (
-    `[${e.totals.elapsedS.toFixed(0).padStart(4)}s] sent ${e.totals.sent}  done ${e.totals.completed}  ` +
-    `in-flight ${e.totals.inFlight}  ${w.completed} req/s  p95 ${ms(w.latencyMs.p95)}  ` +
-    `ttft p95 ${ms(w.ttftMs.p95)}  errors ${errors}  ${usd(e.totals.costUsd)}`
+    `[${t.elapsedS.toFixed(0).padStart(4)}s] total: sent ${t.sent}, done ${t.completed}, ` +
+    `in flight ${t.inFlight}, ${usd(t.costUsd)} | last 1s: ${w.completed} done, ${errors} errors, ` +
+    `p95 ${latency}, TTFT p95 ${ttft}`
   );
 }
 
@@ -35,7 +39,13 @@ export function summaryText(run: RunResult): string {
     .join(', ');
   const lines: string[] = [];
   lines.push(`${run.name}: ${models} -> ${run.targetUrl}`);
-  lines.push(`stopped: ${s.stopReason} after ${s.durationS.toFixed(1)}s`);
+  lines.push(
+    `stopped: ${s.stopReason} after ${s.durationS.toFixed(1)}s` +
+      (s.sendWindowS !== undefined
+        ? ` (sending ${s.sendWindowS.toFixed(1)}s, then ${(s.drainS ?? 0).toFixed(1)}s for in-flight requests)`
+        : '') +
+      (s.interrupted ? ' (interrupted: figures cover what ran)' : ''),
+  );
   lines.push('');
   lines.push(
     `requests ${r.total}: ok ${r.ok}, 429 ${r.rateLimited}, 529 ${r.overloaded}, 5xx ${r.serverErrors}, 4xx ${r.clientErrors}, ` +
@@ -52,19 +62,27 @@ export function summaryText(run: RunResult): string {
         ? [statRow('latency (from actual send)', s.latencyUncorrectedMs), statRow('send lag', s.sendLagMs)]
         : []),
       statRow('TTFT', s.ttftMs),
-      statRow('TPOT', s.tpotMs, (v) => `${v.toFixed(2)}ms`),
+      statRow('TPOT', s.tpotMs),
       statRow('output tok/s per request', s.outputTokensPerSecPerRequest, (v) => v.toFixed(1)),
     ]),
   );
   lines.push('');
   lines.push(
-    `throughput ${s.throughput.rps.toFixed(2)} req/s, ${s.throughput.outputTokensPerSec.toFixed(1)} output tok/s` +
-      (s.throughput.goodputRps !== null ? `, goodput ${s.throughput.goodputRps.toFixed(2)} req/s` : ''),
+    `throughput ${s.throughput.rps.toFixed(2)} ok req/s, ${s.throughput.outputTokensPerSec.toFixed(1)} output tok/s` +
+      (s.throughput.goodputRps !== null ? `, goodput ${s.throughput.goodputRps.toFixed(2)} req/s` : '') +
+      (s.throughput.sentRps !== undefined
+        ? `; sent ${s.throughput.sentRps.toFixed(2)} req/s` +
+          (s.throughput.offeredRps != null ? ` of ${s.throughput.offeredRps.toFixed(2)} offered` : '')
+        : ''),
   );
   lines.push(
     `tokens: input ${s.tokens.input}, output ${s.tokens.output}, cache read ${s.tokens.cacheRead}, cache write ${s.tokens.cacheWrite}`,
   );
-  lines.push(`cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`);
+  lines.push(
+    s.unpricedModels?.length
+      ? `cost unknown: ${s.unpricedModels.join(', ')} not in the catalog (priced requests: ${usd(s.costUsd)})`
+      : `cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`,
+  );
   if (s.rateLimitedBy.length) {
     lines.push(
       '429s by limit: ' + s.rateLimitedBy.map((x) => `${x.bucket}/${x.limit} ${x.count}`).join(', '),
@@ -122,5 +140,11 @@ export function jsonSummary(run: RunResult): Record<string, unknown> {
     rateLimitedBy: s.rateLimitedBy,
     diagnosis: run.diagnosis,
     warnings: s.health.warnings,
+    // The generator's own health: a saturated load generator measures itself, not the target.
+    health: {
+      cpuCores: s.health.cpuCores,
+      eventLoopUtilization: s.health.eventLoopUtilization,
+      timerLatenessMs: s.health.timerLatenessMs ?? null,
+    },
   };
 }

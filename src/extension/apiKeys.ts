@@ -1,6 +1,7 @@
 // The API key lives only in SecretStorage; ANTHROPIC_API_KEY from the environment is a named fallback.
 // Before the key goes to a host other than api.anthropic.com, the user is asked once per host.
 import * as vscode from 'vscode';
+import { judgeKeyHost } from '../core/index';
 import type { Logger } from './logger';
 
 const secretName = 'claudeLoad.anthropicApiKey';
@@ -48,20 +49,25 @@ export class ApiKeyStore implements vscode.Disposable {
     this.log.info('API key removed from SecretStorage.');
   }
 
-  /** True when the key may be sent to `baseUrl` (asks once per host other than api.anthropic.com). */
+  /**
+   * True when the key may be sent to `baseUrl`: api.anthropic.com over https, or an origin (scheme,
+   * host and port) the user approved; plain http to api.anthropic.com is refused.
+   */
   async confirmHost(baseUrl: string): Promise<boolean> {
-    let host: string;
-    try {
-      host = new URL(baseUrl).host;
-    } catch {
+    const approved = this.globalState.get<string[]>(approvedHostsKey, []);
+    // Older versions stored bare hosts; only full origins count now, so https approval is not http's.
+    const verdict = judgeKeyHost(
+      baseUrl,
+      approved.filter((a) => a.includes('://')),
+    );
+    if (verdict.kind === 'trusted') return true;
+    if (verdict.kind === 'refused') {
+      void vscode.window.showErrorMessage(`The API key is not sent: ${verdict.reason}.`);
       return false;
     }
-    if (host === 'api.anthropic.com') return true;
-    const approved = this.globalState.get<string[]>(approvedHostsKey, []);
-    if (approved.includes(host)) return true;
     const send = 'Send key to this host';
     const answer = await vscode.window.showWarningMessage(
-      `Send your Anthropic API key to ${host}?`,
+      `Send your Anthropic API key to ${verdict.origin}?`,
       {
         modal: true,
         detail: 'This host is not api.anthropic.com. Only continue if you trust it with your key.',
@@ -69,7 +75,7 @@ export class ApiKeyStore implements vscode.Disposable {
       send,
     );
     if (answer !== send) return false;
-    await this.globalState.update(approvedHostsKey, [...approved, host]);
+    await this.globalState.update(approvedHostsKey, [...approved, verdict.origin]);
     return true;
   }
 

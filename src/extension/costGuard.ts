@@ -1,6 +1,6 @@
 // Before real money is spent: estimate the worst-case cost and ask above the confirm threshold.
 import * as vscode from 'vscode';
-import { estimateScenarioCost, type Scenario } from '../core/index';
+import { estimateScenarioCost, fmtUsd, type Scenario } from '../core/index';
 import type { Services } from './services';
 
 export async function confirmCost(services: Services, scenario: Scenario): Promise<boolean> {
@@ -12,13 +12,13 @@ export async function confirmCost(services: Services, scenario: Scenario): Promi
   if (capped <= s.confirmAboveUsd) return true;
   const run = 'Run';
   const answer = await vscode.window.showWarningMessage(
-    `This load test may cost up to $${capped.toFixed(2)}.`,
+    `This load test may cost up to ${fmtUsd(capped)}.`,
     {
       modal: true,
       detail:
-        `${estimate.requests} requests to ${scenario.target.baseUrl}, worst case $${estimate.worstCaseUsd.toFixed(2)} ` +
-        `(every request using max_tokens)${budget !== undefined ? `, stopped by the $${budget.toFixed(2)} budget` : ''}. ` +
-        `Typical cost is lower. Confirm threshold: claudeLoad.confirmAboveUsd = $${s.confirmAboveUsd}.`,
+        `${estimate.requests} requests to ${scenario.target.baseUrl}, worst case ${fmtUsd(estimate.worstCaseUsd)} ` +
+        `(every request using max_tokens)${budget !== undefined ? `, stopped by the ${fmtUsd(budget)} budget` : ''}. ` +
+        `Typical cost is lower. Confirm threshold: claudeLoad.confirmAboveUsd = ${fmtUsd(s.confirmAboveUsd)}.`,
     },
     run,
   );

@@ -22,6 +22,7 @@ import { registerLatencyView } from './views/latencyView';
 import { registerShowLatencyCharts } from './commands/showLatencyCharts';
 import { registerStatusBar } from './statusBar';
 import { registerPlanCapacity } from './commands/planCapacity';
+import { registerRunHistory } from './views/runHistory';
 
 export function activate(context: vscode.ExtensionContext): Services {
   const log = new Logger();
@@ -77,6 +78,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerShowLatencyCharts,
   registerStatusBar,
   registerPlanCapacity,
+  registerRunHistory,
 ];
 
 export function deactivate(): void {}

@@ -1,6 +1,6 @@
 // The output channel: concise, and anything shaped like a key is masked before it is written.
 import * as vscode from 'vscode';
-import { scrub } from '../core/index';
+import { scrubSecrets } from '../core/index';
 
 export class Logger implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Claude Load & Scale', { log: true });
@@ -12,9 +12,7 @@ export class Logger implements vscode.Disposable {
   }
 
   mask(text: string): string {
-    let out = scrub(text);
-    for (const s of this.secrets) out = out.split(s).join('***');
-    return out;
+    return scrubSecrets(text, [...this.secrets]);
   }
 
   info(message: string): void {

@@ -2,10 +2,16 @@
 // (progress notification, status bar, live view, results panel). It only listens to the engine.
 import * as vscode from 'vscode';
 import {
+  appendWindows,
+  emptyLiveWindows,
   EngineStartError,
   reportHooks,
+  scrubRun,
+  fmtMs,
+  fmtUsd,
   startLoadTest,
   type Diagnosis,
+  type LiveWindows,
   type LoadTestRun,
   type RunResult,
   type RunSummary,
@@ -22,10 +28,8 @@ import type { Catalog } from '../core/index';
 /** Everything the live view needs to redraw from scratch (it may be created mid-run). */
 export interface RunSnapshot {
   info: LiveRunInfo;
-  /** The newest `maxSnapshotWindows` windows: memory stays bounded however long the run. */
-  windows: TimeWindow[];
-  /** Failed requests (not ok, not aborted) in windows dropped from `windows`. */
-  errorsBefore: number;
+  /** The newest windows (memory stays bounded however long the run) and the run's errors so far. */
+  live: LiveWindows;
   totals: LiveTotals;
   summary?: RunSummary;
   diagnosis?: Diagnosis[];
@@ -45,8 +49,6 @@ export interface StartRunOptions {
 }
 
 const lastReportsKey = 'claudeLoad.lastReportByPlan';
-/** Ten minutes of 1-second windows, what the live panel draws. */
-export const maxSnapshotWindows = 600;
 
 export class RunManager implements vscode.Disposable {
   private readonly started = new vscode.EventEmitter<LiveRunInfo>();
@@ -124,6 +126,7 @@ export class RunManager implements vscode.Disposable {
     }
     const run = startLoadTest(scenario, { ...reportHooks, apiKey, catalog: this.deps.catalog() });
     this.run = run;
+    setRunningContext(true);
     const info: LiveRunInfo = {
       name: scenario.name,
       targetUrl: '',
@@ -139,8 +142,7 @@ export class RunManager implements vscode.Disposable {
       info.startedAt = e.startedAt;
       this.snap = {
         info,
-        windows: [],
-        errorsBefore: 0,
+        live: emptyLiveWindows(),
         totals: { sent: 0, completed: 0, inFlight: 0, costUsd: 0, elapsedS: 0 },
         running: true,
       };
@@ -149,16 +151,12 @@ export class RunManager implements vscode.Disposable {
     });
     run.on('tick', (e) => {
       if (!this.snap) return;
-      this.snap.windows.push(e.window);
-      if (this.snap.windows.length > maxSnapshotWindows) {
-        const dropped = this.snap.windows.shift()!;
-        this.snap.errorsBefore += dropped.completed - dropped.outcomes.ok - dropped.outcomes.aborted;
-      }
+      appendWindows(this.snap.live, [e.window]);
       this.snap.totals = e.totals;
       if (Math.round(e.totals.elapsedS) % 5 === 0) {
         log.info(
           `${e.totals.elapsedS.toFixed(0)}s: sent ${e.totals.sent}, done ${e.totals.completed}, in flight ${e.totals.inFlight}, ` +
-            `p95 ${e.window.latencyMs.p95.toFixed(0)} ms, cost $${e.totals.costUsd.toFixed(4)}`,
+            `p95 ${fmtMs(e.window.latencyMs.p95)}, cost ${fmtUsd(e.totals.costUsd)}`,
         );
       }
       this.ticked.fire(e);
@@ -180,7 +178,7 @@ export class RunManager implements vscode.Disposable {
           token.onCancellationRequested(() => this.stop());
           const sub = this.ticked.event((e) =>
             progress.report({
-              message: `${e.totals.completed} done, ${e.window.completed} req/s, p95 ${Math.round(e.window.latencyMs.p95)} ms`,
+              message: `${e.totals.completed} done, ${e.window.completed} req/s, p95 ${fmtMs(e.window.latencyMs.p95)}`,
             }),
           );
           try {
@@ -192,6 +190,7 @@ export class RunManager implements vscode.Disposable {
       );
     } catch (e) {
       this.run = undefined;
+      setRunningContext(false);
       if (this.snap) this.snap.running = false;
       const message = e instanceof EngineStartError ? e.message : `the run failed: ${(e as Error).message}`;
       log.error(message);
@@ -199,9 +198,12 @@ export class RunManager implements vscode.Disposable {
       return undefined;
     }
     this.run = undefined;
+    setRunningContext(false);
+    // A server may echo the key in error messages: the panel and the saved files get none of it.
+    result = scrubRun(result, [apiKey]);
     let folder: vscode.Uri | undefined;
     try {
-      folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri);
+      folder = await saveRun(runsRoot(this.context, settings), result, this.context.extensionUri, [apiKey]);
       log.info(`Saved to ${folder.fsPath}`);
       if (options.sourceFile) {
         const map = this.context.workspaceState.get<Record<string, string>>(lastReportsKey, {});
@@ -215,8 +217,8 @@ export class RunManager implements vscode.Disposable {
     }
     const s = result.summary;
     log.info(
-      `Run "${result.name}" ${s.stopReason}: ${s.requests.ok}/${s.requests.total} ok, p95 ${s.latencyMs.p95.toFixed(0)} ms, ` +
-        `TTFT p95 ${s.ttftMs.p95.toFixed(0)} ms, $${s.costUsd.toFixed(4)}.`,
+      `Run "${result.name}" ${s.stopReason}: ${s.requests.ok}/${s.requests.total} ok, p95 ${fmtMs(s.latencyMs.p95)}, ` +
+        `TTFT p95 ${fmtMs(s.ttftMs.p95)}, ${fmtUsd(s.costUsd)}.`,
     );
     if (this.snap) {
       this.snap.summary = s;
@@ -236,4 +238,9 @@ export class RunManager implements vscode.Disposable {
     this.warned.dispose();
     this.finished.dispose();
   }
+}
+
+/** `claudeLoad.running` drives where Stop shows (view title, palette): only while a run is going. */
+function setRunningContext(running: boolean): void {
+  void vscode.commands.executeCommand('setContext', 'claudeLoad.running', running);
 }

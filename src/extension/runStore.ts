@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { serializeRun, writeReportFiles, type RunResult } from '../core/index';
+import { writeRunOutputs, type RunResult } from '../core/index';
 import type { Settings } from './settings';
+import { runsGitignore } from './views/runHistoryModel';
 
 export function runsRoot(context: vscode.ExtensionContext, settings: Settings): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -25,17 +26,37 @@ export function runFolderName(result: RunResult): string {
   return `${stamp}-${slug}`;
 }
 
-/** Saves run.json first (never lost, even if the report cannot be rendered), then CSV and HTML. */
+/** Saves through core's one saving path (run.json first, atomic writes, `secrets` scrubbed). */
 export async function saveRun(
   root: vscode.Uri,
   result: RunResult,
   extensionUri: vscode.Uri,
+  secrets: readonly (string | undefined)[] = [],
 ): Promise<vscode.Uri> {
   const dir = vscode.Uri.joinPath(root, runFolderName(result));
   await mkdir(dir.fsPath, { recursive: true });
-  await writeFile(join(dir.fsPath, 'run.json'), serializeRun(result));
-  await writeReportFiles(result, dir.fsPath, reportAssets(extensionUri));
+  await writeRunsGitignore(root);
+  await writeRunOutputs(result, dir.fsPath, reportAssets(extensionUri), secrets);
   return dir;
+}
+
+/**
+ * Keeps results out of git: a .gitignore in the results folder's top folder inside the workspace
+ * (`.claude-load/` by default), written once; a user who wants them committed deletes it.
+ */
+async function writeRunsGitignore(root: vscode.Uri): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  let top = root;
+  if (folder) {
+    const rel = root.fsPath
+      .slice(folder.uri.fsPath.length)
+      .split(/[\\/]+/)
+      .filter(Boolean);
+    // Results saved in the workspace root itself: never write a catch-all .gitignore there.
+    if (rel.length === 0) return;
+    top = vscode.Uri.joinPath(folder.uri, rel[0]!);
+  }
+  await writeFile(join(top.fsPath, '.gitignore'), runsGitignore, { flag: 'wx' }).catch(() => {});
 }
 
 export function reportAssets(extensionUri: vscode.Uri): { script: string; css: string } {

@@ -1,72 +1,15 @@
 // A status bar item while a load test runs: "$(pulse) 12 req/s · p95 840 ms · 0 err", updated once per
 // engine window; click shows the Latency view. After the run it shows the outcome for a while, then hides.
 import * as vscode from 'vscode';
-import type { RunSummary, TimeWindow } from '../core/model/run';
+import { windowErrors } from '../core/index';
+import type { RunSummary, TimeWindow } from '../core/index';
 import type { LiveRunInfo, LiveTotals } from '../shared/protocol/messages';
 import type { Services } from './services';
+import { finishedText, runningText } from './statusText';
+import type { StatusText } from './statusText';
 
 /** How long the final summary stays in the status bar. */
 export const finishedVisibleMs = 30_000;
-
-/** Failed requests in a window (as the Latency view counts them: aborted ones come from Stop). */
-function windowErrors(w: TimeWindow): number {
-  let n = 0;
-  for (const [outcome, count] of Object.entries(w.outcomes)) {
-    if (outcome !== 'ok' && outcome !== 'aborted') n += count;
-  }
-  return n;
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => `${int(n)} ms`;
-const usd = (n: number) => `$${n.toFixed(n >= 1 || n === 0 ? 2 : 4)}`;
-
-export interface StatusText {
-  text: string;
-  tooltip: string;
-  accessibility: string;
-}
-
-/** The running item's text (pure, for tests): the newest window's rate and p95, errors so far. */
-export function runningText(
-  info: LiveRunInfo,
-  window: TimeWindow,
-  totals: LiveTotals,
-  errors: number,
-): StatusText {
-  const p95 = window.completed > 0 && window.latencyMs.p95 > 0 ? ms(window.latencyMs.p95) : '–';
-  const ttft = window.completed > 0 && window.ttftMs.p95 > 0 ? ms(window.ttftMs.p95) : '–';
-  return {
-    text: `$(pulse) ${int(window.completed)} req/s · p95 ${p95} · ${int(errors)} err`,
-    tooltip: [
-      `Claude load test "${info.name}" running`,
-      info.targetUrl,
-      `Elapsed ${int(totals.elapsedS)} s · sent ${int(totals.sent)} · done ${int(totals.completed)} · in flight ${int(totals.inFlight)}`,
-      `Last second: ${int(window.completed)} finished · latency p50 ${ms(window.latencyMs.p50)}, p95 ${p95}, p99 ${ms(window.latencyMs.p99)} · TTFT p95 ${ttft}`,
-      `Errors so far ${int(errors)} · cost ${usd(totals.costUsd)}${info.maxCostUsd ? ` of ${usd(info.maxCostUsd)}` : ''}`,
-      'Click to show the latency charts.',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    accessibility: `Claude load test running: ${int(window.completed)} requests per second, p95 latency ${p95 === '–' ? 'unknown' : p95}, ${int(errors)} errors`,
-  };
-}
-
-export function finishedText(name: string, s: RunSummary): StatusText {
-  const failed = s.requests.total - s.requests.ok - s.requests.aborted;
-  const icon = s.stopReason === 'failed' || failed > 0 ? '$(warning)' : '$(check)';
-  return {
-    text: `${icon} ${int(s.requests.total)} req · p95 ${ms(s.latencyMs.p95)} · ${int(failed)} err`,
-    tooltip: [
-      `Claude load test "${name}": ${s.stopReason} after ${int(s.durationS)} s`,
-      `${int(s.requests.total)} requests, ${int(s.requests.ok)} ok, ${int(failed)} failed · ${s.throughput.rps.toFixed(1)} req/s`,
-      `Latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}, p99 ${ms(s.latencyMs.p99)} · TTFT p95 ${ms(s.ttftMs.p95)}`,
-      `Cost ${usd(s.costUsd)}`,
-      'Click to show the latency charts.',
-    ].join('\n'),
-    accessibility: `Claude load test finished: ${int(s.requests.total)} requests, p95 latency ${ms(s.latencyMs.p95)}, ${int(failed)} errors`,
-  };
-}
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

@@ -8,7 +8,6 @@ import type { Page } from 'playwright-core';
 import {
   canvasIsDrawn,
   cspViolations,
-  defaultWebviewHtml,
   pageErrors,
   post,
   posted,
@@ -19,6 +18,8 @@ import {
   webviewState,
 } from './harness';
 import type { WebviewHarness } from './harness';
+import { webviewHtml } from '../../src/extension/webviews/webviewHtml';
+import type { WebviewHtmlOptions } from '../../src/extension/webviews/webviewHtml';
 
 const bundle = join(repoRoot, 'test-output', 'browser', 'fixtures', 'hello.js');
 let harness: WebviewHarness | undefined;
@@ -101,27 +102,48 @@ test('initialState reaches getState()', { timeout: 30_000 }, async () => {
   }
 });
 
-test(
-  'an HTML function like the extension one is used as given, and CSP violations are caught',
-  { timeout: 30_000 },
-  async () => {
-    assert.ok(harness);
-    // Same shape as the extension's generator, plus one inline style attribute the CSP must block.
-    const page = await harness.openWebview('hello', {
-      scriptFile: bundle,
-      html: (o) =>
-        defaultWebviewHtml(o, { body: '<div id="app"></div><p style="color: red">x</p>', withStyle: false }),
+test('pages use the production HTML, and CSP violations are caught', { timeout: 30_000 }, async () => {
+  assert.ok(harness);
+  const page = await harness.openWebview('hello', { scriptFile: bundle });
+  try {
+    await waitForPosted(page, 'ready');
+    assert.ok(await canvasIsDrawn(page, '#chart'));
+    // The page is the extension's: its CSP and nonce, byte for byte.
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.equal(csp, cspOf(webviewHtml(sampleHtmlOptions(csp))));
+    // An inline style attribute is what the strict CSP must block.
+    await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: DocumentLike }).document;
+      const p = doc.createElement('p');
+      p.setAttribute('style', 'color: red');
+      doc.body.append(p);
     });
-    try {
-      await waitForPosted(page, 'ready');
-      assert.ok(await canvasIsDrawn(page, '#chart'));
-      const violations = await cspViolations(page);
-      assert.ok(
-        violations.some((v) => v.directive.startsWith('style-src')),
-        `expected a style-src violation, got ${JSON.stringify(violations)}`,
-      );
-    } finally {
-      await page.close();
-    }
-  },
-);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __cspViolations: unknown[] }).__cspViolations.length > 0,
+    );
+    const violations = await cspViolations(page);
+    assert.ok(
+      violations.some((v) => v.directive.startsWith('style-src')),
+      `expected a style-src violation, got ${JSON.stringify(violations)}`,
+    );
+  } finally {
+    await page.close();
+  }
+});
+
+// No DOM lib in this project's typecheck: the few DOM calls the test makes inside the page.
+interface DocumentLike {
+  createElement(tag: string): { setAttribute(name: string, value: string): void };
+  body: { append(node: unknown): void };
+}
+
+function cspOf(html: string): string | undefined {
+  return /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+}
+
+/** Options that reproduce a served page's CSP: its origin and nonce, read back from the CSP itself. */
+function sampleHtmlOptions(csp: string | null): WebviewHtmlOptions {
+  const nonce = /'nonce-([^']+)'/.exec(csp ?? '')?.[1] ?? '';
+  const origin = harness?.origin ?? '';
+  return { cspSource: origin, nonce, scriptUri: '', toolkitUri: '', styleUri: '' };
+}

@@ -1,5 +1,7 @@
 // Runs a webview app (dist/webview/<app>.js) in headless Chromium inside a page that mimics what VS Code
-// gives a webview: a strict nonce CSP, the toolkit as a module script, and `acquireVsCodeApi()`.
+// gives a webview: the extension's own HTML (src/extension/webviews/webviewHtml.ts: strict nonce CSP, the
+// toolkit as a module script), plus `acquireVsCodeApi()`. There is no second copy of the page here, so a
+// CSP regression in production fails these tests.
 // The page is served over http://127.0.0.1:<port 0> so `cspSource`-style origins behave as in VS Code.
 //
 // Callbacks passed to page.evaluate are serialised into the browser, and tsx (esbuild keepNames) wraps
@@ -10,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { webviewHtml } from '../../src/extension/webviews/webviewHtml';
+import type { WebviewHtmlOptions } from '../../src/extension/webviews/webviewHtml';
 import { launchChromium, repoRoot, saveScreenshot } from './chromium';
 import type { ChromiumSession, LaunchChromiumOptions } from './chromium';
 
@@ -22,19 +26,10 @@ export {
   saveScreenshot,
 } from './chromium';
 export type { ChromiumSession, LaunchChromiumOptions } from './chromium';
-import { webviewHtml, type WebviewHtmlOptions } from '../../src/extension/webviewHtml';
-
-/** What the extension's HTML function receives: the production type, so the real function is what runs here. */
-export type { WebviewHtmlOptions };
-export type WebviewHtmlFn = (opts: WebviewHtmlOptions) => string;
 
 export interface OpenWebviewOptions {
   /** Returned by getState() until the app calls setState(). */
   initialState?: unknown;
-  /** The extension's HTML generator; default: this harness's template with `body`. */
-  html?: WebviewHtmlFn;
-  /** Body markup of the default template; default `<div id="app"></div>`. */
-  body?: string;
   /** Bundle to load instead of dist/webview/<app>.js (absolute, or relative to the repo root). */
   scriptFile?: string;
   /** 'dark' (default) or 'light': the body's vscode-dark/vscode-light class and a few theme variables. */
@@ -113,10 +108,9 @@ export async function startWebviewHarness(options: StartWebviewHarnessOptions = 
         scriptUri: uriFor(scriptFile),
         toolkitUri: uriFor(join('dist', 'webview', 'toolkit.min.js')),
         styleUri: uriFor(styleFile),
+        title: appName,
       };
-      const html = opts.html
-        ? opts.html(htmlOpts)
-        : defaultWebviewHtml(htmlOpts, { title: appName, body: opts.body, withStyle: existsSync(styleFile) });
+      const html = webviewHtml(htmlOpts);
       const id = `${++counter}-${encodeURIComponent(appName)}`;
       pages.set(id, injectVsCodeApi(html, nonce, opts.initialState, opts.theme ?? 'dark'));
 
@@ -135,24 +129,6 @@ export async function startWebviewHarness(options: StartWebviewHarnessOptions = 
       await closeServer(server);
     },
   };
-}
-
-/**
- * The default page is the production page (src/extension/webviewHtml.ts), so a CSP regression there fails
- * these tests. `<meta property="csp-nonce">` matters: the toolkit (FAST) probes `:focus-visible` by adding
- * an empty <style> with that nonce; without it (or without 'nonce-N' in style-src) the page reports a CSP
- * violation.
- */
-export function defaultWebviewHtml(
-  o: WebviewHtmlOptions,
-  extra: { title?: string; body?: string | undefined; withStyle?: boolean } = {},
-): string {
-  return webviewHtml({
-    ...o,
-    styleUri: extra.withStyle === false ? '' : o.styleUri,
-    title: extra.title ?? 'webview',
-    ...(extra.body !== undefined ? { body: extra.body } : {}),
-  });
 }
 
 // A few of the variables VS Code sets on a webview's <html>, enough for the toolkit and charts to look right.

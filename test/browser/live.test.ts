@@ -4,7 +4,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TimeWindow } from '../../src/core/model/run';
-import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
@@ -34,7 +33,7 @@ after(async () => {
 
 function open(options: OpenWebviewOptions = {}): Promise<Page> {
   assert.ok(harness);
-  return harness.openWebview('live', { html: webviewHtml, ...options });
+  return harness.openWebview('live', options);
 }
 
 const sample = makeSampleRun({ name: 'live sample </script>' });
@@ -340,7 +339,8 @@ test(
         return performance.now() - t0;
       }, restore);
       await page.waitForSelector('#app[data-windows="600"]');
-      assert.ok(elapsed < 1500, `drawn in ${Math.round(elapsed)} ms`);
+      // A few hundred ms when idle; room for a loaded machine running test files in parallel.
+      assert.ok(elapsed < 4000, `drawn in ${Math.round(elapsed)} ms`);
       const m = await metrics(page);
       assert.equal(Number(m.errors?.value), 360);
       assert.equal(Number(m['latency.p95']?.value), hour.at(-1)!.latencyMs.p95);

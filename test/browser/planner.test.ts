@@ -4,10 +4,10 @@
 // their messages, every control has an accessible name, and the state restores the panel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import type { Page } from 'playwright-core';
 import { builtinCatalog, planCapacity, validatePlanInput } from '../../src/core/index';
 import type { PlanResult } from '../../src/core/index';
-import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultPlanInput } from '../../src/core/planFile/fromCapacityPlan';
 import {
   canvasIsDrawn,
@@ -50,7 +50,7 @@ function planFor(input: Record<string, unknown>): PlanResult {
 
 async function open(options: { initialState?: unknown; theme?: 'dark' | 'light' } = {}): Promise<Page> {
   assert.ok(harness);
-  return harness.openWebview('planner', { html: webviewHtml, ...options });
+  return harness.openWebview('planner', options);
 }
 
 async function inputs(page: Page): Promise<Record<string, unknown>[]> {
@@ -65,6 +65,24 @@ async function nthInput(page: Page, n: number): Promise<Record<string, unknown>>
     if (all.length >= n) return all[n - 1]!;
     if (Date.now() > deadline)
       throw new Error(`expected ${n} plan/input messages, got ${JSON.stringify(all)}`);
+    await page.waitForTimeout(30);
+  }
+}
+
+/**
+ * Waits until the newest plan/input passes `check` and returns it. The form debounces, and on a loaded
+ * machine the debounce fires late: poll for the expected message instead of sleeping a fixed time.
+ */
+async function lastInputWhere(
+  page: Page,
+  check: (input: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const last = (await inputs(page)).at(-1);
+    if (last && check(last)) return last;
+    if (Date.now() > deadline)
+      throw new Error(`no plan/input passed the check; the last: ${JSON.stringify(last)}`);
     await page.waitForTimeout(30);
   }
 }
@@ -207,11 +225,22 @@ test(
       assert.equal(await page.getAttribute('tr[data-tier="scale"]', 'class'), 'fits pl-recommended');
       assert.match((await page.textContent('#plan-cost')) ?? '', /30 days/);
 
-      // Typing: one plan/input per pause (debounced), carrying the typed value.
-      await page.locator(`${field('rpm')} input`).fill('');
-      await page.locator(`${field('rpm')} input`).pressSequentially('2500', { delay: 20 });
+      // Typing: one plan/input per pause (debounced), carrying the typed value. The burst of edits is
+      // dispatched in one task, so however slow the machine no debounce timer can fire in between.
+      await page.evaluate((name) => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        const el = doc.querySelector(`vscode-text-field[data-field="${name}"]`) as {
+          value: string;
+          dispatchEvent(e: unknown): boolean;
+        };
+        for (const value of ['', '2', '25', '250', '2500']) {
+          el.value = value;
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      }, 'rpm');
       const second = await nthInput(page, 2);
       assert.equal(second.rpm, '2500');
+      // Nothing else is pending: a debounce later still finds the one message.
       await page.waitForTimeout(400);
       assert.equal((await inputs(page)).length, 2, 'one message for the whole burst');
       const result2 = planFor(second);
@@ -292,12 +321,11 @@ test('model mix rows, the custom tier and errors on nested fields', { timeout: 9
     await page
       .locator('vscode-dropdown[data-field="mix[1].model"] vscode-option[value="claude-haiku-4-5"]')
       .click();
-    await page.waitForTimeout(300);
-    const mixed = (await inputs(page)).at(-1) ?? {};
-    assert.deepEqual(mixed.mix, [
+    const twoModels = [
       { model: 'claude-sonnet-5-5', share: '0.7' },
       { model: 'claude-haiku-4-5', share: '0.3' },
-    ]);
+    ];
+    const mixed = await lastInputWhere(page, (i) => isDeepStrictEqual(i.mix, twoModels));
 
     await post(page, { type: 'plan/error', field: 'mix[1].share', message: 'mix[1].share must be a number' });
     await page.waitForSelector(`${field('mix[1].share')}[aria-invalid="true"]`);
@@ -312,18 +340,19 @@ test('model mix rows, the custom tier and errors on nested fields', { timeout: 9
     assert.equal(await page.locator('[data-metric="cost.byModel.claude-haiku-4-5.perMonthUsd"]').count(), 1);
 
     await page.locator('[data-testid="mix-remove-1"]').click();
-    await page.waitForTimeout(300);
-    assert.deepEqual((await inputs(page)).at(-1)?.mix, [{ model: 'claude-sonnet-5-5', share: '0.7' }]);
+    await lastInputWhere(page, (i) =>
+      isDeepStrictEqual(i.mix, [{ model: 'claude-sonnet-5-5', share: '0.7' }]),
+    );
 
     // The custom tier shows its limit fields; their errors name customLimits.*.
     assert.ok(await page.locator('fieldset[data-field="customLimits"]').isHidden());
     await page.locator('vscode-dropdown[data-field="tier"]').click();
     await page.locator('vscode-dropdown[data-field="tier"] vscode-option[value="custom"]').click();
     await page.locator(`${field('customLimits.rpm')} input`).fill('5000');
-    await page.waitForTimeout(300);
-    const custom = (await inputs(page)).at(-1) ?? {};
-    assert.equal(custom.tier, 'custom');
-    assert.deepEqual(custom.customLimits, { rpm: '5000' });
+    await lastInputWhere(
+      page,
+      (i) => i.tier === 'custom' && isDeepStrictEqual(i.customLimits, { rpm: '5000' }),
+    );
     await post(page, {
       type: 'plan/error',
       field: 'customLimits.itpm',

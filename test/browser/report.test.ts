@@ -158,7 +158,9 @@ test('a one-hour run with errors draws quickly (decimation, binned bars)', { tim
     await post(page, { type: 'run/show', run });
     await page.waitForSelector('#app[data-ready="true"]');
     const ms = Date.now() - t0;
-    assert.ok(ms < 5000, `rendered in ${ms} ms`);
+    // About a second on an idle 2-core machine; the budget leaves room for a loaded one running test
+    // files in parallel, and still catches drawing every point (no decimation), which takes far longer.
+    assert.ok(ms < 15_000, `rendered in ${ms} ms`);
     for (const c of charts)
       assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
     await screenshot(page, 'report-one-hour');
@@ -194,6 +196,46 @@ test(
       assert.equal(await page.locator('.toolbar, [data-testid^="export-"]').count(), 0);
       await screenshot(page, 'report-standalone');
       assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'an agentic/thinking run shows time to first content, thinking tokens and tool-use replies',
+  { timeout: 60_000 },
+  async () => {
+    assert.ok(harness);
+    const base = makeSampleRun();
+    const firstContentMs = { ...base.summary.ttftMs, p50: 41, p95: 77, p99: 90 };
+    const run = {
+      ...base,
+      summary: {
+        ...base.summary,
+        firstContentMs,
+        tokens: { ...base.summary.tokens, thinking: 12_345 },
+        toolUseReplies: 17,
+      },
+    };
+    const page = await harness.openWebview('report', { initialState: { run } });
+    try {
+      await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
+      const m = await metrics(page);
+      assert.equal(Number(m['firstContent.p95']?.value), 77);
+      assert.equal(m['firstContent.p95']?.text, '77.0 ms');
+      assert.equal(Number(m['tokens.thinking']?.value), 12_345);
+      assert.equal(m['tokens.thinking']?.text, '12,345');
+      assert.equal(Number(m['toolUseReplies']?.value), 17);
+      // An ordinary run shows none of the three.
+      const plain = await metrics(
+        await harness!.openWebview('report', { initialState: { run: base } }).then(async (p) => {
+          await p.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
+          return p;
+        }),
+      );
+      assert.equal(plain['firstContent.p95'], undefined);
+      assert.equal(plain['tokens.thinking'], undefined);
     } finally {
       await page.close();
     }

@@ -1,40 +1,12 @@
-// `claude-load plan` end to end: spawns the built CLI (dist/cli.js) and checks JSON numbers, text and exit codes.
-import { before, test } from 'node:test';
+// `claude-load plan` in-process: JSON numbers, text, help and exit codes.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli } from './harness';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
-
-/** Newest modification time of the sources the plan command is built from. */
-function newestSource(): number {
-  const dirs = [join(root, 'src', 'core', 'plan'), join(root, 'src', 'core', 'catalog')];
-  const files = [join(root, 'src', 'cli', 'commands', 'plan.ts'), join(root, 'src', 'cli', 'main.ts')];
-  for (const d of dirs) for (const f of readdirSync(d)) files.push(join(d, f));
-  return Math.max(...files.map((f) => statSync(f).mtimeMs));
-}
-
-before(() => {
-  // npm test builds first; a single-file run builds when dist/cli.js is missing or older than the sources.
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newestSource()) return;
-  const res = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-  assert.equal(res.status, 0, `build failed: ${res.stderr}`);
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Run {
-  const res = spawnSync(process.execPath, [cli, 'plan', ...args], { cwd: root, encoding: 'utf8' });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const run = (...args: string[]) => cli(['plan', ...args]);
 
 const worked = [
   '--model',
@@ -47,6 +19,8 @@ const worked = [
   '200',
 ];
 
+const traffic = worked.slice(2);
+
 function near(actual: unknown, expected: number, what: string): void {
   assert.ok(
     typeof actual === 'number' && Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
@@ -54,8 +28,8 @@ function near(actual: unknown, expected: number, what: string): void {
   );
 }
 
-test('--json: the worked example, with every documented field', () => {
-  const r = run(...worked, '--json');
+test('--json: the worked example, with every documented field', async () => {
+  const r = await run(...worked, '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   const j = JSON.parse(r.stdout);
@@ -95,8 +69,8 @@ test('--json: the worked example, with every documented field', () => {
   assert.ok(Array.isArray(j.warnings));
 });
 
-test('--json: every optional flag, worked out by hand', () => {
-  const r = run(
+test('--json: every optional flag, worked out by hand', async () => {
+  const r = await run(
     ...worked,
     '--peak-factor', '2',
     '--cached-tokens', '400',
@@ -137,8 +111,8 @@ test('--json: every optional flag, worked out by hand', () => {
   assert.equal(j.latency.source, 'input');
 });
 
-test('--mix routes traffic without --model', () => {
-  const r = run(
+test('--mix routes traffic without --model', async () => {
+  const r = await run(
     '--mix', 'claude-haiku-4-5:0.7,claude-sonnet-5-5:30%',
     '--rpm', '100', '--input-tokens', '500', '--output-tokens', '200', '--json',
   ); // prettier-ignore
@@ -150,8 +124,8 @@ test('--mix routes traffic without --model', () => {
   assert.equal(j.requirements.buckets.length, 2);
 });
 
-test('human output: compact table with requirements, cost, tiers, recommendation and catalog date', () => {
-  const r = run(...worked, '--peak-factor', '2');
+test('human output: compact table with requirements, cost, tiers, recommendation and catalog date', async () => {
+  const r = await run(...worked, '--peak-factor', '2');
   assert.equal(r.code, 0, r.stderr);
   for (const s of [
     'Capacity plan for claude-sonnet-5-5 (catalog as of ',
@@ -172,14 +146,14 @@ test('human output: compact table with requirements, cost, tiers, recommendation
     assert.ok(r.stdout.includes(s), `output has ${JSON.stringify(s)}:\n${r.stdout}`);
   }
   assert.match(r.stdout, /start\s+no\s+20%\s+5%\s+10%\s+2,592%\s+\$500\.00\s+spend/);
-  const md = run(...worked, '--markdown');
+  const md = await run(...worked, '--markdown');
   assert.equal(md.code, 0);
   assert.match(md.stdout, /^## Capacity plan/);
   assert.match(md.stdout, /\| --- \| ---: \|/);
 });
 
-test('--help lists every flag and exits 0', () => {
-  const r = run('--help');
+test('--help lists every flag, shows examples and exits 0', async () => {
+  const r = await run('--help');
   assert.equal(r.code, 0);
   for (const flag of [
     '--model',
@@ -206,9 +180,11 @@ test('--help lists every flag and exits 0', () => {
     // prettier-ignore
     assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
   }
+  assert.match(r.stdout, /Examples:\n {2}\$ claude-load plan --model/);
+  assert.match(r.stdout, /Exit codes: 0 ok/);
 });
 
-test('bad input exits 2 and stderr names the flag', () => {
+test('bad input exits 2 and stderr names the flag', async () => {
   const cases: [string[], RegExp][] = [
     [['--model', 'claude-sonnet-5-5', '--rpm', 'abc', '--input-tokens', '1', '--output-tokens', '1'], /--rpm must be a number >= 0 \(got "abc"\)/],
     [[...worked, '--rpm', '-5'], /--rpm must be a number >= 0 \(got "-5"\)/],
@@ -220,36 +196,39 @@ test('bad input exits 2 and stderr names the flag', () => {
     [[...worked, '--cache-ttl', '2h'], /--cache-ttl must be 5m or 1h/],
     [[...worked, '--model', 'claude-nope'], /--model: unknown model "claude-nope"/],
     [[...worked, '--model', 'claude-sonnet-4-20250514'], /--model: .*claude-sonnet-5-5/],
-    [[...worked, '--mix', 'claude-haiku-4-5'], /--mix entry 1 .* must look like model:share/],
-    [[...worked, '--mix', 'claude-haiku-4-5:0.5,claude-sonnet-5-5:0.2'], /--mix: mix shares must sum to 1/],
-    [[...worked, '--mix', 'claude-haiku-4-5:0.5,claude-sonnet-5-5:x'], /--mix: mix\[1\]\.share must be a number/],
-    [[...worked, '--tier', 'gold'], /--tier: unknown tier "gold"/],
+    [[...traffic, '--mix', 'claude-haiku-4-5'], /--mix entry 1 .* must look like model:share/],
+    [[...traffic, '--mix', 'claude-haiku-4-5:0.5,claude-sonnet-5-5:0.2'], /--mix: mix shares must sum to 1/],
+    [[...traffic, '--mix', 'claude-haiku-4-5:0.5,claude-sonnet-5-5:x'], /--mix: mix\[1\]\.share must be a number/],
+    [[...worked, '--mix', 'claude-haiku-4-5:1'], /'--mix .*' cannot be used with option '--model/],
+    [[...worked, '--json', '--markdown'], /'--markdown' cannot be used with option '--json'/],
+    [[...worked, '--tier', 'gold'], /plan: --tier: unknown tier "gold"/],
     [[...worked, '--tier', 'custom', '--custom-rpm', '10'], /--custom-itpm is required/],
     [[...worked, '--custom-rpm', '10'], /--custom-rpm applies only with --tier custom/],
     [[...worked, '--latency-s', '0'], /--latency-s must be a number > 0/],
     [['--model', 'claude-sonnet-5-5', '--input-tokens', '1', '--output-tokens', '1'], /--rpm is required/],
     [['--rpm', '1', '--input-tokens', '1', '--output-tokens', '1'], /--model is required/],
-    [[...worked, '--rpmm', '3'], /--rpmm/],
+    [[...worked, '--rpmm', '3'], /unknown option '--rpmm'\n\(Did you mean --rpm\?\)/],
     [[...worked, '--rpm'], /--rpm/],
-    [[...worked, 'extra'], /extra/],
+    [[...worked, 'extra'], /too many arguments/],
     [[...worked, '--catalog', '/nonexistent/catalog.json'], /--catalog: cannot read \/nonexistent\/catalog\.json/],
   ]; // prettier-ignore
   for (const [args, message] of cases) {
-    const r = run(...args);
+    const r = await run(...args);
+    assert.doesNotMatch(r.stderr, /tier: tier:|argument is ambiguous/, 'no doubled field or parser jargon');
     assert.equal(r.code, 2, `exit 2 for ${args.join(' ')} (stderr: ${r.stderr})`);
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(r.stdout, '', 'nothing on stdout');
   }
 });
 
-test('--catalog overrides prices; a bad field in it is named', () => {
+test('--catalog overrides prices; a bad field in it is named', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'plan-cli-'));
   const good = join(dir, 'good.json');
   writeFileSync(
     good,
     JSON.stringify({ asOf: '2027-01-01', models: [{ id: 'claude-sonnet-5-5', prices: { input: 1 } }] }),
   );
-  const r = run(...worked, '--catalog', good, '--json');
+  const r = await run(...worked, '--catalog', good, '--json');
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.asOf, '2027-01-01');
@@ -257,7 +236,26 @@ test('--catalog overrides prices; a bad field in it is named', () => {
   near(j.cost.perRequestUsd, 0.0025, 'per request');
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ models: [{ id: 'claude-sonnet-5-5', prices: { input: -1 } }] }));
-  const e = run(...worked, '--catalog', bad);
+  const e = await run(...worked, '--catalog', bad);
   assert.equal(e.code, 2);
   assert.match(e.stderr, /--catalog .*bad\.json: catalog\.models\[0\]\.prices\.input must be >= 0/);
+});
+
+test('a named tier is answered first, without prose about the smaller standard tiers (#9 item 21)', async () => {
+  const custom = [
+    '--model', 'claude-sonnet-5-5', '--rpm', '500', '--input-tokens', '500', '--output-tokens', '200',
+    '--tier', 'custom', '--custom-rpm', '500', '--custom-itpm', '400000', '--custom-otpm', '200000',
+  ]; // prettier-ignore
+  const r = await run(...custom);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = r.stdout.indexOf('Tier custom: fits at peak; closest limit: RPM at 100 %');
+  assert.ok(answer > 0, r.stdout);
+  assert.ok(answer < r.stdout.indexOf('Standard tiers: Scale is the smallest standard tier that fits'));
+  assert.doesNotMatch(r.stdout, /Recommended tier|Smaller tiers do not fit|Start:|Build:/);
+  const j = JSON.parse((await run(...custom, '--json')).stdout);
+  assert.equal(j.requestedTier.name, 'custom');
+  assert.equal(j.requestedTier.fits, true);
+  // Without a named tier the recommendation stays as it was.
+  const all = await run(...worked);
+  assert.match(all.stdout, /Recommended tier: scale\. .*Smaller tiers do not fit: Start/);
 });

@@ -1,9 +1,11 @@
 // Guards of the architecture: the core and the webviews never import vscode at run time, the public
-// API is one index, and the version written into run.json is the package's.
+// API is one index (two entries: index.ts for Node, browser.ts for webviews), webviews reach core only
+// through the browser entry, and the version written into run.json is the package's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, sep } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { toolVersion } from '../../src/core/index';
 
 function tsFiles(dir: string, out: string[] = []): string[] {
@@ -33,47 +35,64 @@ test('run.json records the package version', () => {
   assert.equal(toolVersion, pkg.version);
 });
 
-/** Relative imports of a file, resolved to .ts paths (index.ts for folders). */
-function relativeImports(file: string): string[] {
+/** Every module specifier a file imports or re-exports (type-only ones included). */
+function specifiers(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-    const base = normalize(join(dirname(file), m[1]!));
-    out.push(base.endsWith('.json') ? base : statSafe(base) ? join(base, 'index.ts') : base + '.ts');
-  }
+  for (const m of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"]([^'"]+)['"]/gms)) out.push(m[1]!);
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push(m[1]!);
+  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1]!);
   return out;
 }
 
-function statSafe(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
+function resolveTs(from: string, spec: string): string {
+  const base = resolve(dirname(from), spec);
+  for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) {
+    try {
+      if (statSync(candidate).isFile()) return relative(process.cwd(), candidate);
+    } catch {
+      // try the next form
+    }
   }
+  throw new Error(`${from}: cannot resolve ${spec}`);
 }
 
-test('webviews import the core only through its browser entry (src/core/browser.ts)', () => {
-  const coreDir = join('src', 'core') + sep;
-  for (const f of tsFiles('webview')) {
-    for (const target of relativeImports(f)) {
-      if (target.startsWith(coreDir))
-        assert.equal(target, join('src', 'core', 'browser.ts'), `${f} imports ${target}`);
+test('webviews (and the protocol they share) import core only through src/core/browser.ts', () => {
+  for (const f of [...tsFiles('webview'), ...tsFiles('src/shared')]) {
+    for (const spec of specifiers(f)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolveTs(f, spec);
+      if (!target.startsWith(join('src', 'core'))) continue;
+      assert.equal(
+        target,
+        join('src', 'core', 'browser.ts'),
+        `${f} imports ${spec}: use src/core/browser.ts`,
+      );
     }
   }
 });
 
-test("src/core/browser.ts's import graph has no node: module", () => {
+test("src/core/browser.ts's import graph has no Node module and no vscode", () => {
+  const node = new Set(builtinModules);
   const seen = new Set<string>();
   const queue = [join('src', 'core', 'browser.ts')];
   while (queue.length > 0) {
-    const f = queue.pop()!;
-    if (seen.has(f) || f.endsWith('.json')) continue;
-    seen.add(f);
-    const text = readFileSync(f, 'utf8');
-    assert.ok(
-      !/from\s+['"]node:|require\(['"]node:/.test(text),
-      `${f} (reached from src/core/browser.ts) imports a node: module`,
-    );
-    queue.push(...relativeImports(f));
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of specifiers(file)) {
+      if (spec.startsWith('.')) queue.push(resolveTs(file, spec));
+      else {
+        assert.ok(!spec.startsWith('node:') && !node.has(spec.split('/')[0]!), `${file} imports ${spec}`);
+        assert.notEqual(spec, 'vscode', `${file} imports vscode`);
+      }
+    }
   }
-  assert.ok(seen.size > 3);
+  // The walk did follow the graph (catalog, planner, formatting, live windows...).
+  for (const f of ['capacity/planner.ts', 'format/format.ts', 'live/windows.ts', 'report/validate.ts'])
+    assert.ok(seen.has(join('src', 'core', f)), `${f} reached from browser.ts`);
+  assert.ok(
+    !seen.has(join('src', 'core', 'simulator', 'index.ts')),
+    'the simulator is not in the browser entry',
+  );
 });

@@ -366,6 +366,31 @@ test(
   },
 );
 
+test(
+  'journey 7: the Run History view lists saved runs with status, p95 and cost; results stay out of git',
+  { timeout: 120_000 },
+  async () => {
+    await step('history', async (p) => {
+      await runCommand(p, 'Claude Load: Focus on Run History View');
+      const row = p.locator('.monaco-list-row', { hasText: 'keyed-run' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = await row.innerText();
+      assert.match(text, /p95 \d/);
+      assert.match(text, /\$\d/);
+      assert.ok(
+        (await row.locator('.codicon-pass, .codicon-warning').count()) > 0,
+        `status icon in "${text}"`,
+      );
+      // Nothing is running: the Latency view offers no Stop (context key claudeLoad.running).
+      assert.equal(await p.locator('.pane-header [aria-label^="Stop Load Test"]').count(), 0);
+      await screenshot(p, 'journey-history');
+    });
+    const ignore = join(workspace, '.claude-load', '.gitignore');
+    assert.ok(existsSync(ignore), '.claude-load/.gitignore written');
+    assert.match(readFileSync(ignore, 'utf8'), /^\*$/m);
+  },
+);
+
 /** Waits until the results panel of run `name` shows (it takes the focus when it opens). */
 async function waitForReportPanel(p: Page, name: string): Promise<void> {
   await findWebviewFrame(

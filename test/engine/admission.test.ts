@@ -197,3 +197,55 @@ test('pipeline: after a hold, a closed-loop run whose duration ended turns the r
   wake();
   assert.deepEqual(await a, { admitted: false, reason: 'duration', gate: 'run' });
 });
+
+test("a caller's gate (e.g. a shared limiter) gets the context: clock, in flight, expected output, stop signal", async () => {
+  now = 1000;
+  const seen: { inFlight: number; expected: number; at: number }[] = [];
+  const released: number[] = [];
+  const limiter: AdmissionGate = {
+    name: 'shared limiter',
+    admit(r, ctx) {
+      seen.push({ inFlight: ctx.inFlight, expected: ctx.expectedOutputTokens(r), at: ctx.now() });
+      return r.index === 9 ? { kind: 'stop', reason: 'failed', detail: 'limiter gone' } : { kind: 'admit' };
+    },
+    release: (r) => released.push(r.index),
+  };
+  const budgetLike: AdmissionGate = {
+    name: 'first',
+    admit: () => ({ kind: 'admit' }),
+    release: (r) => released.push(-r.index),
+  };
+  const p = new AdmissionPipeline([budgetLike, limiter], clock);
+  for (let i = 0; i < 4; i++) p.admit(req(i, { maxOutputTokens: 1000 }));
+  assert.deepEqual(
+    seen.map((s) => [s.inFlight, s.expected, s.at]),
+    [
+      [0, 1000, 1000],
+      [1, 1000, 1000],
+      [2, 1000, 1000],
+      [3, 1000, 1000],
+    ],
+  );
+  // Three replies of 40, 50 and 60 tokens: the expectation becomes their p99, bounded by max_tokens.
+  [40, 50, 60].forEach((n, i) => p.settled(req(i), sample(i, n, 0)));
+  p.admit(req(4, { maxOutputTokens: 1000 }));
+  p.admit(req(5, { maxOutputTokens: 55 }));
+  assert.deepEqual(
+    seen.slice(4).map((s) => [s.inFlight, s.expected]),
+    [
+      [1, 60],
+      [2, 55],
+    ],
+  );
+  // The limiter stops request 9: the gate before it releases; the limiter itself granted nothing.
+  assert.deepEqual(p.admit(req(9)), {
+    admitted: false,
+    reason: 'failed',
+    gate: 'shared limiter',
+    detail: 'limiter gone',
+  });
+  assert.deepEqual(released, [-9]);
+  assert.equal(p.context.signal.aborted, false);
+  p.stop('aborted');
+  assert.equal(p.context.signal.aborted, true, 'a gate waiting on something outside can give up');
+});

@@ -11,7 +11,13 @@ import {
 test('worst-case cost: requests x (input estimate x price + max_tokens x output price)', () => {
   // The input is counted as the simulator bills it: "Respond with exactly: OK" in one user message is
   // 15 tokens there (text plus message and request framing).
-  const s = parseScenario({ target: 'anthropic', model: 'claude-sonnet-5-5', maxTokens: 100, requests: 50 });
+  const s = parseScenario({
+    target: 'anthropic',
+    model: 'claude-sonnet-5-5',
+    maxTokens: 100,
+    requests: 50,
+    prompt: 'Respond with exactly: OK',
+  });
   const entry = resolveModel(builtinCatalog, 'claude-sonnet-5-5');
   const body = {
     model: 'claude-sonnet-5-5',

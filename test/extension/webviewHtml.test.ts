@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { webviewHtml } from '../../src/extension/webviewHtml';
+import { webviewHtml } from '../../src/extension/webviews/webviewHtml';
 
 test('every webview page has a strict nonce CSP and loads only from the webview origin', () => {
   const html = webviewHtml({

@@ -1,14 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  hostToLiveGuards,
+  hostToPlannerGuards,
+  hostToReportGuards,
   isHostToLive,
   isHostToPlanner,
   isHostToReport,
   isLiveToHost,
   isPlannerToHost,
   isReportToHost,
-  type GuardTable,
+  liveToHostGuards,
+  plannerToHostGuards,
+  reportToHostGuards,
 } from '../../src/shared/protocol/guards';
+import type { GuardTable } from '../../src/shared/protocol/guards';
+import type {
+  HostToLive,
+  HostToPlanner,
+  HostToReport,
+  LiveToHost,
+  PlannerToHost,
+  ReportToHost,
+} from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';
 
 test('webview -> host messages are checked by type and payload', () => {
@@ -50,17 +64,34 @@ test('host -> webview messages are checked by type and top-level payload', () =>
   assert.ok(!isHostToPlanner({ type: 'plan/error', field: 'rpm' }));
 });
 
-test('every message type has a guard: a table missing one does not compile (checked by npm run typecheck)', () => {
-  type Two = { type: 'a/one' } | { type: 'a/two'; n: number };
-  const complete = {
-    'a/one': () => true,
-    'a/two': (m: Record<string, unknown>) => typeof m.n === 'number',
-  } satisfies GuardTable<Two>;
-  // @ts-expect-error 'a/two' has no guard
-  const missing = { 'a/one': () => true } satisfies GuardTable<Two>;
-  assert.equal(Object.keys(complete).length, 2);
-  assert.equal(Object.keys(missing).length, 1);
-  // Inherited names are not message types.
+// Type-level: every message type of every direction has a guard and no guard is left over. If a new
+// message type is added without one, `satisfies GuardTable<...>` in guards.ts and these lines fail tsc.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const coverage: [
+  Exact<keyof typeof reportToHostGuards, ReportToHost['type']>,
+  Exact<keyof typeof liveToHostGuards, LiveToHost['type']>,
+  Exact<keyof typeof plannerToHostGuards, PlannerToHost['type']>,
+  Exact<keyof typeof hostToReportGuards, HostToReport['type']>,
+  Exact<keyof typeof hostToLiveGuards, HostToLive['type']>,
+  Exact<keyof typeof hostToPlannerGuards, HostToPlanner['type']>,
+] = [true, true, true, true, true, true];
+
+test('every message type has a guard (a missing one is a compile error)', () => {
+  assert.deepEqual(coverage, [true, true, true, true, true, true]);
+  // @ts-expect-error a table without 'live/stop' does not satisfy GuardTable<LiveToHost>
+  const incomplete: GuardTable<LiveToHost> = { 'live/ready': () => true, 'live/openReport': () => true };
+  assert.ok(incomplete);
+  // The runtime tables accept exactly their keys: an unknown type or inherited key is rejected.
   assert.ok(!isLiveToHost({ type: 'toString' }));
-  assert.ok(!isHostToLive({ type: '__proto__' }));
+  assert.ok(!isHostToLive({ type: 'constructor' }));
+  for (const [table, guard] of [
+    [liveToHostGuards, isLiveToHost],
+    [reportToHostGuards, isReportToHost],
+    [plannerToHostGuards, isPlannerToHost],
+    [hostToReportGuards, isHostToReport],
+    [hostToLiveGuards, isHostToLive],
+    [hostToPlannerGuards, isHostToPlanner],
+  ] as const) {
+    for (const type of Object.keys(table)) assert.equal(typeof guard({ type }), 'boolean');
+  }
 });

@@ -164,3 +164,25 @@ test('parseSimulateArgs: connection timeouts and the connection cap', () => {
   assert.throws(() => parseSimulateArgs(['--max-connections', '0']), /--max-connections/);
   assert.throws(() => parseSimulateArgs(['--request-timeout', '1.5']), /--request-timeout/);
 });
+
+test('simulate: --burst-seconds, --acceleration-limit and --batch-latency reach the simulator; bad values name the flag', () => {
+  const { options } = parseSimulateArgs([
+    '--burst-seconds',
+    '1',
+    '--acceleration-limit',
+    '--batch-latency',
+    '2m',
+  ]);
+  assert.equal(options.burstSeconds, 1);
+  assert.equal(options.accelerationLimit, true);
+  assert.equal(options.batchLatencyMs, 120_000);
+  assert.throws(
+    () => parseSimulateArgs(['--burst-seconds', '0']),
+    /--burst-seconds must be a number of seconds above 0/,
+  );
+  assert.throws(() => parseSimulateArgs(['--burst-seconds', '61']), /--burst-seconds/);
+  assert.throws(
+    () => parseSimulateArgs(['--batch-latency', '10']),
+    /--batch-latency: use a number with a unit/,
+  );
+});

@@ -1,7 +1,8 @@
 // The live panel's state model (pure): bounded windows with exact error counts across restores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendWindows, liveNumbers, maxLiveWindows, restoredRun } from '../../webview/live/model';
+import { maxLiveWindows } from '../../src/core/browser';
+import { appendWindows, liveNumbers, restoredRun } from '../../webview/live/model';
 import { emptyOutcomeCounts } from '../../src/core/engine/recorder';
 import type { TimeWindow } from '../../src/core/index';
 

@@ -1,6 +1,7 @@
 // The live panel's five charts, stacked for the narrow side bar. Built once per page on the first run
 // shown, then updated in place with update('none') (no animation). Line charts use the shared builders,
 // which enable the min-max decimation plugin: 600 windows in a 300-px-wide side bar draw as ~300 points.
+import { maxLiveWindows } from '../../src/core/browser';
 import type { TimeWindow } from '../../src/core/browser';
 import {
   createHeadroomChart,
@@ -11,7 +12,6 @@ import {
 } from '../shared/charts';
 import type { ChartHandle } from '../shared/charts';
 import { h } from '../shared/dom';
-import { maxLiveWindows } from './model';
 
 type ChartId = 'latency' | 'ttft' | 'throughput' | 'outcomes' | 'headroom';
 

@@ -2,23 +2,25 @@
 // so it is cheap to keep in the webview state and easy to reason about.
 //
 // Bound: the panel keeps the newest `maxLiveWindows` 1-second windows (a rolling 10 minutes) for the
-// charts and the saved state; older windows are dropped here (the full run is in the report). Counts
-// that must cover the whole run (errors) are accumulated as windows arrive, before dropping.
-import type { Diagnosis, RunSummary, TimeWindow } from '../../src/core/browser';
-import type { LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
-
-/** 10 minutes of 1-second windows: what the live charts show and the saved state keeps. */
-export const maxLiveWindows = 600;
-export const maxWarnings = 20;
+// charts and the saved state; older windows are dropped (the full run is in the report). The windows and
+// the run-wide error count are core's live-window model (src/core/live/windows.ts), the same one the
+// host's snapshot and the status bar use.
+import {
+  addLiveWarning,
+  appendWindows as appendLiveWindows,
+  maxLiveWarnings,
+  maxLiveWindows,
+  restoreLiveWindows,
+  summaryErrors,
+} from '../../src/core/browser';
+import type { Diagnosis, LiveWindows, RunSummary, TimeWindow } from '../../src/core/browser';
+import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 
 /** What the panel keeps in `setState` (and rebuilds from live/restore). */
-export interface LiveState {
+export interface LiveState extends LiveWindows {
   v: 1;
   run: LiveRunInfo;
-  windows: TimeWindow[];
   totals: LiveTotals;
-  /** Failed requests over the whole run (every outcome but ok and aborted). */
-  errors: number;
   warnings: string[];
   summary?: RunSummary;
   diagnosis?: Diagnosis[];
@@ -26,65 +28,34 @@ export interface LiveState {
 
 export const zeroTotals = (): LiveTotals => ({ sent: 0, completed: 0, inFlight: 0, costUsd: 0, elapsedS: 0 });
 
-/** Failed requests in a window. Aborted ones are left out: they come from the user pressing Stop. */
-export function windowErrors(w: TimeWindow): number {
-  let n = 0;
-  for (const [outcome, count] of Object.entries(w.outcomes ?? {})) {
-    if (outcome !== 'ok' && outcome !== 'aborted' && typeof count === 'number') n += count;
-  }
-  return n;
-}
-
 export function newRun(run: LiveRunInfo): LiveState {
   return { v: 1, run, windows: [], totals: zeroTotals(), errors: 0, warnings: [] };
 }
 
-function trim(state: LiveState): void {
-  const extra = state.windows.length - maxLiveWindows;
-  if (extra > 0) state.windows.splice(0, extra);
-}
-
 /** Appends windows newer than the last one kept (a tick that overlaps a restore is not counted twice). */
 export function appendWindows(state: LiveState, windows: TimeWindow[], totals: LiveTotals): number {
-  let lastT = state.windows.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
-  let added = 0;
-  for (const w of windows) {
-    if (!isWindow(w) || w.t <= lastT) continue;
-    state.windows.push(w);
-    state.errors += windowErrors(w);
-    lastT = w.t;
-    added++;
-  }
+  const added = appendLiveWindows(state, windows.filter(isWindow));
   state.totals = totals;
-  trim(state);
   return added;
 }
 
 export function restoredRun(
-  msg: {
-    run: LiveRunInfo;
-    windows: TimeWindow[];
-    errorsBefore?: number;
-    totals: LiveTotals;
-    summary?: RunSummary;
-    diagnosis?: Diagnosis[];
-  },
+  msg: Omit<Extract<HostToLive, { type: 'live/restore' }>, 'type'>,
   warnings: string[] = [],
 ): LiveState {
-  const state = newRun(msg.run);
-  state.warnings = warnings.slice(-maxWarnings);
-  state.errors = typeof msg.errorsBefore === 'number' && msg.errorsBefore > 0 ? msg.errorsBefore : 0;
-  appendWindows(state, msg.windows, msg.totals);
+  const state: LiveState = {
+    ...newRun(msg.run),
+    ...restoreLiveWindows(msg.windows.filter(isWindow), msg.errorsBefore),
+    totals: msg.totals,
+    warnings: warnings.slice(-maxLiveWarnings),
+  };
   if (msg.summary) state.summary = msg.summary;
   if (msg.diagnosis) state.diagnosis = msg.diagnosis;
   return state;
 }
 
 export function addWarning(state: LiveState, message: string): void {
-  // The engine repeats some warnings every window; one line each is enough.
-  if (state.warnings.includes(message)) return;
-  state.warnings.push(message);
-  if (state.warnings.length > maxWarnings) state.warnings.splice(0, state.warnings.length - maxWarnings);
+  addLiveWarning(state.warnings, message);
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -146,7 +117,7 @@ export function liveNumbers(state: LiveState): LiveNumbers {
     p95: pct(w?.latencyMs.p95),
     p99: pct(w?.latencyMs.p99),
     ttftP95: pct(w?.ttftMs.p95),
-    errors: s ? s.requests.total - s.requests.ok - s.requests.aborted : state.errors,
+    errors: s ? summaryErrors(s) : state.errors,
     // After the run the summary is final (it includes requests that ended after the last tick).
     inFlight: s ? 0 : state.totals.inFlight,
     costUsd: s ? s.costUsd : state.totals.costUsd,

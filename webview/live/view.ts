@@ -1,9 +1,16 @@
 // The live panel's DOM: built once, then render() rewrites text and toggles sections. Every number has
 // a stable data-metric (and its raw value in data-value) so tests and screen readers find it.
+import {
+  describeLoad,
+  fmtCount,
+  fmtDuration,
+  fmtMs,
+  fmtRate,
+  fmtUsd,
+  summaryErrors,
+} from '../../src/core/browser';
 import type { Diagnosis, RunSummary } from '../../src/core/browser';
 import { h } from '../shared/dom';
-import { describeLoad } from '../shared/format';
-import { fmtCount, fmtDuration, fmtMs, fmtRate, fmtUsd } from '../shared/format';
 import { createButton } from '../shared/toolkit';
 import { createLiveCharts } from './liveCharts';
 import { liveNumbers, progress } from './model';
@@ -97,7 +104,7 @@ function metricEl(key: string): HTMLElement {
 }
 
 function summaryLine(s: RunSummary): HTMLElement {
-  const failed = s.requests.total - s.requests.ok - s.requests.aborted;
+  const failed = summaryErrors(s);
   const m = (key: string, value: number, format: Fmt) =>
     h('span', { 'data-metric': `summary.${key}`, 'data-value': value, class: 'num' }, format(value));
   return h(

@@ -1,9 +1,9 @@
 // The planner's results: requirements, cost, tier fit, concurrency, advice and two charts. Built once;
 // update() replaces the text parts and redraws the charts (the canvases persist). Every number sits in
 // an element with data-metric (a path into PlanResult, or summary.*) and its unrounded data-value.
-import { fmtNum, fmtPct, fmtUsd } from '../../src/core/browser';
+import { fmtNumber, fmtPct, fmtUsd } from '../../src/core/browser';
 import type { CostBreakdown, PlanResult, RateRequirement, TierEvaluation } from '../../src/core/browser';
-import { h } from '../shared/dom';
+import { chartCard, h } from '../shared/dom';
 import type { Child } from '../shared/dom';
 import type { ChartHandle } from '../shared/charts';
 import { createCostBreakdownChart, createTierUtilisationChart, utilisationCapPct } from './planCharts';
@@ -27,8 +27,8 @@ function num<K extends Tag>(tag: K, key: string, value: number | null, format: (
 }
 
 const usd = (n: number) => fmtUsd(n);
-const rate = (n: number) => fmtNum(n, 1);
-const tokens = (n: number) => fmtNum(n, 0);
+const rate = (n: number) => fmtNumber(n, 1);
+const tokens = (n: number) => fmtNumber(n, 0);
 const pct = (n: number) => fmtPct(n);
 
 /** Column headers; `numeric` columns are right-aligned like their numbers. */
@@ -233,9 +233,9 @@ function concurrency(r: PlanResult): Child[] {
       null,
       num('strong', 'concurrencyRoundedUp', r.concurrencyRoundedUp, tokens),
       ' requests in flight at peak (Little’s law: ',
-      num('span', 'concurrency', r.concurrency, (n) => fmtNum(n, 2)),
-      ` = ${fmtNum(rps, 2)} req/s × `,
-      num('span', 'latency.seconds', r.latency.seconds, (n) => `${fmtNum(n, 2)} s`),
+      num('span', 'concurrency', r.concurrency, (n) => fmtNumber(n, 2)),
+      ` = ${fmtNumber(rps, 2)} req/s × `,
+      num('span', 'latency.seconds', r.latency.seconds, (n) => `${fmtNumber(n, 2)} s`),
       ' latency, ',
       h('span', { 'data-field': 'latency.source', 'data-value': r.latency.source }, source),
       ').',
@@ -289,22 +289,6 @@ function advice(r: PlanResult): Child[] {
     );
   }
   return out;
-}
-
-function chartCard(
-  id: string,
-  title: string,
-  note: string,
-): { card: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { 'data-chart': id, role: 'img', 'aria-label': title });
-  const card = h(
-    'figure',
-    { class: 'chart-card' },
-    h('figcaption', null, title),
-    h('div', { class: 'chart-box' }, canvas),
-    h('p', { class: 'muted small' }, note),
-  );
-  return { card, canvas };
 }
 
 export function buildResults(toolbar: HTMLElement): PlannerResults {

@@ -1,8 +1,7 @@
 // The report app. Standalone (report.html): the run is embedded in #run-data. In VS Code: it asks the host
 // with report/ready and draws what run/show sends; the last run is kept in the webview state.
+import { metricDefinitions, validateRun } from '../../src/core/browser';
 import type { RunResult } from '../../src/core/browser';
-import { metricDefinitions } from '../../src/core/browser';
-import { validateRun } from '../../src/core/browser';
 import type { ExportFormat, ReportState, ReportToHost } from '../../src/shared/protocol/messages';
 import { isHostToReport } from '../../src/shared/protocol/guards';
 import {
@@ -16,7 +15,7 @@ import {
 import type { ChartHandle } from '../shared/charts';
 import { createButton, inVsCode } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
-import { h } from '../shared/dom';
+import { chartCard, h } from '../shared/dom';
 import { definitions, diagnosis, errors, header, summary, thresholds } from './sections';
 
 type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;
@@ -24,23 +23,6 @@ type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;
 const root: HTMLElement =
   document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 let charts: AnyHandle[] = [];
-
-function chartCard(
-  id: string,
-  title: string,
-  note?: string,
-): { card: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { 'data-chart': id, role: 'img', 'aria-label': title });
-  // Chart.js sizes the canvas to its parent, so the parent has a fixed height (CSS .chart-box).
-  const card = h(
-    'figure',
-    { class: 'chart-card' },
-    h('figcaption', null, title),
-    h('div', { class: 'chart-box' }, canvas),
-    note ? h('p', { class: 'muted small' }, note) : null,
-  );
-  return { card, canvas };
-}
 
 function chartsSection(run: RunResult): { el: HTMLElement; draw: () => AnyHandle[] } {
   const hasHeadroom = run.timeseries.some(

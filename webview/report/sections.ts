@@ -1,7 +1,6 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
-import type { RunResult, Target } from '../../src/core/browser';
-import type { PercentileSummary } from '../../src/core/browser';
 import {
+  describeLoad,
   fmtCount,
   fmtDateTime,
   fmtDuration,
@@ -10,9 +9,10 @@ import {
   fmtPct,
   fmtRate,
   fmtUsd,
-} from '../shared/format';
+} from '../../src/core/browser';
+import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
-import { describeLoad } from '../shared/format';
+import { errorRows } from './errorRows';
 
 const stopReasons: Record<string, string> = {
   completed: 'every scheduled request finished',
@@ -37,7 +37,7 @@ function describeTarget(target: Target, url: string): string {
 export function header(run: RunResult): HTMLElement {
   const s = run.scenario;
   const models = s.models
-    .map((m) => (s.models.length > 1 ? `${m.model} (${fmtPct(m.share, 0)})` : m.model))
+    .map((m) => (s.models.length > 1 ? `${m.model} (${fmtPct(m.share, { digits: 0 })})` : m.model))
     .join(', ');
   const row = (label: string, value: Node | string, key?: string) =>
     h('div', { class: 'kv' }, h('dt', null, label), h('dd', key ? { 'data-field': key } : null, value));
@@ -56,6 +56,14 @@ export function header(run: RunResult): HTMLElement {
       row('Target', describeTarget(s.target, run.targetUrl), 'target'),
       row('Started', h('time', { datetime: run.startedAt }, fmtDateTime(run.startedAt)), 'startedAt'),
       row('Duration', metric('span', 'durationS', run.summary.durationS, fmtDuration)),
+      // Sending and the wait for in-flight requests after it, apart: rates are over the send window.
+      run.summary.sendWindowS !== undefined
+        ? row(
+            'Send window + drain',
+            `${fmtDuration(run.summary.sendWindowS)} + ${fmtDuration(run.summary.drainS ?? 0)}`,
+            'sendWindowS',
+          )
+        : null,
       row(
         'Stop reason',
         `${run.summary.stopReason}: ${stopReasons[run.summary.stopReason] ?? ''}`,
@@ -65,7 +73,7 @@ export function header(run: RunResult): HTMLElement {
       row('Load', describeLoad(s.load), 'load'),
       row(
         'Request',
-        `max_tokens ${s.maxTokens}, ${s.stream ? 'streaming' : 'not streaming'}, retries ${s.retries}, timeout ${fmtMs(s.timeoutMs)}`,
+        `max_tokens ${s.maxTokens}, ${s.stream ? 'streaming' : 'not streaming'}, retries ${s.retries}, timeout ${fmtDuration(s.timeoutMs / 1000)}`,
       ),
       row(
         'Generator',
@@ -146,7 +154,8 @@ export function summary(run: RunResult): HTMLElement {
   const perMs = (v: number | null | undefined) => fmtMs(v);
   const tps = (v: number | null | undefined) =>
     v === null || v === undefined ? '–' : `${fmtNumber(v, 1)} tok/s`;
-  const pRows: [string, string, PercentileSummary | null, (v: number | null | undefined) => string][] = [
+  type PercentileRow = [string, string, PercentileSummary | null, (v: number | null | undefined) => string];
+  const pRows: PercentileRow[] = [
     [
       'latency',
       sm.latencyUncorrectedMs ? 'end-to-end latency (corrected)' : 'end-to-end latency',
@@ -156,6 +165,10 @@ export function summary(run: RunResult): HTMLElement {
     ['latencyUncorrected', 'latency, uncorrected', sm.latencyUncorrectedMs, perMs],
     ['sendLag', 'send lag', sm.sendLagMs, perMs],
     ['ttft', 'TTFT', sm.ttftMs, perMs],
+    // Agentic and thinking runs: the first content (thinking, tool input) comes before the first text.
+    ...(sm.tokens.thinking || sm.toolUseReplies
+      ? [['firstContent', 'time to first content', sm.firstContentMs ?? null, perMs] satisfies PercentileRow]
+      : []),
     ['tpot', 'TPOT', sm.tpotMs, perMs],
     ['outputTokensPerSec', 'output tokens/s per request', sm.outputTokensPerSecPerRequest, tps],
   ];
@@ -179,9 +192,21 @@ export function summary(run: RunResult): HTMLElement {
     'dl',
     { class: 'kv-grid' },
     kv(
-      'Throughput',
+      'Throughput (successful)',
       metric('dd', 'throughput.rps', sm.throughput.rps, (v) => fmtRate(v)),
     ),
+    sm.throughput.sentRps !== undefined
+      ? kv(
+          'Sent (achieved / offered)',
+          metric(
+            'dd',
+            'throughput.sentRps',
+            sm.throughput.sentRps,
+            (v) =>
+              `${fmtRate(v)} / ${sm.throughput.offeredRps === null || sm.throughput.offeredRps === undefined ? 'closed loop' : fmtRate(sm.throughput.offeredRps)}`,
+          ),
+        )
+      : null,
     kv(
       'Output tokens/s',
       metric('dd', 'throughput.outputTokensPerSec', sm.throughput.outputTokensPerSec, (v) => fmtNumber(v, 1)),
@@ -192,12 +217,26 @@ export function summary(run: RunResult): HTMLElement {
         v === null || v === undefined ? 'no SLO set' : fmtRate(v),
       ),
     ),
-    kv('Cost', metric('dd', 'costUsd', sm.costUsd, fmtUsd)),
-    kv('Cost per request', metric('dd', 'costPerRequestUsd', r.total ? sm.costUsd / r.total : null, fmtUsd)),
+    kv(
+      'Cost',
+      metric('dd', 'costUsd', sm.costUsd, (v) => (sm.unpricedModels?.length ? 'unknown' : fmtUsd(v))),
+    ),
+    kv(
+      'Cost per request',
+      metric('dd', 'costPerRequestUsd', r.total ? sm.costUsd / r.total : null, (v) =>
+        sm.unpricedModels?.length ? 'unknown' : fmtUsd(v),
+      ),
+    ),
     kv('Input tokens', metric('dd', 'tokens.input', t.input, fmtCount)),
     kv('Output tokens', metric('dd', 'tokens.output', t.output, fmtCount)),
     kv('Cache read tokens', metric('dd', 'tokens.cacheRead', t.cacheRead, fmtCount)),
     kv('Cache write tokens', metric('dd', 'tokens.cacheWrite', t.cacheWrite, fmtCount)),
+    ...(t.thinking
+      ? [kv('of which thinking (estimated)', metric('dd', 'tokens.thinking', t.thinking, fmtCount))]
+      : []),
+    ...(sm.toolUseReplies
+      ? [kv('Tool-use replies', metric('dd', 'toolUseReplies', sm.toolUseReplies, fmtCount))]
+      : []),
     kv(
       'Generator event loop',
       metric('dd', 'health.eventLoopUtilization', sm.health.eventLoopUtilization, (v) => fmtPct(v)),
@@ -283,31 +322,20 @@ export function diagnosis(run: RunResult): HTMLElement {
 }
 
 export function errors(run: RunResult): HTMLElement | null {
-  const { rateLimitedBy, errorsByMessage } = run.summary;
-  if (rateLimitedBy.length === 0 && errorsByMessage.length === 0) return null;
+  const rows = errorRows(run.summary);
+  if (rows.length === 0) return null;
+  // One table, so the columns line up (429s by limit first, then every other error by message).
   return section(
     'errors',
     'Errors',
-    rateLimitedBy.length
-      ? table(
-          ['429 bucket', 'limit', 'requests'],
-          rateLimitedBy.map((r) => [
-            h('td', null, r.bucket),
-            h('td', null, r.limit),
-            metric('td', `rateLimitedBy.${r.bucket}.${r.limit}`, r.count, fmtCount),
-          ]),
-        )
-      : null,
-    errorsByMessage.length
-      ? table(
-          ['outcome', 'message', 'requests'],
-          errorsByMessage.map((e) => [
-            h('td', null, e.outcome),
-            h('td', { class: 'message' }, e.message),
-            h('td', { class: 'num' }, fmtCount(e.count)),
-          ]),
-        )
-      : null,
+    table(
+      ['outcome', 'detail', 'requests'],
+      rows.map((e) => [
+        h('td', null, e.outcome),
+        h('td', { class: 'message' }, e.detail),
+        metric('td', e.field, e.count, fmtCount),
+      ]),
+    ),
   );
 }
 

@@ -16,8 +16,8 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { ChartConfiguration, ChartDataset, Point, ScaleOptionsByType, UpdateMode } from 'chart.js';
+import { fmtCount, fmtMs, fmtNumber, fmtPct } from '../../src/core/browser';
 import type { Outcome, TimeWindow } from '../../src/core/browser';
-import { fmtCount, fmtMs, fmtNumber, fmtPct } from './format';
 import { readTheme, withAlpha } from './theme';
 import type { ColorKey, Theme } from './theme';
 
@@ -228,7 +228,7 @@ export function createHeadroomChart(canvas: HTMLCanvasElement): ChartHandle<Time
       { label: 'input tokens (ITPM)', color: 'blue', value: (w) => pctOf(w.headroom.inputTokens) },
       { label: 'output tokens (OTPM)', color: 'orange', value: (w) => pctOf(w.headroom.outputTokens) },
     ],
-    { title: 'headroom left', format: (v) => fmtPct(v / 100, 0), min: 0, max: 100 },
+    { title: 'headroom left', format: (v) => fmtPct(v / 100, { digits: 0 }), min: 0, max: 100 },
   );
 }
 

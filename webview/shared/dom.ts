@@ -34,3 +34,20 @@ export function metric<K extends 'td' | 'span' | 'dd'>(
 ): HTMLElementTagNameMap[K] {
   return h(tag, { 'data-metric': key, 'data-value': value ?? '', class: 'num' }, format(value));
 }
+
+/** A chart's figure: caption, a fixed-height box for the canvas (Chart.js sizes it to its parent), a note. */
+export function chartCard(
+  id: string,
+  title: string,
+  note?: string,
+): { card: HTMLElement; canvas: HTMLCanvasElement } {
+  const canvas = h('canvas', { 'data-chart': id, role: 'img', 'aria-label': title });
+  const card = h(
+    'figure',
+    { class: 'chart-card' },
+    h('figcaption', null, title),
+    h('div', { class: 'chart-box' }, canvas),
+    note ? h('p', { class: 'muted small' }, note) : null,
+  );
+  return { card, canvas };
+}

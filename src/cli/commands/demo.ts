@@ -1,7 +1,7 @@
 // claude-load demo: the main job end to end on the built-in simulator, no key and no network.
 // 1) plan a workload's tier and cost, 2) load-test it at a small scale, 3) write the HTML report.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import {
   builtinCatalog,
   formatPlanTable,
@@ -9,34 +9,20 @@ import {
   planCapacity,
   validatePlanInput,
 } from '../../core/index';
-import { CliError, EXIT, type CommandFn } from '../cliError';
-import { executeRun } from './run';
+import type { CliIo } from '../cliError';
+import { cliCommand } from '../command';
+import { executeRun, prepareOut } from '../execute';
+import { durationFlag } from '../options';
 
-const usage = `Usage: claude-load demo [--out DIR] [--duration 10s] [--json]
-Plans a Sonnet 5.5 workload (100 RPM, 500 input / 200 output tokens, peak x2), then load-tests it on the
-built-in simulator (Build tier, realistic latency) at 5 requests/s and writes run.json, timeseries.csv
-and report.html into DIR (default .claude-load/runs/<timestamp>-demo).`;
+export interface DemoOptions {
+  /** Where the run is saved (default .claude-load/runs/<timestamp>-demo). */
+  out?: string;
+  /** How long the load test sends (default 10s). */
+  duration?: string;
+  json: boolean;
+}
 
-export const demoCommand: CommandFn = async (args, io) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        out: { type: 'string' },
-        duration: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}\n\n${usage}`);
-  }
-  if (values.help) {
-    io.stdout.write(usage + '\n');
-    return EXIT.ok;
-  }
+export async function demoCommand(options: DemoOptions, io: CliIo): Promise<number> {
   const workload = {
     model: 'claude-sonnet-5-5',
     rpm: 100,
@@ -44,31 +30,56 @@ export const demoCommand: CommandFn = async (args, io) => {
     inputTokens: 500,
     outputTokens: 200,
   };
+  const scenario = parseScenario({
+    name: 'demo',
+    target: { simulator: { tier: 'build', latency: 'realistic', seed: 7 } },
+    model: workload.model,
+    maxTokens: 300,
+    outputTokens: workload.outputTokens, // prompts ask for ~200 words: TPOT and tok/s on real-length answers
+    stream: true,
+    prompts: { type: 'synthetic', inputTokens: { mean: workload.inputTokens, sd: 100 } },
+    load: { type: 'rate', rps: 5, arrival: 'poisson', maxInFlight: 200 },
+    duration: options.duration ?? '10s',
+    gracefulStop: '30s',
+    thresholds: { 'ttft.p95': '<3000', 'errors.rate': '<0.01' },
+  });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = options.out ?? join('.claude-load', 'runs', `${stamp}-demo`);
+  await prepareOut(out);
   const plan = planCapacity(validatePlanInput(workload, builtinCatalog), { catalog: builtinCatalog });
-  if (!values.json) {
+  if (!options.json) {
     io.stdout.write('== 1. Capacity plan: claude-sonnet-5-5, 100 RPM (peak x2), 500 in / 200 out tokens\n\n');
     io.stdout.write(formatPlanTable(plan) + '\n\n');
     io.stdout.write(
       '== 2. Load test on the built-in simulator (Build tier, realistic latency), 5 req/s open loop\n\n',
     );
   }
-  const scenario = parseScenario({
-    name: 'demo',
-    target: { simulator: { tier: 'build', latency: 'realistic', seed: 7 } },
-    model: workload.model,
-    maxTokens: 300,
-    stream: true,
-    prompts: { type: 'synthetic', inputTokens: { mean: workload.inputTokens, sd: 100 } },
-    load: { type: 'rate', rps: 5, arrival: 'poisson', maxInFlight: 200 },
-    duration: values.duration ?? '10s',
-    gracefulStop: '30s',
-    thresholds: { 'ttft.p95': '<3000', 'errors.rate': '<0.01' },
-  });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const out = values.out ?? join('.claude-load', 'runs', `${stamp}-demo`);
-  const result = await executeRun(scenario, io, { json: values.json ?? false, out });
-  if (!values.json) {
+  const { exitCode, savedRunJson } = await executeRun(scenario, io, { json: options.json, out });
+  if (!options.json && savedRunJson) {
     io.stdout.write(`\n== 3. Report\n\nOpen ${join(out, 'report.html')} in a browser (works offline).\n`);
   }
-  return result.summary.thresholds.some((t) => !t.pass) ? EXIT.thresholdFailed : EXIT.ok;
-};
+  return exitCode;
+}
+
+export const demoCli = cliCommand<{ out?: string; duration?: string; json?: boolean }>({
+  name: 'demo',
+  define: () =>
+    new Command('demo')
+      .summary('plan a workload and load-test it on the built-in simulator (no key)')
+      .description(
+        'Plans a Sonnet 5.5 workload (100 RPM, 500 input / 200 output tokens, peak x2), then load-tests it on ' +
+          'the built-in simulator (Build tier, realistic latency) at 5 requests/s and writes run.json, ' +
+          'timeseries.csv and report.html.',
+      )
+      .addOption(
+        new Option('--out <dir>', 'where to save the run (default .claude-load/runs/<timestamp>-demo)'),
+      )
+      .addOption(
+        new Option('--duration <d>', 'how long to send, e.g. 10s (default 10s)').argParser(
+          durationFlag('--duration'),
+        ),
+      )
+      .addOption(new Option('--json', 'print one JSON summary of the load test instead of the walkthrough')),
+  examples: ['claude-load demo', 'claude-load demo --duration 3s --out /tmp/demo --json'],
+  run: (parsed, _args, io) => demoCommand({ ...parsed, json: parsed.json ?? false }, io),
+});

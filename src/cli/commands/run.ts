@@ -1,127 +1,117 @@
 // claude-load run: a load test from a plan file and/or flags. The CLI only listens to engine events.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
 import {
-  EngineStartError,
   JsoncError,
   parseJsonc,
   parseScenario,
   parseThresholdExpression,
   ScenarioError,
-  serializeRun,
-  reportHooks,
-  startLoadTest,
   ThresholdError,
-  timeseriesCsv,
-  writeRunOutputs,
 } from '../../core/index';
-import type { RunResult, Scenario } from '../../core/index';
-import { CliError, EXIT, type CliIo, type CommandFn } from '../cliError';
-import { loadReportAssets } from '../reportAssets';
-import { jsonSummary, progressLine, summaryText } from '../runOutput';
+import { parseStages, StageError } from '../../core/sweep/index';
+import type { Scenario } from '../../core/index';
 import { loadCatalogOption } from '../catalogOption';
+import { CliError, type CliIo } from '../cliError';
+import { cliCommand } from '../command';
+import { checkKeyPolicy, executeRun } from '../execute';
+import { collect, durationFlag, numberFlag, urlFlag, withFlag } from '../options';
 
-export const runUsage = `Usage: claude-load run [plan.claudeload.json] [options]
-
-Target (default: the plan's target, else the Anthropic API with ANTHROPIC_API_KEY):
-  --simulate[=TIER]        built-in simulator in-process (start|build|scale|tier1..tier4; default build); no key
-  --sim-latency MODE       simulator latency: realistic (default) | fast | zero
-  --time-scale X           simulator time compression (default 1)
-  --base-url URL           any Anthropic-compatible base URL
-Workload:
-  --model ID               model id (default claude-haiku-4-5)
-  --max-tokens N           max_tokens per request (default 256)
-  --stream | --no-stream   stream responses (default: stream; needed for TTFT)
-  --prompt TEXT            fixed prompt (default "Respond with exactly: OK")
-  --prompt-file F          a .jsonl file of Messages bodies, or a text file used as the prompt
-  --input-tokens N         synthetic prompts of about N input tokens
-Load:
-  --concurrency N          closed loop: N requests in flight
-  --rate R                 open loop: R requests/s  [--arrival constant|poisson] [--max-in-flight N]
-  --requests N             stop after N requests (default 20 when no duration is given)
-  --duration D             stop after D (e.g. 30s, 5m)
-  --max-cost USD           stop sending before the cost could exceed USD
-  --retries none|sdk       none (default): 429/529 are measured; sdk: the SDK retries (attempts counted)
-  --timeout D              per-request timeout (default 10m)
-Results:
-  --threshold EXPR         e.g. "ttft.p95<1500" (repeatable); exit code 1 when one fails
-  --out DIR                write run.json, timeseries.csv and report.html into DIR
-  --json                   print one JSON summary on stdout
-  --name NAME              run name
-  --catalog FILE           catalog override (prices, limits)
-Exit codes: 0 ok, 1 a threshold failed, 2 bad input, 3 the run could not start.
-The API key is read from ANTHROPIC_API_KEY only (never a flag).`;
-
-const options = {
-  simulate: { type: 'string' },
-  'sim-latency': { type: 'string' },
-  'time-scale': { type: 'string' },
-  'base-url': { type: 'string' },
-  model: { type: 'string' },
-  'max-tokens': { type: 'string' },
-  stream: { type: 'string' },
-  prompt: { type: 'string' },
-  'prompt-file': { type: 'string' },
-  'input-tokens': { type: 'string' },
-  concurrency: { type: 'string' },
-  rate: { type: 'string' },
-  arrival: { type: 'string' },
-  'max-in-flight': { type: 'string' },
-  requests: { type: 'string' },
-  duration: { type: 'string' },
-  'max-cost': { type: 'string' },
-  retries: { type: 'string' },
-  timeout: { type: 'string' },
-  threshold: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  name: { type: 'string' },
-  catalog: { type: 'string' },
-  seed: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
-
-/** Optional-value and negated flags that util.parseArgs cannot express directly. */
-function normaliseArgv(args: string[]): string[] {
-  return args.map((a) =>
-    a === '--simulate'
-      ? '--simulate=build'
-      : a === '--stream'
-        ? '--stream=true'
-        : a === '--no-stream'
-          ? '--stream=false'
-          : a,
-  );
+/** The flags of `run`, parsed and range-checked (a plan file may set the rest). */
+export interface RunFlags {
+  simulate?: string | true;
+  simLatency?: 'realistic' | 'fast' | 'zero';
+  timeScale?: number;
+  baseUrl?: string;
+  allowHost?: string[];
+  model?: string;
+  maxTokens?: number;
+  outputTokens?: number;
+  stream?: boolean;
+  prompt?: string;
+  promptFile?: string;
+  inputTokens?: number;
+  keepPrompts?: boolean;
+  concurrency?: number;
+  rate?: number;
+  arrival?: 'constant' | 'poisson';
+  maxInFlight?: number;
+  /** k6-style stages: "30s:5" = ramp to 5 req/s over 30 s. */
+  stage?: string[];
+  requests?: number;
+  duration?: string;
+  maxCost?: number;
+  retries?: 'none' | 'sdk';
+  timeout?: string;
+  seed?: number;
+  threshold?: string[];
+  out?: string;
+  json?: boolean;
+  name?: string;
+  catalog?: string;
 }
 
-function num(
-  v: string | undefined,
-  flag: string,
-  opts: { int?: boolean; min?: number } = {},
-): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  const min = opts.min ?? 0;
-  if (v.trim() === '' || !Number.isFinite(n) || n < min || (opts.int && !Number.isInteger(n))) {
-    throw new CliError(`--${flag} must be ${opts.int ? 'an integer' : 'a number'} >= ${min} (got "${v}")`);
-  }
-  return n;
+export interface RunOptions extends RunFlags {
+  /** A plan file (.claudeload.json); flags override its fields. */
+  planFile?: string;
+}
+
+/** Plan-file field -> the flag that sets it, so a problem with a flag's value names the flag. */
+const FLAG_OF_FIELD: [field: string, flag: string, key: keyof RunFlags][] = [
+  ['target.simulator.tier', '--simulate', 'simulate'],
+  ['target.simulator.latency', '--sim-latency', 'simLatency'],
+  ['target.simulator.timeScale', '--time-scale', 'timeScale'],
+  ['target.baseUrl', '--base-url', 'baseUrl'],
+  ['target', '--base-url', 'baseUrl'],
+  ['model', '--model', 'model'],
+  ['mix', '--model', 'model'],
+  ['maxTokens', '--max-tokens', 'maxTokens'],
+  ['maxTokens', '--output-tokens', 'outputTokens'],
+  ['outputTokens', '--output-tokens', 'outputTokens'],
+  ['prompts.inputTokens', '--input-tokens', 'inputTokens'],
+  ['prompts.file', '--prompt-file', 'promptFile'],
+  ['prompts', '--prompt-file', 'promptFile'],
+  ['prompt', '--prompt', 'prompt'],
+  ['load.concurrency', '--concurrency', 'concurrency'],
+  ['load.rps', '--rate', 'rate'],
+  ['load.arrival', '--arrival', 'arrival'],
+  ['load.maxInFlight', '--max-in-flight', 'maxInFlight'],
+  ['requests', '--requests', 'requests'],
+  ['duration', '--duration', 'duration'],
+  ['maxCostUsd', '--max-cost', 'maxCost'],
+  ['retries', '--retries', 'retries'],
+  ['timeout', '--timeout', 'timeout'],
+  ['seed', '--seed', 'seed'],
+  ['thresholds', '--threshold', 'threshold'],
+  ['name', '--name', 'name'],
+];
+
+/** "load.rps must be > 0" -> "--rate must be > 0" when --rate was given; else the file's field stays. */
+function problemMessage(problem: { field: string; message: string }, flags: RunFlags, file?: string): string {
+  const hit = FLAG_OF_FIELD.find(
+    ([field, , key]) =>
+      flags[key] !== undefined && (problem.field === field || problem.field.startsWith(`${field}.`)),
+  );
+  if (!hit) return `${file ? `${file}: ` : ''}${problem.message}`;
+  const [field, flag] = hit;
+  return withFlag(flag, problem.message.startsWith(problem.field) ? problem.field : field, problem.message);
+}
+
+/** Every problem of a plan (a ScenarioError may carry several), each naming the flag or the file's field. */
+export function flagMessage(e: ScenarioError, flags: RunFlags, file: string | undefined): string {
+  const problems = (e as { problems?: { field: string; message: string }[] }).problems;
+  if (!problems || problems.length < 2) return problemMessage(e, flags, file);
+  return problems.map((p) => problemMessage(p, flags, file)).join('\n  ');
 }
 
 /** Builds a plan object: the file's content, overridden by flags. */
-export function planFromArgs(
-  values: Values,
-  positionals: string[],
+export function planFromFlags(
+  flags: RunFlags,
+  file: string | undefined,
 ): { raw: Record<string, unknown>; baseDir: string } {
   let raw: Record<string, unknown> = {};
   let baseDir = process.cwd();
-  const file = positionals[0];
-  if (positionals.length > 1)
-    throw new CliError(`expected at most one plan file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (file) {
     try {
       raw = parseJsonc(readFileSync(file, 'utf8'), file) as Record<string, unknown>;
@@ -132,40 +122,42 @@ export function planFromArgs(
       throw new CliError(`plan file ${file} must hold a JSON object`);
     baseDir = dirname(resolve(file));
   }
-  if (values.simulate !== undefined) {
+  if (flags.simulate !== undefined) {
     raw.target = {
       simulator: {
-        tier: values.simulate,
-        ...(values['sim-latency'] ? { latency: values['sim-latency'] } : {}),
-        ...(values['time-scale'] ? { timeScale: num(values['time-scale'], 'time-scale') } : {}),
+        tier: flags.simulate === true ? 'build' : flags.simulate,
+        ...(flags.simLatency ? { latency: flags.simLatency } : {}),
+        ...(flags.timeScale !== undefined ? { timeScale: flags.timeScale } : {}),
       },
     };
-  } else if (values['base-url']) {
-    raw.target = { baseUrl: values['base-url'] };
+  } else if (flags.simLatency !== undefined || flags.timeScale !== undefined) {
+    throw new CliError(`${flags.simLatency ? '--sim-latency' : '--time-scale'} needs --simulate`);
+  } else if (flags.baseUrl) {
+    raw.target = { baseUrl: flags.baseUrl };
   } else if (!file) {
     raw.target = 'anthropic';
   }
-  if (values.model) {
+  if (flags.model) {
     delete raw.mix;
-    raw.model = values.model;
+    raw.model = flags.model;
   }
-  if (values['max-tokens'] !== undefined)
-    raw.maxTokens = num(values['max-tokens'], 'max-tokens', { int: true, min: 1 });
-  if (values.stream !== undefined) raw.stream = values.stream === 'true';
-  const promptFlags = ['prompt', 'prompt-file', 'input-tokens'].filter(
-    (f) => values[f as keyof Values] !== undefined,
-  );
-  if (promptFlags.length > 1)
-    throw new CliError(
-      `use only one of --prompt, --prompt-file, --input-tokens (got ${promptFlags.map((f) => `--${f}`).join(', ')})`,
-    );
-  if (promptFlags.length) {
+  if (flags.maxTokens !== undefined || flags.outputTokens !== undefined) {
+    delete raw.maxTokens;
+    delete raw.max_tokens;
+    delete raw.outputTokens;
+  }
+  if (flags.maxTokens !== undefined) raw.maxTokens = flags.maxTokens;
+  // The plan file's outputTokens: max_tokens = N and a prompt that asks for a long answer.
+  if (flags.outputTokens !== undefined) raw.outputTokens = flags.outputTokens;
+  if (flags.keepPrompts) raw.keepPrompts = true;
+  if (flags.stream !== undefined) raw.stream = flags.stream;
+  if (flags.prompt !== undefined || flags.promptFile !== undefined || flags.inputTokens !== undefined) {
     delete raw.prompt;
     delete raw.prompts;
   }
-  if (values.prompt !== undefined) raw.prompt = values.prompt;
-  if (values['prompt-file'] !== undefined) {
-    const f = values['prompt-file'];
+  if (flags.prompt !== undefined) raw.prompt = flags.prompt;
+  if (flags.promptFile !== undefined) {
+    const f = flags.promptFile;
     if (f.endsWith('.jsonl')) raw.prompts = { type: 'jsonl', file: resolve(f) };
     else {
       try {
@@ -175,33 +167,40 @@ export function planFromArgs(
       }
     }
   }
-  if (values['input-tokens'] !== undefined) {
-    raw.prompts = {
-      type: 'synthetic',
-      inputTokens: num(values['input-tokens'], 'input-tokens', { int: true, min: 1 }),
-    };
-  }
-  if (values.concurrency !== undefined && values.rate !== undefined)
-    throw new CliError('use either --concurrency or --rate, not both');
-  if (values.concurrency !== undefined)
-    raw.load = {
-      type: 'concurrency',
-      concurrency: num(values.concurrency, 'concurrency', { int: true, min: 1 }),
-    };
-  if (values.rate !== undefined) {
+  if (flags.inputTokens !== undefined) raw.prompts = { type: 'synthetic', inputTokens: flags.inputTokens };
+  if (flags.concurrency !== undefined) raw.load = { type: 'concurrency', concurrency: flags.concurrency };
+  if (flags.rate !== undefined) {
     raw.load = {
       type: 'rate',
-      rps: num(values.rate, 'rate', { min: 0.001 }),
-      ...(values.arrival ? { arrival: values.arrival } : {}),
-      ...(values['max-in-flight']
-        ? { maxInFlight: num(values['max-in-flight'], 'max-in-flight', { int: true, min: 1 }) }
-        : {}),
+      rps: flags.rate,
+      ...(flags.arrival ? { arrival: flags.arrival } : {}),
+      ...(flags.maxInFlight !== undefined ? { maxInFlight: flags.maxInFlight } : {}),
     };
-  } else if (values.arrival || values['max-in-flight']) {
-    throw new CliError('--arrival and --max-in-flight need --rate');
+  } else if (flags.stage?.length) {
+    if (flags.concurrency !== undefined)
+      throw new CliError('--stage and --concurrency cannot be used together');
+    let shape;
+    try {
+      shape = parseStages(
+        flags.stage,
+        flags.maxInFlight !== undefined ? { maxInFlight: flags.maxInFlight } : {},
+      );
+    } catch (e) {
+      if (e instanceof StageError) throw new CliError(e.message);
+      throw e;
+    }
+    // In the plan file's own ramp shape, so the same checks (and limits) apply.
+    raw.load = {
+      type: 'ramp',
+      startRps: shape.startRps,
+      stages: shape.stages.map((st) => ({ duration: `${st.durationMs}ms`, rps: st.rps })),
+      maxInFlight: shape.maxInFlight,
+    };
+  } else if (flags.arrival || flags.maxInFlight !== undefined) {
+    throw new CliError(`${flags.arrival ? '--arrival' : '--max-in-flight'} needs --rate or --stage`);
   }
-  if (values.requests !== undefined) raw.requests = num(values.requests, 'requests', { int: true, min: 1 });
-  if (values.duration !== undefined) raw.duration = values.duration;
+  if (flags.requests !== undefined) raw.requests = flags.requests;
+  if (flags.duration !== undefined) raw.duration = flags.duration;
   if (
     raw.requests === undefined &&
     raw.duration === undefined &&
@@ -209,20 +208,20 @@ export function planFromArgs(
   ) {
     raw.requests = 20;
   }
-  if (values['max-cost'] !== undefined)
-    raw.maxCostUsd = num(values['max-cost'], 'max-cost', { min: 0.000001 });
-  if (values.retries !== undefined) raw.retries = values.retries;
-  if (values.timeout !== undefined) raw.timeout = values.timeout;
-  if (values.name !== undefined) raw.name = values.name;
-  if (values.seed !== undefined) raw.seed = num(values.seed, 'seed', { int: true });
-  if (values.threshold?.length) {
+  if (flags.maxCost !== undefined) raw.maxCostUsd = flags.maxCost;
+  if (flags.retries !== undefined) raw.retries = flags.retries;
+  if (flags.timeout !== undefined) raw.timeout = flags.timeout;
+  if (flags.name !== undefined) raw.name = flags.name;
+  if (flags.seed !== undefined) raw.seed = flags.seed;
+  if (flags.threshold?.length) {
     const thresholds = { ...((raw.thresholds as Record<string, string>) ?? {}) };
-    for (const expr of values.threshold) {
+    for (const expr of flags.threshold) {
       try {
         const t = parseThresholdExpression(expr);
         thresholds[t.metric] = `${t.op}${t.value}`;
       } catch (e) {
-        if (e instanceof ThresholdError) throw new CliError(e.message);
+        if (e instanceof ThresholdError)
+          throw new CliError(e.message.startsWith('--threshold') ? e.message : `--threshold: ${e.message}`);
         throw e;
       }
     }
@@ -231,92 +230,236 @@ export function planFromArgs(
   return { raw, baseDir };
 }
 
-export const runCommand: CommandFn = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: normaliseArgv(args), options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}\n\n${runUsage}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(runUsage + '\n');
-    return EXIT.ok;
-  }
-  const catalog = loadCatalogOption(values.catalog);
-  const { raw, baseDir } = planFromArgs(values, positionals);
+export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+  const { planFile, ...flags } = options;
+  const catalog = loadCatalogOption(flags.catalog);
+  const { raw, baseDir } = planFromFlags(flags, planFile);
   let scenario: Scenario;
   try {
-    scenario = parseScenario(raw, { catalog, baseDir, source: positionals[0] });
+    scenario = parseScenario(raw, { catalog, baseDir, source: planFile });
   } catch (e) {
-    if (e instanceof ScenarioError)
-      throw new CliError(`${positionals[0] ? `${positionals[0]}: ` : ''}${e.message}`);
+    if (e instanceof ScenarioError) throw new CliError(flagMessage(e, flags, planFile));
     throw e;
   }
-  const result = await executeRun(scenario, io, { json: values.json ?? false, out: values.out, catalog });
-  return result.summary.thresholds.some((t) => !t.pass) ? EXIT.thresholdFailed : EXIT.ok;
-};
-
-/** Saves run.json and the CSV first, so a missing report bundle never loses the measurements. */
-async function saveRun(result: RunResult, out: string, io: CliIo): Promise<void> {
-  let assets;
-  try {
-    assets = loadReportAssets();
-  } catch (e) {
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'run.json'), serializeRun(result));
-    await writeFile(join(out, 'timeseries.csv'), timeseriesCsv(result));
-    io.stderr.write(`saved ${join(out, 'run.json')} (no report.html: ${(e as Error).message})\n`);
-    return;
-  }
-  const paths = await writeRunOutputs(result, out, assets);
-  io.stderr.write(`saved ${paths.runJson}\nreport ${paths.html}\n`);
-}
-
-export interface ExecuteOptions {
-  json: boolean;
-  out?: string;
-  catalog?: ReturnType<typeof loadCatalogOption>;
-  /** Print the summary table (default true unless json). */
-  quiet?: boolean;
-}
-
-/** Runs a scenario with terminal progress, SIGINT cancellation (partial results kept) and outputs. */
-export async function executeRun(scenario: Scenario, io: CliIo, opts: ExecuteOptions): Promise<RunResult> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    io.stderr.write('\nstopping: waiting for in-flight requests to be aborted (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-  const run = startLoadTest(scenario, {
-    ...reportHooks,
-    apiKey: io.env.ANTHROPIC_API_KEY,
-    catalog: opts.catalog,
-    signal: controller.signal,
+  const apiKey = io.env.ANTHROPIC_API_KEY || undefined;
+  checkKeyPolicy(scenario, {
+    apiKey,
+    source: planFile,
+    baseUrlFlag: flags.baseUrl,
+    allowHosts: [...(flags.allowHost ?? []), ...(io.env.CLAUDE_LOAD_ALLOWED_HOSTS ?? '').split(',')],
   });
-  run.on('start', (e) => io.stderr.write(`${scenario.name}: sending to ${e.targetUrl}\n`));
-  run.on('tick', (e) => {
-    if (tty) io.stderr.write(`\r${progressLine(e)}\x1b[K`);
-    else if (Math.round(e.totals.elapsedS) % 5 === 0) io.stderr.write(`${progressLine(e)}\n`);
+  const { exitCode } = await executeRun(scenario, io, {
+    json: flags.json ?? false,
+    out: flags.out,
+    catalog,
+    apiKey,
   });
-  run.on('warning', (e) => io.stderr.write(`${tty ? '\n' : ''}warning: ${e.message}\n`));
-  let result: RunResult;
-  try {
-    result = await run.done;
-  } catch (e) {
-    if (e instanceof EngineStartError) throw new CliError(e.message, EXIT.cannotStart);
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
-    if (tty) io.stderr.write('\n');
-  }
-  if (opts.out) await saveRun(result, opts.out, io);
-  if (opts.json) io.stdout.write(JSON.stringify(jsonSummary(result), null, 2) + '\n');
-  else if (!opts.quiet) io.stdout.write(summaryText(result) + '\n');
-  return result;
+  return exitCode;
 }
+
+type Parsed = Omit<RunFlags, 'stream'> & { stream?: boolean };
+
+const load = 'Load:';
+const workload = 'Workload:';
+const target = 'Target (default: the plan file, else api.anthropic.com with ANTHROPIC_API_KEY):';
+const results = 'Results:';
+
+export const runCli = cliCommand<Parsed>({
+  name: 'run',
+  define: () => {
+    const cmd = new Command('run')
+      .summary('load test: a plan file or flags, against the API, a URL or the simulator')
+      .description(
+        'Load-tests the Claude API, an Anthropic-compatible URL or the built-in simulator, from a plan file ' +
+          'and/or flags (flags override the file). Ctrl-C or SIGTERM stops sending, aborts in-flight requests, ' +
+          'saves and prints what was measured (a second Ctrl-C quits at once).\n\n' +
+          'Key policy: ANTHROPIC_API_KEY is sent only to https://api.anthropic.com, to a URL given with ' +
+          '--base-url, or to hosts allowed with --allow-host / CLAUDE_LOAD_ALLOWED_HOSTS (comma-separated); ' +
+          'a plan file naming another host exits 3. The key is never a flag.',
+      )
+      .argument('[plan]', 'a plan file (.claudeload.json)')
+      .addOption(
+        new Option(
+          '--simulate [tier]',
+          'built-in simulator, no key: start|build|scale|tier1..tier4 (default build)',
+        )
+          .conflicts('baseUrl')
+          .helpGroup(target),
+      )
+      .addOption(
+        new Option('--sim-latency <mode>', 'simulator latency (default realistic)')
+          .choices(['realistic', 'fast', 'zero'])
+          .helpGroup(target),
+      )
+      .addOption(
+        new Option('--time-scale <x>', 'simulator time compression, e.g. 10 = ten times faster (default 1)')
+          .argParser(numberFlag('--time-scale'))
+          .helpGroup(target),
+      )
+      .addOption(
+        new Option('--base-url <url>', 'an Anthropic-compatible base URL (the key may be sent there)')
+          .argParser(urlFlag('--base-url'))
+          .helpGroup(target),
+      )
+      .addOption(
+        new Option(
+          '--allow-host <host>',
+          'allow the key to go to HOST or HOST:PORT named by the plan file (repeatable)',
+        )
+          .argParser(collect)
+          .helpGroup(target),
+      )
+      .addOption(new Option('--model <id>', 'model id (default claude-haiku-4-5)').helpGroup(workload))
+      .addOption(
+        new Option('--max-tokens <n>', 'max_tokens per request (default 256)')
+          .argParser(numberFlag('--max-tokens', { int: true }))
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option(
+          '--output-tokens <n>',
+          'replies of about N tokens: max_tokens = N and a prompt asking for a long answer',
+        )
+          .argParser(numberFlag('--output-tokens', { int: true }))
+          .conflicts('maxTokens')
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option('--stream', 'stream responses (the default; needed for TTFT)').helpGroup(workload),
+      )
+      .addOption(new Option('--no-stream', 'do not stream').helpGroup(workload))
+      .addOption(
+        new Option('--prompt <text>', 'fixed prompt (default "Respond with exactly: OK")')
+          .conflicts(['promptFile', 'inputTokens'])
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option(
+          '--prompt-file <file>',
+          'a .jsonl file of Messages bodies, or a text file used as the prompt',
+        )
+          .conflicts('inputTokens')
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option(
+          '--input-tokens <n>',
+          'synthetic prompts of about N input tokens (at most 1,000,000, the largest context window)',
+        )
+          .argParser(numberFlag('--input-tokens', { int: true, max: 1_000_000 }))
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option(
+          '--keep-prompts',
+          'keep full prompt bodies in run.json and report.html (default: a digest)',
+        ).helpGroup(workload),
+      )
+      .addOption(
+        new Option('--seed <n>', 'seed of the synthetic prompts and Poisson arrivals (default 1)')
+          .argParser(numberFlag('--seed', { int: true, min: 0, exclusiveMin: false }))
+          .helpGroup(workload),
+      )
+      .addOption(
+        new Option('--concurrency <n>', 'closed loop: N requests in flight')
+          .argParser(numberFlag('--concurrency', { int: true }))
+          .conflicts('rate')
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--rate <r>', 'open loop: R requests per second')
+          .argParser(numberFlag('--rate'))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--arrival <kind>', 'open-loop arrivals (with --rate; default constant)')
+          .choices(['constant', 'poisson'])
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option(
+          '--stage <duration:rate>',
+          'k6-style stage, repeatable: ramp to RATE req/s over DURATION (e.g. --stage 30s:5 --stage 10s:50 --stage 30s:5)',
+        )
+          .argParser(collect)
+          .conflicts(['rate', 'concurrency'])
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--max-in-flight <n>', 'open-loop cap on requests in flight (with --rate or --stage)')
+          .argParser(numberFlag('--max-in-flight', { int: true }))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--requests <n>', 'stop after N requests (default 20 when no duration is given)')
+          .argParser(numberFlag('--requests', { int: true }))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--duration <d>', 'stop sending after D, e.g. 30s, 5m')
+          .argParser(durationFlag('--duration'))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--max-cost <usd>', 'stop sending before the cost could exceed USD')
+          .argParser(numberFlag('--max-cost'))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option(
+          '--retries <mode>',
+          'none: 429/529 are measured (default); sdk: the SDK retries, attempts counted',
+        )
+          .choices(['none', 'sdk'])
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--timeout <d>', 'per-request timeout, e.g. 30s (default 10m)')
+          .argParser(durationFlag('--timeout'))
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option(
+          '--threshold <expr>',
+          'pass/fail rule, e.g. "ttft.p95<1500" (repeatable); exit 1 when one fails',
+        )
+          .argParser(collect)
+          .helpGroup(results),
+      )
+      .addOption(
+        new Option(
+          '--out <dir>',
+          'write run.json, timeseries.csv and report.html into DIR (checked before sending)',
+        ).helpGroup(results),
+      )
+      .addOption(new Option('--json', 'print one JSON summary on stdout').helpGroup(results))
+      .addOption(new Option('--name <name>', 'run name').helpGroup(results))
+      .addOption(new Option('--catalog <file>', 'catalog override JSON (prices, limits)').helpGroup(results));
+    // "--stream --no-stream" would silently keep the last one: refuse it.
+    const seen = new Set<string>();
+    for (const flag of ['stream', 'no-stream']) {
+      cmd.on(`option:${flag}`, () => {
+        seen.add(flag);
+        if (seen.size > 1) throw new CliError('use either --stream or --no-stream, not both');
+      });
+    }
+    return cmd;
+  },
+  examples: [
+    'claude-load run --simulate --requests 20',
+    'claude-load run --simulate scale --rate 20 --duration 30s --threshold "ttft.p95<1500" --out results',
+    'claude-load run my.claudeload.json --json',
+    'claude-load run --base-url http://127.0.0.1:4010 --concurrency 8 --requests 100',
+    'claude-load run shared.claudeload.json --allow-host gateway.internal:8443',
+  ],
+  run: (parsed, args, io) => {
+    let planFile = args[0];
+    let simulate = parsed.simulate;
+    // "--simulate plan.json": the optional tier swallowed the plan file.
+    if (typeof simulate === 'string' && /\.jsonc?$/.test(simulate) && planFile === undefined) {
+      planFile = simulate;
+      simulate = true;
+    }
+    return runCommand({ ...parsed, simulate, planFile }, io);
+  },
+});

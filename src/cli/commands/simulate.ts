@@ -1,5 +1,5 @@
 // claude-load simulate: runs the Anthropic-compatible simulator until SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 // The simulator and catalog modules only (not the whole core): the command starts faster and does
 // not depend on the engine or the report code loading.
 import {
@@ -15,42 +15,11 @@ import type {
   SimulatorOptions,
   SimulatorStats,
 } from '../../core/simulator/index';
+import { parseDuration } from '../../core/util/duration';
 import { loadCatalogOption } from '../catalogOption';
-import { CliError, EXIT } from '../cliError';
-import type { CommandFn } from '../cliError';
-
-const HELP = `Usage: claude-load simulate [options]
-
-Runs a local server that answers like the Claude Messages API (no key, no network, no cost).
-
-Options:
-  --host HOST           interface to bind (default 127.0.0.1; anything else exposes it to the network)
-  --port N              port, 0 = any free one (default 4010)
-  --tier NAME           start | build | scale | tier1..tier4 | custom (default build)
-  --rpm N --itpm N --otpm N
-                        override the limits of every model bucket (custom needs all three)
-  --latency PRESET      realistic | fast | zero (default realistic)
-  --time-scale X        simulated time runs X times faster: latency, bucket refill (default 1)
-  --seed N              seed of every random choice (default 1)
-  --fault-rate P        share of requests that get a fault, 0..1
-  --fault KIND[,KIND]   529 | 500 | stream-error | disconnect (default 529; several split the rate)
-  --capacity N          requests in service at once; more queue, then 529 (default 10000)
-  --queue-limit N       requests that may wait for a slot (default = capacity)
-  --api-key KEY         the only key accepted (default: any non-empty key)
-  --otpm-mode MODE      generated | max-tokens-estimate (default generated)
-  --spend-cap USD|tier  monthly spend cap at catalog prices (default none)
-  --reply-mean N        mean reply length in output tokens (default 150)
-  --reply-sd N          its standard deviation (default mean/3)
-  --request-timeout MS  time a client has to send a whole request (default 120000)
-  --headers-timeout MS  time a client has to send its headers (default 30000)
-  --keep-alive-timeout MS
-                        idle kept-alive connections close after this (default 65000)
-  --max-connections N   open connections at most; more are refused (default 16384)
-  --catalog FILE        catalog override JSON (prices, limits, models)
-  --quiet               no per-second summary
-  -h, --help            this help
-
-Prints "Simulator listening on http://HOST:PORT" when ready and one summary line per second under load.`;
+import { CliError, EXIT, type CliIo } from '../cliError';
+import { cliCommand } from '../command';
+import { withFlag } from '../options';
 
 const FLAG_OF_FIELD: Record<string, string> = {
   tier: '--tier',
@@ -71,11 +40,49 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'replyTokens.mean': '--reply-mean',
   'replyTokens.sd': '--reply-sd',
   port: '--port',
+  burstSeconds: '--burst-seconds',
+  batchLatencyMs: '--batch-latency',
   requestTimeoutMs: '--request-timeout',
   headersTimeoutMs: '--headers-timeout',
   keepAliveTimeoutMs: '--keep-alive-timeout',
   maxConnections: '--max-connections',
 };
+
+/** The flags as commander parsed them (values still text: the messages below name each flag). */
+export interface SimulateFlags {
+  host?: string;
+  port?: string;
+  tier?: string;
+  rpm?: string;
+  itpm?: string;
+  otpm?: string;
+  latency?: string;
+  timeScale?: string;
+  seed?: string;
+  faultRate?: string;
+  fault?: string;
+  capacity?: string;
+  burstSeconds?: string;
+  accelerationLimit?: boolean;
+  batchLatency?: string;
+  queueLimit?: string;
+  apiKey?: string;
+  otpmMode?: string;
+  spendCap?: string;
+  replyMean?: string;
+  replySd?: string;
+  requestTimeout?: string;
+  headersTimeout?: string;
+  keepAliveTimeout?: string;
+  maxConnections?: string;
+  catalog?: string;
+  quiet?: boolean;
+}
+
+export interface SimulateOptions {
+  simulator: SimulatorOptions;
+  quiet: boolean;
+}
 
 function num(
   flag: string,
@@ -95,48 +102,7 @@ const isPositive = (n: number) => n > 0;
 const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
 
 /** Turns the flags into simulator options; every message names its flag. */
-export function parseSimulateArgs(args: string[]): {
-  options: SimulatorOptions;
-  quiet: boolean;
-  help: boolean;
-} {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        tier: { type: 'string' },
-        rpm: { type: 'string' },
-        itpm: { type: 'string' },
-        otpm: { type: 'string' },
-        latency: { type: 'string' },
-        'time-scale': { type: 'string' },
-        seed: { type: 'string' },
-        'fault-rate': { type: 'string' },
-        fault: { type: 'string' },
-        capacity: { type: 'string' },
-        'queue-limit': { type: 'string' },
-        'api-key': { type: 'string' },
-        'otpm-mode': { type: 'string' },
-        'spend-cap': { type: 'string' },
-        'reply-mean': { type: 'string' },
-        'reply-sd': { type: 'string' },
-        'request-timeout': { type: 'string' },
-        'headers-timeout': { type: 'string' },
-        'keep-alive-timeout': { type: 'string' },
-        'max-connections': { type: 'string' },
-        catalog: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}\nRun claude-load simulate --help for the options.`);
-  }
+export function simulateOptions(values: SimulateFlags): SimulateOptions {
   const options: SimulatorOptions = {};
   if (values.host !== undefined) {
     if (values.host.trim() === '') throw new CliError('--host must not be empty');
@@ -161,9 +127,9 @@ export function parseSimulateArgs(args: string[]): {
     }
     options.latency = values.latency as LatencyPreset;
   }
-  options.timeScale = num('--time-scale', values['time-scale'], isPositive, 'a positive number');
+  options.timeScale = num('--time-scale', values.timeScale, isPositive, 'a positive number');
   options.seed = num('--seed', values.seed, Number.isInteger, 'an integer');
-  const rate = num('--fault-rate', values['fault-rate'], (n) => n >= 0 && n <= 1, 'a number between 0 and 1');
+  const rate = num('--fault-rate', values.faultRate, (n) => n >= 0 && n <= 1, 'a number between 0 and 1');
   if (values.fault !== undefined && rate === undefined) throw new CliError('--fault needs --fault-rate');
   if (rate !== undefined) {
     const kinds = (values.fault ?? '529').split(',').map((s) => s.trim());
@@ -179,41 +145,73 @@ export function parseSimulateArgs(args: string[]): {
   options.capacity = num('--capacity', values.capacity, isPositiveInt, 'a positive integer');
   options.queueLimit = num(
     '--queue-limit',
-    values['queue-limit'],
+    values.queueLimit,
     (n) => Number.isInteger(n) && n >= 0,
     'an integer >= 0',
   );
-  if (values['api-key'] !== undefined) {
-    if (values['api-key'] === '') throw new CliError('--api-key must not be empty');
-    options.apiKey = values['api-key'];
+  if (values.apiKey !== undefined) {
+    if (values.apiKey === '') throw new CliError('--api-key must not be empty');
+    options.apiKey = values.apiKey;
   }
-  const mode = values['otpm-mode'];
+  const mode = values.otpmMode;
   if (mode !== undefined) {
     if (mode !== 'generated' && mode !== 'max-tokens-estimate') {
       throw new CliError(`--otpm-mode must be generated or max-tokens-estimate (got "${mode}")`);
     }
     options.otpmMode = mode;
   }
-  const cap = values['spend-cap'];
+  const cap = values.spendCap;
   if (cap !== undefined) {
     options.spendCapUsd =
       cap === 'tier' ? 'tier' : num('--spend-cap', cap, isPositive, 'a positive number of USD or "tier"');
   }
-  const mean = num('--reply-mean', values['reply-mean'], isPositive, 'a positive number');
-  const sd = num('--reply-sd', values['reply-sd'], (n) => n >= 0, 'a number >= 0');
+  const mean = num('--reply-mean', values.replyMean, isPositive, 'a positive number');
+  const sd = num('--reply-sd', values.replySd, (n) => n >= 0, 'a number >= 0');
   if (mean !== undefined || sd !== undefined) options.replyTokens = { mean, sd };
+  options.burstSeconds = num(
+    '--burst-seconds',
+    values.burstSeconds,
+    (n) => n > 0 && n <= 60,
+    'a number of seconds above 0, at most 60',
+  );
+  if (values.accelerationLimit) options.accelerationLimit = true;
+  if (values.batchLatency !== undefined) {
+    try {
+      options.batchLatencyMs = parseDuration(values.batchLatency, '--batch-latency');
+    } catch {
+      throw new CliError(
+        `--batch-latency: use a number with a unit, e.g. 30s, 10m (got "${values.batchLatency}")`,
+      );
+    }
+  }
   const ms = 'a positive integer of milliseconds';
-  options.requestTimeoutMs = num('--request-timeout', values['request-timeout'], isPositiveInt, ms);
-  options.headersTimeoutMs = num('--headers-timeout', values['headers-timeout'], isPositiveInt, ms);
-  options.keepAliveTimeoutMs = num('--keep-alive-timeout', values['keep-alive-timeout'], isPositiveInt, ms);
+  options.requestTimeoutMs = num('--request-timeout', values.requestTimeout, isPositiveInt, ms);
+  options.headersTimeoutMs = num('--headers-timeout', values.headersTimeout, isPositiveInt, ms);
+  options.keepAliveTimeoutMs = num('--keep-alive-timeout', values.keepAliveTimeout, isPositiveInt, ms);
   options.maxConnections = num(
     '--max-connections',
-    values['max-connections'],
+    values.maxConnections,
     isPositiveInt,
     'a positive integer',
   );
   if (values.catalog !== undefined) options.catalog = loadCatalogOption(values.catalog);
-  return { options, quiet: values.quiet ?? false, help: values.help ?? false };
+  return { simulator: options, quiet: values.quiet ?? false };
+}
+
+/** Parses argv after "simulate" (kept for tests of the flag mapping); problems throw CliError. */
+export function parseSimulateArgs(args: string[]): { options: SimulatorOptions; quiet: boolean } {
+  const cmd = simulateCli
+    .define()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new CliError(e.message.replace(/^error: /, ''));
+    throw e;
+  }
+  const { simulator, quiet } = simulateOptions(cmd.opts<SimulateFlags>());
+  return { options: simulator, quiet };
 }
 
 function kilo(n: number): string {
@@ -234,12 +232,10 @@ export function summaryLine(prev: SimulatorStats, cur: SimulatorStats, seconds: 
   );
 }
 
-export const simulateCommand: CommandFn = async (args, io) => {
-  const { options, quiet, help } = parseSimulateArgs(args);
-  if (help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+export async function simulateCommand(
+  { simulator: options, quiet }: SimulateOptions,
+  io: CliIo,
+): Promise<number> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     io.stderr.write(`warning: binding ${host}: anyone who can reach this machine can use the simulator\n`);
@@ -249,7 +245,8 @@ export const simulateCommand: CommandFn = async (args, io) => {
     sim = await startSimulator(options);
   } catch (e) {
     if (e instanceof SimulatorConfigError) {
-      throw new CliError(`${FLAG_OF_FIELD[e.field] ?? e.field}: ${e.message}`);
+      const flag = FLAG_OF_FIELD[e.field];
+      throw new CliError(flag ? withFlag(flag, e.field, e.message) : e.message);
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code)
@@ -261,7 +258,7 @@ export const simulateCommand: CommandFn = async (args, io) => {
   const onStdoutError = () => {
     logging = false;
   };
-  io.stdout.on('error', onStdoutError);
+  io.stdout.on?.('error', onStdoutError);
   io.stdout.write(`Simulator listening on ${sim.url}\n`);
 
   let prev = sim.stats();
@@ -280,22 +277,94 @@ export const simulateCommand: CommandFn = async (args, io) => {
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      io.signals.off('SIGINT', onInt);
+      io.signals.off('SIGTERM', onTerm);
       if (ticker) clearInterval(ticker);
       const s = sim.stats();
       io.stderr.write(
         `${signal}: closing (served ${s.requests} requests, ${s.ok} ok, ${s.rateLimited} 429, ${s.overloaded} 529)\n`,
       );
       void sim.close().then(() => {
-        io.stdout.off('error', onStdoutError);
+        io.stdout.off?.('error', onStdoutError);
         resolve();
       });
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
+    io.signals.on('SIGINT', onInt);
+    io.signals.on('SIGTERM', onTerm);
   });
   return EXIT.ok;
-};
+}
+
+const opt = (flags: string, description: string) => new Option(flags, description);
+
+export const simulateCli = cliCommand<SimulateFlags>({
+  name: 'simulate',
+  define: () =>
+    new Command('simulate')
+      .summary('run the Anthropic-compatible simulator (no key, no network, no cost)')
+      .description(
+        'Runs a local server that answers like the Claude Messages API (no key, no network, no cost) until ' +
+          'Ctrl-C or SIGTERM. Prints "Simulator listening on http://HOST:PORT" when ready and one summary line ' +
+          'per second under load.',
+      )
+      .addOption(
+        opt(
+          '--host <host>',
+          'interface to bind (default 127.0.0.1; anything else exposes it to the network)',
+        ),
+      )
+      .addOption(opt('--port <n>', 'port, 0 = any free one (default 4010)'))
+      .addOption(opt('--tier <name>', 'start | build | scale | tier1..tier4 | custom (default build)'))
+      .addOption(
+        opt('--rpm <n>', 'requests per minute of every model bucket (custom needs --rpm, --itpm, --otpm)'),
+      )
+      .addOption(opt('--itpm <n>', 'input tokens per minute of every model bucket'))
+      .addOption(opt('--otpm <n>', 'output tokens per minute of every model bucket'))
+      .addOption(opt('--latency <preset>', 'realistic | fast | zero (default realistic)'))
+      .addOption(
+        opt('--time-scale <x>', 'simulated time runs X times faster: latency, bucket refill (default 1)'),
+      )
+      .addOption(opt('--seed <n>', 'seed of every random choice (default 1)'))
+      .addOption(opt('--fault-rate <p>', 'share of requests that get a fault, 0..1'))
+      .addOption(
+        opt('--fault <kinds>', '529 | 500 | stream-error | disconnect, comma-separated (default 529)'),
+      )
+      .addOption(opt('--capacity <n>', 'requests in service at once; more queue, then 529 (default 10000)'))
+      .addOption(opt('--queue-limit <n>', 'requests that may wait for a slot (default = capacity)'))
+      .addOption(
+        opt(
+          '--burst-seconds <s>',
+          'short-interval enforcement: each bucket holds this many seconds of its per-minute limit (1 = 60 RPM acts as 1 request/s; default 60)',
+        ),
+      )
+      .addOption(
+        opt('--acceleration-limit', 'a sharp rise over the recent request rate draws 429 (default off)'),
+      )
+      .addOption(
+        opt(
+          '--batch-latency <duration>',
+          'Message Batches: typical time for a request to finish (default 10m)',
+        ),
+      )
+      .addOption(opt('--api-key <key>', 'the only key accepted (default: any non-empty key)'))
+      .addOption(opt('--otpm-mode <mode>', 'generated | max-tokens-estimate (default generated)'))
+      .addOption(opt('--spend-cap <usd|tier>', 'monthly spend cap at catalog prices (default none)'))
+      .addOption(opt('--reply-mean <n>', 'mean reply length in output tokens (default 150)'))
+      .addOption(opt('--reply-sd <n>', 'its standard deviation (default mean/3)'))
+      .addOption(opt('--request-timeout <ms>', 'time a client has to send a whole request (default 120000)'))
+      .addOption(opt('--headers-timeout <ms>', 'time a client has to send its headers (default 30000)'))
+      .addOption(
+        opt('--keep-alive-timeout <ms>', 'idle kept-alive connections close after this (default 65000)'),
+      )
+      .addOption(opt('--max-connections <n>', 'open connections at most; more are refused (default 16384)'))
+      .addOption(opt('--catalog <file>', 'catalog override JSON (prices, limits, models)'))
+      .addOption(opt('--quiet', 'no per-second summary')),
+  examples: [
+    'claude-load simulate',
+    'claude-load simulate --port 0 --tier scale --latency fast',
+    'claude-load simulate --fault-rate 0.05 --fault 529,stream-error --time-scale 10',
+  ],
+  run: (flags, _args, io) => simulateCommand(simulateOptions(flags), io),
+});

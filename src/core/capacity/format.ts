@@ -1,5 +1,5 @@
 // Renders a PlanResult as a compact terminal table or as Markdown (the VS Code panel's "copy as Markdown").
-import { fmtNum, fmtPct, fmtShare, fmtUsd } from './numbers';
+import { fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import type { CostBreakdown, PlanResult } from './types';
 
 type Cell = string;
@@ -12,24 +12,26 @@ interface Section {
 }
 
 function headline(r: PlanResult): string {
-  const models = r.input.mix ? r.models.map((m) => `${m.model} ${fmtShare(m.share)}`).join(' + ') : r.model;
+  const models = r.input.mix
+    ? r.models.map((m) => `${m.model} ${fmtPct(m.share, { digits: 1 })}`).join(' + ')
+    : r.model;
   return `Capacity plan for ${models} (catalog as of ${r.asOf})`;
 }
 
 function trafficLine(r: PlanResult): string {
   const { input: i, traffic: t } = r;
   const parts = [
-    `${fmtNum(t.incomingRpm)} RPM average, peak x${fmtNum(i.peakFactor, 2)}`,
-    `${fmtNum(i.inputTokens)} input + ${fmtNum(i.outputTokens)} output tokens per request`,
+    `${fmtNumber(t.incomingRpm)} RPM average, peak x${fmtNumber(i.peakFactor, 2)}`,
+    `${fmtNumber(i.inputTokens)} input + ${fmtNumber(i.outputTokens)} output tokens per request`,
   ];
   if (i.cachedTokens > 0) {
     parts.push(
-      `${fmtNum(i.cachedTokens)}-token cached prefix, ${fmtShare(i.cacheHitRate)} hits, ${i.cacheTtl} TTL`,
+      `${fmtNumber(i.cachedTokens)}-token cached prefix, ${fmtPct(i.cacheHitRate, { digits: 1 })} hits, ${i.cacheTtl} TTL`,
     );
   }
   if (t.coalescedRpm > 0 || t.batchRpm > 0) {
     parts.push(
-      `coalesced ${fmtNum(t.coalescedRpm)} RPM, batches ${fmtNum(t.batchRpm)} RPM, Messages API ${fmtNum(t.messagesRpm)} RPM`,
+      `coalesced ${fmtNumber(t.coalescedRpm)} RPM, batches ${fmtNumber(t.batchRpm)} RPM, Messages API ${fmtNumber(t.messagesRpm)} RPM`,
     );
   }
   return `Traffic: ${parts.join('; ')}`;
@@ -38,12 +40,17 @@ function trafficLine(r: PlanResult): string {
 function requirementsSection(r: PlanResult): Section {
   const q = r.requirements;
   const rows: Cell[][] = [
-    ['average', fmtNum(q.rpm), fmtNum(q.itpm, 0), fmtNum(q.otpm, 0)],
-    ['peak', fmtNum(q.peakRpm), fmtNum(q.peakItpm, 0), fmtNum(q.peakOtpm, 0)],
+    ['average', fmtNumber(q.rpm), fmtNumber(q.itpm, 0), fmtNumber(q.otpm, 0)],
+    ['peak', fmtNumber(q.peakRpm), fmtNumber(q.peakItpm, 0), fmtNumber(q.peakOtpm, 0)],
   ];
   if (q.buckets.length > 1) {
     for (const b of q.buckets) {
-      rows.push([`peak, ${b.displayName}`, fmtNum(b.peakRpm), fmtNum(b.peakItpm, 0), fmtNum(b.peakOtpm, 0)]);
+      rows.push([
+        `peak, ${b.displayName}`,
+        fmtNumber(b.peakRpm),
+        fmtNumber(b.peakItpm, 0),
+        fmtNumber(b.peakOtpm, 0),
+      ]);
     }
   } else if (q.buckets[0]) {
     rows[1]![0] = `peak (${q.buckets[0].displayName} bucket)`;
@@ -86,10 +93,10 @@ function tiersSection(r: PlanResult): Section {
     rows: r.tiers.map((t) => [
       t.name === r.recommendedTier ? `${t.name} *` : t.name,
       t.fits ? 'yes' : 'no',
-      fmtPct(t.utilization.rpm),
-      fmtPct(t.utilization.itpm),
-      fmtPct(t.utilization.otpm),
-      fmtPct(t.utilization.spend),
+      fmtPct(t.utilization.rpm, { compact: true }),
+      fmtPct(t.utilization.itpm, { compact: true }),
+      fmtPct(t.utilization.otpm, { compact: true }),
+      fmtPct(t.utilization.spend, { compact: true }),
       t.monthlySpendCapUsd === null ? 'none' : fmtUsd(t.monthlySpendCapUsd),
       t.binding,
     ]),
@@ -101,7 +108,7 @@ function concurrencyLine(r: PlanResult): string {
   const source = r.latency.source === 'input' ? 'given' : 'speed-profile estimate';
   return (
     `Concurrency: ${r.concurrencyRoundedUp} requests in flight at peak ` +
-    `(${fmtNum(r.concurrency, 2)} = ${fmtNum(rps, 2)} req/s x ${fmtNum(r.latency.seconds, 2)} s latency, ${source})`
+    `(${fmtNumber(r.concurrency, 2)} = ${fmtNumber(rps, 2)} req/s x ${fmtNumber(r.latency.seconds, 2)} s latency, ${source})`
   );
 }
 
@@ -121,11 +128,26 @@ function textTable(s: Section): string[] {
   return [s.title, ...all.map(render)];
 }
 
+/**
+ * The answer: for the tier the user named first (does it fit, and why), then the smallest standard tier
+ * as a pointer; without a named tier, the recommendation.
+ */
+function answerLines(r: PlanResult): string[] {
+  const t = r.requestedTier;
+  if (!t) return [`Recommended tier: ${r.recommendedTier}. ${r.recommendedReason}`];
+  return [
+    `Tier ${t.name}: ${t.fits ? 'fits at peak' : 'does not fit'}; ${t.reason}.`,
+    t.name === r.recommendedTier
+      ? 'It is also the smallest standard tier that fits.'
+      : `Standard tiers: ${r.recommendedReason}`,
+  ];
+}
+
 /** Compact aligned table for a terminal. */
 export function formatPlanTable(r: PlanResult): string {
   const out: string[] = [headline(r), trafficLine(r), ''];
   for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...textTable(s), '');
-  out.push(`Recommended tier: ${r.recommendedTier}. ${r.recommendedReason}`, concurrencyLine(r));
+  out.push(...answerLines(r), concurrencyLine(r));
   if (r.recommendations.length) {
     out.push('', 'Recommendations:', ...r.recommendations.map((x) => `  - [${x.id}] ${x.message}`));
   }
@@ -147,7 +169,8 @@ function mdTable(s: Section): string[] {
 export function formatPlanMarkdown(r: PlanResult): string {
   const out: string[] = [`## ${headline(r)}`, '', trafficLine(r), ''];
   for (const s of [requirementsSection(r), costSection(r), tiersSection(r)]) out.push(...mdTable(s), '');
-  out.push(`**Recommended tier: ${r.recommendedTier}.** ${mdEscape(r.recommendedReason)}`, '');
+  const [first, ...rest] = answerLines(r);
+  out.push(`**${mdEscape(first ?? '')}**`, ...rest.map(mdEscape), '');
   out.push(concurrencyLine(r), '');
   if (r.recommendations.length) {
     out.push('### Recommendations', '', ...r.recommendations.map((x) => `- **${x.id}**: ${x.message}`), '');

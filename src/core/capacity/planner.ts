@@ -4,7 +4,7 @@ import { builtinCatalog } from '../catalog/data';
 import type { Catalog, ModelEntry, TierEntry } from '../catalog/types';
 import { MONTH_DAYS, costOf, modelLines, requirementsOf, trafficOf } from './cost';
 import type { ModelLine } from './cost';
-import { fmtNum, fmtPct, fmtUsd } from './numbers';
+import { fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import { adviseOn } from './recommendations';
 import type {
   BucketFit,
@@ -45,7 +45,7 @@ export function evaluateTier(tier: TierEntry, req: PlanRequirements, monthUsd: n
     for (const k of ['rpm', 'itpm', 'otpm'] as const) {
       if (peak[k] > limits[k]) {
         problems.push(
-          `${b.displayName} ${LIMIT_LABEL[k]} at peak ${fmtNum(peak[k], 0)} > ${fmtNum(limits[k], 0)}`,
+          `${b.displayName} ${LIMIT_LABEL[k]} at peak ${fmtNumber(peak[k], 0)} > ${fmtNumber(limits[k], 0)}`,
         );
       }
     }
@@ -122,17 +122,22 @@ function standardTiers(catalog: Catalog): TierEntry[] {
   return catalog.standardTierOrder.flatMap((name) => catalog.tiers.filter((t) => t.name === name));
 }
 
-function recommend(evals: TierEvaluation[]): { tier: string; reason: string; spendBound: boolean } {
+/** `brief`: the user named a tier, so the answer is about that tier and this is only a pointer. */
+function recommend(
+  evals: TierEvaluation[],
+  brief = false,
+): { tier: string; reason: string; spendBound: boolean } {
   const i = evals.findIndex((e) => e.fits);
   const chosen = evals[i];
   if (chosen) {
     const smaller = evals.slice(0, i).map((e) => `${e.displayName}: ${e.reason}`);
     return {
       tier: chosen.name,
-      reason:
-        `${chosen.displayName} is the smallest standard tier where every bucket fits at peak and the monthly ` +
-        `cost is within the spend cap; ${chosen.reason}.` +
-        (smaller.length ? ` Smaller tiers do not fit: ${smaller.join('; ')}.` : ''),
+      reason: brief
+        ? `${chosen.displayName} is the smallest standard tier that fits; ${chosen.reason}.`
+        : `${chosen.displayName} is the smallest standard tier where every bucket fits at peak and the monthly ` +
+          `cost is within the spend cap; ${chosen.reason}.` +
+          (smaller.length ? ` Smaller tiers do not fit: ${smaller.join('; ')}.` : ''),
       spendBound: false,
     };
   }
@@ -166,7 +171,7 @@ export function planCapacity(rawInput: PlanInput, options: PlanOptions = {}): Pl
   const cost = costOf(input, lines, catalog);
 
   const standard = standardTiers(catalog).map((t) => evaluateTier(t, requirements, cost.perMonthUsd));
-  const rec = recommend(standard);
+  const rec = recommend(standard, input.tier !== undefined);
   const evaluate = (t: TierEntry): TierEvaluation =>
     standard.find((e) => e.name === t.name) ?? evaluateTier(t, requirements, cost.perMonthUsd);
   let tiers: TierEvaluation[];
@@ -211,6 +216,7 @@ export function planCapacity(rawInput: PlanInput, options: PlanOptions = {}): Pl
     tiers,
     recommendedTier: rec.tier,
     recommendedReason: rec.reason,
+    ...(input.tier && tiers[0] ? { requestedTier: tiers[0] } : {}),
     concurrency,
     concurrencyRoundedUp: Math.max(0, Math.ceil(concurrency - 1e-9)),
     latency,

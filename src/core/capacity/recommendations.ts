@@ -3,7 +3,7 @@ import { limitsFor } from '../catalog/catalog';
 import type { Catalog, ModelEntry } from '../catalog/types';
 import { monthlyCost, peakItpm } from './cost';
 import type { ModelLine } from './cost';
-import { fmtNum, fmtShare, fmtUsd } from './numbers';
+import { fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import type {
   PlanCost,
   PlanInput,
@@ -56,7 +56,7 @@ function queue(ctx: AdviceContext): PlanRecommendation[] {
     {
       id: 'queue',
       message:
-        `Queue-based processing: ${fmtNum(messagesRpm)} RPM sustained (peak ${fmtNum(peakMessagesRpm)} RPM) is above ` +
+        `Queue-based processing: ${fmtNumber(messagesRpm)} RPM sustained (peak ${fmtNumber(peakMessagesRpm)} RPM) is above ` +
         `${QUEUE_RPM_THRESHOLD} RPM. Put requests on a queue drained by about ${Math.max(1, Math.ceil(ctx.concurrency))} ` +
         `workers with a client-side token bucket set below the tier's limits, so bursts wait instead of drawing 429s; ` +
         `retry 429 and 529 with backoff that honours retry-after.`,
@@ -85,7 +85,7 @@ function modelRouting(ctx: AdviceContext): PlanRecommendation[] {
     {
       id: 'model-routing',
       message:
-        `Model routing: if ${fmtShare(ROUTING_SHARE)} of requests are simple enough for ${haiku.id} (classify them, ` +
+        `Model routing: if ${fmtPct(ROUTING_SHARE, { digits: 1 })} of requests are simple enough for ${haiku.id} (classify them, ` +
         `keep ${only.id} for the rest), the monthly cost falls from ${fmtUsd(ctx.cost.perMonthUsd)} to ` +
         `${fmtUsd(routed)}, saving ${fmtUsd(saving)} per month; ${haiku.displayName} also has its own rate-limit bucket.`,
       savingUsdPerMonth: saving,
@@ -98,12 +98,12 @@ function batches(ctx: AdviceContext): PlanRecommendation[] {
   const saving =
     ctx.cost.perMonthUsd - monthlyCost({ ...ctx.input, batchShare: BATCH_WHAT_IF_SHARE }, ctx.catalog);
   if (!(saving > 0)) return [];
-  const off = fmtShare(ctx.catalog.batchDiscount);
+  const off = fmtPct(ctx.catalog.batchDiscount, { digits: 1 });
   return [
     {
       id: 'batches',
       message:
-        `Message Batches: if ${fmtShare(BATCH_WHAT_IF_SHARE)} of this is offline work (evaluations, backfills, ` +
+        `Message Batches: if ${fmtPct(BATCH_WHAT_IF_SHARE, { digits: 1 })} of this is offline work (evaluations, backfills, ` +
         `nightly jobs: anything that can wait up to 24 h), sending it as batches (${off} off input and output) ` +
         `saves about ${fmtUsd(saving)} per month and takes it out of the Messages rate limits.`,
       savingUsdPerMonth: saving,
@@ -126,10 +126,10 @@ function promptCaching(ctx: AdviceContext): PlanRecommendation[] {
         id: 'prompt-caching',
         message:
           `Prompt caching: if requests share a fixed prefix (system prompt, tool definitions, documents), mark it ` +
-          `with cache_control. Every ${fmtNum(CACHE_WHAT_IF.tokens)} tokens of shared prefix at a hit rate of ` +
-          `${fmtShare(CACHE_WHAT_IF.hitRate)} saves about ${fmtUsd(saving)} per month and takes ` +
-          `${fmtNum(CACHE_WHAT_IF.tokens * CACHE_WHAT_IF.hitRate)} tokens per request out of ITPM (cache reads do ` +
-          `not count). Prefixes shorter than the model's minimum (${fmtNum(MIN_CACHEABLE_TOKENS)}+ tokens) are not cached.`,
+          `with cache_control. Every ${fmtNumber(CACHE_WHAT_IF.tokens)} tokens of shared prefix at a hit rate of ` +
+          `${fmtPct(CACHE_WHAT_IF.hitRate, { digits: 1 })} saves about ${fmtUsd(saving)} per month and takes ` +
+          `${fmtNumber(CACHE_WHAT_IF.tokens * CACHE_WHAT_IF.hitRate)} tokens per request out of ITPM (cache reads do ` +
+          `not count). Prefixes shorter than the model's minimum (${fmtNumber(MIN_CACHEABLE_TOKENS)}+ tokens) are not cached.`,
         savingUsdPerMonth: saving,
       },
     ];
@@ -139,9 +139,9 @@ function promptCaching(ctx: AdviceContext): PlanRecommendation[] {
   const itpmBefore = peakItpm(noCache, catalog);
   const itpm =
     itpmBefore > ctx.requirements.peakItpm
-      ? ` and cuts peak ITPM from ${fmtNum(itpmBefore, 0)} to ${fmtNum(ctx.requirements.peakItpm, 0)}`
+      ? ` and cuts peak ITPM from ${fmtNumber(itpmBefore, 0)} to ${fmtNumber(ctx.requirements.peakItpm, 0)}`
       : '';
-  const what = `the ${fmtNum(input.cachedTokens)}-token prefix at a hit rate of ${fmtShare(input.cacheHitRate)} (${input.cacheTtl} TTL)`;
+  const what = `the ${fmtNumber(input.cachedTokens)}-token prefix at a hit rate of ${fmtPct(input.cacheHitRate, { digits: 1 })} (${input.cacheTtl} TTL)`;
   if (saving > 0) {
     return [
       {
@@ -171,7 +171,7 @@ function coalescing(ctx: AdviceContext): PlanRecommendation[] {
       {
         id: 'coalescing',
         message:
-          `Request coalescing: removing the ${fmtShare(input.duplicateShare)} duplicate requests (single-flight on ` +
+          `Request coalescing: removing the ${fmtPct(input.duplicateShare, { digits: 1 })} duplicate requests (single-flight on ` +
           `identical prompts, or a short-lived response cache) saves ${fmtUsd(saving)} per month; the figures ` +
           `above already exclude them.`,
         savingUsdPerMonth: saving,
@@ -185,7 +185,7 @@ function coalescing(ctx: AdviceContext): PlanRecommendation[] {
       id: 'coalescing',
       message:
         `Request coalescing: if identical requests arrive (retries, popular queries, several users asking the ` +
-        `same thing), coalesce them or cache responses; every ${fmtShare(DUPLICATE_WHAT_IF_SHARE)} of duplicates ` +
+        `same thing), coalesce them or cache responses; every ${fmtPct(DUPLICATE_WHAT_IF_SHARE, { digits: 1 })} of duplicates ` +
         `removed saves about ${fmtUsd(saving)} per month.`,
       savingUsdPerMonth: saving,
     },
@@ -229,7 +229,7 @@ function modelWarnings(ctx: AdviceContext): PlanWarning[] {
       out.push({
         id: 'long-prompt-band',
         message:
-          `${entry.displayName}: a ${fmtNum(ctx.input.inputTokens)}-token prompt is above ${fmtNum(band.aboveInputTokens)} ` +
+          `${entry.displayName}: a ${fmtNumber(ctx.input.inputTokens)}-token prompt is above ${fmtNumber(band.aboveInputTokens)} ` +
           `tokens, so the whole request is priced at the long-prompt rate (${fmtUsd(prices.input)} / ` +
           `${fmtUsd(prices.output)} per million input / output tokens instead of ${fmtUsd(entry.prices.input)} / ` +
           `${fmtUsd(entry.prices.output)}).`,

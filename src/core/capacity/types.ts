@@ -197,7 +197,10 @@ export interface PlanResult {
   tiers: TierEvaluation[];
   /** Smallest standard tier that fits at peak and within its spend cap, else 'custom'. */
   recommendedTier: string;
+  /** Why; brief (no walk through the smaller tiers) when the user named a tier. */
   recommendedReason: string;
+  /** The tier the user named (--tier): the answer leads with it. */
+  requestedTier?: TierEvaluation;
   /** Requests in flight at peak (Little's law), unrounded. */
   concurrency: number;
   concurrencyRoundedUp: number;

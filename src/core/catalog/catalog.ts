@@ -1,4 +1,5 @@
 // Look-ups over a catalog: models (with clear messages for old and retired ids), tiers and limits.
+import { editDistance } from '../util/editDistance';
 import type { BucketLimits, Catalog, ModelEntry, PriceTable, TierEntry } from './types';
 
 /** A bad model id, tier or catalog field; `field` names what to fix. */
@@ -72,19 +73,6 @@ function suggestModels(catalog: Catalog, id: string): string[] {
     .sort((a, b) => statusRank(a) - statusRank(b))
     .slice(0, 2)
     .map((m) => m.id);
-}
-
-/** Levenshtein distance (ids are short; the quadratic table is fine). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 function statusRank(m: ModelEntry): number {

@@ -1,6 +1,8 @@
 // Sends admitted requests and measures them: counts the send in its window, calls the SDK, turns the
 // measurement into a sample with cost, and hands it to the recorder and the listeners.
 import type { Catalog } from '../catalog/index';
+import { resolveModel } from '../catalog/index';
+import { estimateTokensOfLength } from '../tokens/count';
 import type { PlannedRequest } from './prompts';
 import type { Recorder } from './recorder';
 import { sendMeasured } from './request';
@@ -47,7 +49,13 @@ export class Dispatcher {
     this.inFlight--;
     const attempts = attemptKey ? (this.target.attempts.get(attemptKey) ?? 1) : 1;
     if (attemptKey) this.target.attempts.delete(attemptKey);
-    const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
+    const { thinkingChars, ...measured } = m;
+    const sample: RequestSample = { index, model: p.model, intendedAt, ...measured, attempts, costUsd: 0 };
+    if (thinkingChars) {
+      // Usage counts thinking inside output_tokens; the split is estimated from the thinking text.
+      const estimate = estimateTokensOfLength(thinkingChars, resolveModel(this.catalog, p.model).tokenizer);
+      sample.thinkingTokens = Math.min(sample.outputTokens || estimate, estimate);
+    }
     sample.costUsd = this.rec.costOf(p.model, sample);
     this.rec.record(sample, bucketOf(this.catalog, p.model));
     this.lastEndAt = Math.max(this.lastEndAt, m.endAt);

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../catalog/index';
-import { builtinCatalog } from '../catalog/index';
+import { builtinCatalog, findModel } from '../catalog/index';
 import { MetricHistogram } from '../metrics/histogram';
 import { seededRandom } from '../util/random';
 import {
@@ -26,6 +26,7 @@ import { arrivalTimes, rampDurationMs } from './schedule';
 import { buildResult, buildSummary, sloFromThresholds } from './summary';
 import { resolveTarget, type ResolvedTarget } from './target';
 import { WindowTicker } from './ticker';
+import { WarningLog } from './warnings';
 import type { Diagnosis, EngineEvent, EngineHealth, RunResult, Scenario, StopReason } from '../model/run';
 
 export interface EngineOptions {
@@ -131,13 +132,8 @@ async function execute(
   const elapsed = () => clock() - t0;
   const eluStart = performance.eventLoopUtilization();
   const cpuStart = process.cpuUsage();
-  // One warning per kind: a repeated condition updates its text (worst value) instead of adding lines.
-  const warnings = new Map<string, string>();
-  const warn = (kind: string, message: string) => {
-    const first = !warnings.has(kind);
-    warnings.set(kind, message);
-    if (first) emit({ type: 'warning', message });
-  };
+  const warnings = new WarningLog((message) => emit({ type: 'warning', message }));
+  const warn = (kind: string, message: string, worst?: number) => warnings.report(kind, message, worst);
   const durationMs = scenario.durationMs ?? rampDurationMs(scenario.load);
 
   // Admission: the engine's gates, then the caller's.
@@ -155,11 +151,16 @@ async function execute(
 
   let stopReason: StopReason | undefined;
   let stopDetail: string | undefined;
+  /** When sending stopped (engine clock): the end of the send window; the drain follows. */
+  let sendStoppedAt: number | undefined;
+  /** Open loop: arrivals the schedule offered before sending stopped. */
+  let offered = 0;
   let wakeScheduler: (() => void) | undefined;
-  const stopSending = (reason: StopReason, detail?: string) => {
+  const stopSending = (reason: StopReason, detail?: string, at = elapsed()) => {
     if (!stopReason) {
       stopReason = reason;
       stopDetail = detail;
+      sendStoppedAt = at;
     }
     if (turnAwayWaiting.has(reason)) pipeline.stop(reason);
     wakeScheduler?.();
@@ -194,9 +195,17 @@ async function execute(
     const sample = await dispatcher.send(req.index, req.intendedAt, p, queueWaitMs);
     pipeline.settled(req, sample);
   };
-  const onTurnedAway = (a: Extract<AdmissionOutcome, { admitted: false }>) => stopSending(a.reason, a.detail);
+  const onTurnedAway = (a: Extract<AdmissionOutcome, { admitted: false }>, at?: number) =>
+    stopSending(a.reason, a.detail, at);
 
   emit({ type: 'start', scenario, startedAt: startedAt.toISOString(), targetUrl: target.baseUrl });
+  const unpriced = scenario.models.filter((m) => !findModel(catalog, m.model)).map((m) => m.model);
+  if (unpriced.length)
+    warn(
+      'unpriced-model',
+      `${unpriced.join(', ')} ${unpriced.length > 1 ? 'are' : 'is'} not in the catalog: cost is shown as unknown ` +
+        '(price it with a catalog override, --catalog FILE).',
+    );
   const ticker = new WindowTicker(
     rec,
     options.tickMs ?? 1000,
@@ -245,17 +254,20 @@ async function execute(
       for (let index = 0, next = times.next(); !next.done && !stopReason; index++, next = times.next()) {
         const due = next.value;
         if (durationMs !== undefined && due >= durationMs) {
-          stopSending(scenario.durationMs !== undefined ? 'duration' : 'completed');
+          // The window is what was planned, even though the last send went out a little earlier.
+          stopSending(scenario.durationMs !== undefined ? 'duration' : 'completed', undefined, durationMs);
           break;
         }
         await sleepUntil(due);
         if (stopReason) break;
+        offered++;
         schedulerLag.record(Math.max(0, elapsed() - due));
         const p = plan(index);
         const req = admissionRequest(index, p, due);
         const a = pipeline.admit(req);
         if (!(a instanceof Promise) && !a.admitted) {
-          onTurnedAway(a);
+          offered--; // turned away at once: it marks the end of the window, it was not offered within it
+          onTurnedAway(a, due);
           break;
         }
         outstanding++;
@@ -292,6 +304,10 @@ async function execute(
   }
 
   const end = Math.max(dispatcher.lastEndAt, 1);
+  // Closed loop: the workers are the load until the last response, so there is no separate drain
+  // unless something stopped the run early (duration, budget, user).
+  const closedLoopToEnd = !openLoop && (stopReason === 'requests' || stopReason === 'completed');
+  const sendWindowMs = closedLoopToEnd ? end : Math.min(end, sendStoppedAt ?? end);
   if (rec.windows.length === 0 || rec.sent + rec.completed > 0) rec.closeWindow(dispatcher.inFlight);
   const wallMs = elapsed();
   const cpu = process.cpuUsage(cpuStart);
@@ -301,6 +317,7 @@ async function execute(
       'event-loop',
       `the load generator's event loop was up to ${Math.round(ticker.worstEventLoopUse * 100)} % busy ` +
         `in ${ticker.busyWindows} one-second windows: results may measure the generator, not the target`,
+      ticker.worstEventLoopUse,
     );
   // Late sends matter only when they are large against the latency being measured.
   const latencyP50 = rec.latency.percentile(50);
@@ -308,6 +325,7 @@ async function execute(
     warn(
       'late-sends',
       `sends went out up to ${lagP99.toFixed(1)} ms late (p99 timer lateness): the generator is saturated`,
+      lagP99,
     );
   if (budget && stopReason === 'budget' && stopDetail)
     warn('budget', `the budget stopped sending: ${stopDetail}`);
@@ -317,7 +335,7 @@ async function execute(
     timerLatenessMs: openLoop
       ? { p50: schedulerLag.percentile(50), p99: lagP99, max: schedulerLag.percentile(100) }
       : null,
-    warnings: [...warnings.values()],
+    warnings: warnings.messages,
   };
   if (scenario.target.kind === 'simulator')
     health.warnings.push('the simulator ran in the same process: CPU figures include it');
@@ -325,6 +343,8 @@ async function execute(
     rec,
     scenario,
     durationMs: end,
+    sendWindowMs,
+    offered,
     stopReason: stopReason ?? 'completed',
     health,
     openLoop,

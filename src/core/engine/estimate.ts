@@ -1,6 +1,6 @@
 // A pre-run cost estimate: how many requests the scenario will send and what they could cost.
 import type { Catalog } from '../catalog/index';
-import { resolveModel } from '../catalog/index';
+import { findModel } from '../catalog/index';
 import { seededRandom } from '../util/random';
 import { createRequestFactory } from './prompts';
 import { rampDurationMs } from './schedule';
@@ -37,7 +37,8 @@ export function estimateScenarioCost(scenario: Scenario, catalog: Catalog): Cost
       // Closed loop: each slot sends one request per (estimated) response time.
       const latencyS =
         scenario.models.reduce((a, m) => {
-          const sp = resolveModel(catalog, m.model).speed;
+          // A gateway's own model id: assume a mid-range speed for the estimate.
+          const sp = findModel(catalog, m.model)?.speed ?? { ttftMs: 1000, outputTokensPerSec: 60 };
           return a + m.share * (sp.ttftMs / 1000 + scenario.maxTokens / sp.outputTokensPerSec);
         }, 0) || 1;
       byTime = Math.ceil((load.concurrency * durationS) / Math.max(0.05, latencyS));

@@ -1,6 +1,6 @@
 // Builds each request's Messages body from the scenario: model from the mix, prompt from the source.
 import type { Catalog } from '../catalog/index';
-import { pricesFor, resolveModel } from '../catalog/index';
+import { findModel, pricesFor, type ModelEntry } from '../catalog/index';
 import { estimateRequestTokens } from '../tokens/count';
 import { normal, type Random } from '../util/random';
 import type { MessagesBody, Scenario } from '../model/run';
@@ -25,10 +25,17 @@ const words = (
   'budget throughput percentile header minute second planner engine sample histogram report signal'
 ).split(' ');
 
-/** About `tokens` tokens of varied text (4 characters a token, the simulator's rule for classic tokenizers). */
-export function syntheticText(tokens: number, random: Random): string {
+/**
+ * About `tokens` tokens of varied text (4 characters a token, the simulator's rule for classic
+ * tokenizers). With `outputWords`, the instruction asks for an answer of that length.
+ */
+export function syntheticText(tokens: number, random: Random, outputWords?: number): string {
   const targetChars = Math.max(4, Math.round(tokens * 4));
-  const parts: string[] = ['Summarise the following notes in one sentence.'];
+  const parts: string[] = [
+    outputWords
+      ? `Write at least ${outputWords} words about the following notes.`
+      : 'Summarise the following notes in one sentence.',
+  ];
   let len = parts[0]!.length;
   while (len < targetChars) {
     const w = words[Math.floor(random() * words.length)]!;
@@ -38,12 +45,17 @@ export function syntheticText(tokens: number, random: Random): string {
   return parts.join(' ').slice(0, targetChars);
 }
 
+const unpriced = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+
 export function createRequestFactory(
   scenario: Scenario,
   catalog: Catalog,
   random: Random,
 ): (index: number) => PlannedRequest {
-  const models = scenario.models.map((m) => ({ ...m, entry: resolveModel(catalog, m.model) }));
+  // A gateway's own model ids are not in the catalog: counted with the classic tokenizer, priced at 0
+  // (the run reports their cost as unknown).
+  const entryOf = (model: string): ModelEntry | undefined => findModel(catalog, model);
+  const models = scenario.models.map((m) => ({ ...m, entry: entryOf(m.model) }));
   const system = scenario.system
     ? scenario.system.cacheTtl
       ? [
@@ -83,15 +95,18 @@ export function createRequestFactory(
             : syntheticText(
                 Math.max(1, Math.round(normal(random, src.inputTokens.mean, src.inputTokens.sd))),
                 random,
+                scenario.outputTokens,
               );
       body = { model: m.model, max_tokens: scenario.maxTokens, messages: [{ role: 'user', content: text }] };
       if (system) body.system = system;
     }
+    // Tools and thinking from the plan, unless a recorded request brings its own.
+    for (const [k, v] of Object.entries(scenario.requestExtras ?? {})) if (body[k] === undefined) body[k] = v;
     const model = String(body.model);
-    const entry = model === m.model ? m.entry : resolveModel(catalog, model);
+    const entry = model === m.model ? m.entry : entryOf(model);
     // The simulator's own counter, so tool definitions and images are counted as they are billed.
-    const estimatedInputTokens = estimateRequestTokens(body, entry.tokenizer);
-    const p = pricesFor(entry, estimatedInputTokens);
+    const estimatedInputTokens = estimateRequestTokens(body, entry?.tokenizer ?? 'classic');
+    const p = entry ? pricesFor(entry, estimatedInputTokens) : unpriced;
     const maxOutputTokens = Number(body.max_tokens ?? scenario.maxTokens);
     const inputCostUsd = (estimatedInputTokens * Math.max(p.input, p.cacheWrite1h)) / 1e6;
     const outputTokenCostUsd = p.output / 1e6;

@@ -12,6 +12,7 @@ import type {
   TimeWindow,
 } from '../model/run';
 import { outcomes } from '../model/run';
+import { scrubSecrets } from '../util/scrub';
 
 export function emptyOutcomeCounts(): OutcomeCounts {
   return Object.fromEntries(outcomes.map((o) => [o, 0])) as OutcomeCounts;
@@ -28,10 +29,14 @@ export class Recorder {
   /** Time held inside admission gates (budget, in-flight cap, limiters) before the send. */
   readonly queueWait = new MetricHistogram();
   readonly ttft = new MetricHistogram();
+  /** Time to the first content delta of any kind (thinking, text, tool input). */
+  readonly firstContent = new MetricHistogram();
+  /** Replies that called a tool. */
+  toolUseReplies = 0;
   readonly tpot = new MetricHistogram();
   readonly tokensPerSec = new MetricHistogram();
   readonly counts = emptyOutcomeCounts();
-  readonly tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  readonly tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, thinking: 0 };
   costUsd = 0;
   attempts = 0;
   completed = 0;
@@ -40,6 +45,8 @@ export class Recorder {
   good = 0;
   private readonly rateLimited = new Map<string, number>();
   private readonly models = new Map<string, ModelEntry | null>();
+  /** Models the catalog does not price (a gateway's own ids): their cost is unknown, not 0. */
+  readonly unpricedModels = new Set<string>();
   private readonly errors = new Map<string, { outcome: Outcome; message: string; count: number }>();
   readonly windows: TimeWindow[] = [];
   private win = this.newWindow(0);
@@ -82,7 +89,10 @@ export class Recorder {
       entry = findModel(this.catalog, model) ?? null;
       this.models.set(model, entry);
     }
-    if (!entry) return 0;
+    if (!entry) {
+      this.unpricedModels.add(model);
+      return 0;
+    }
     const promptTokens = s.inputTokens + s.cacheReadTokens + s.cacheWriteTokens;
     const p = pricesFor(entry, promptTokens);
     const write5m = s.cacheWriteTokens - s.cacheWrite1hTokens;
@@ -111,6 +121,7 @@ export class Recorder {
     this.win.outcomes[s.outcome]++;
     this.tokens.input += s.inputTokens;
     this.tokens.output += s.outputTokens;
+    this.tokens.thinking += s.thinkingTokens ?? 0;
     this.tokens.cacheRead += s.cacheReadTokens;
     this.tokens.cacheWrite += s.cacheWriteTokens;
     this.win.inputTokensPerMin += (s.inputTokens + s.cacheWriteTokens) * 60;
@@ -123,17 +134,22 @@ export class Recorder {
       this.latency.record(e2e);
       this.winLatency.record(e2e);
       if (this.openLoop) this.latencyUncorrected.record(actual);
+      if (s.firstContentAt !== undefined) this.firstContent.record(s.firstContentAt - s.sentAt);
+      if (s.toolUseBlocks) this.toolUseReplies++;
       if (s.firstTextAt !== undefined) {
         const ttft = s.firstTextAt - s.sentAt;
         this.ttft.record(ttft);
         this.winTtft.record(ttft);
-        if (s.outputTokens > 1) this.tpot.record((actual - ttft) / (s.outputTokens - 1));
+        // Thinking comes before the text: time per output token is over the text tokens.
+        const textTokens = s.outputTokens - (s.thinkingTokens ?? 0);
+        if (textTokens > 1) this.tpot.record((actual - ttft) / (textTokens - 1));
       }
       if (actual > 0 && s.outputTokens > 0) this.tokensPerSec.record((s.outputTokens * 1000) / actual);
       const slo = this.slo;
       const ttftOk = !slo?.ttftMs || (s.firstTextAt !== undefined && s.firstTextAt - s.sentAt <= slo.ttftMs);
       if ((!slo?.latencyMs || e2e <= slo.latencyMs) && ttftOk) this.good++;
-    } else {
+    } else if (s.outcome !== 'aborted') {
+      // Aborted by the user is not an error: counted in requests.aborted only.
       if (s.outcome === 'rate_limited') {
         const key = `${bucket}\u0000${limitKind(s)}`;
         this.rateLimited.set(key, (this.rateLimited.get(key) ?? 0) + 1);
@@ -195,7 +211,7 @@ function pick(h: MetricHistogram): { p50: number; p95: number; p99: number } {
 }
 
 /** Which limit a 429 hit: spend cap by error code, else the exhausted header. */
-function limitKind(s: RequestSample): LimitKind {
+export function limitKind(s: RequestSample): LimitKind {
   if (s.errorCode?.includes('spend')) return 'spend';
   const rl = s.rateLimit;
   if (!rl) return 'unknown';
@@ -219,5 +235,5 @@ function limitKind(s: RequestSample): LimitKind {
 
 /** Removes anything shaped like an API key from text that is kept or shown. */
 export function scrub(text: string): string {
-  return text.replace(/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-***');
+  return scrubSecrets(text);
 }

@@ -19,8 +19,11 @@ export const attemptHeader = 'x-claude-load-attempt-key';
 /** What one send measures; the engine adds index, model, intended time, attempts and cost. */
 export type RequestMeasurement = Omit<
   RequestSample,
-  'index' | 'model' | 'intendedAt' | 'attempts' | 'costUsd'
->;
+  'index' | 'model' | 'intendedAt' | 'attempts' | 'costUsd' | 'thinkingTokens'
+> & {
+  /** Characters of thinking text received; the engine turns them into a token estimate. */
+  thinkingChars?: number;
+};
 
 interface Usage {
   input_tokens?: number | null;
@@ -71,16 +74,30 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
           case 'message_start':
             applyUsage(m, event.message.usage as Usage);
             break;
-          case 'content_block_delta':
-            // TTFT is the first non-empty text delta, not message_start or a ping.
-            if (
-              m.firstTextAt === undefined &&
-              event.delta.type === 'text_delta' &&
-              event.delta.text.length > 0
-            ) {
-              m.firstTextAt = clock();
+          case 'content_block_start':
+            if (event.content_block.type === 'tool_use') m.toolUseBlocks = (m.toolUseBlocks ?? 0) + 1;
+            break;
+          case 'content_block_delta': {
+            // TTFT is the first non-empty text delta, not message_start or a ping; the first content
+            // of any kind (thinking, tool input) is measured too.
+            const d = event.delta;
+            const size =
+              d.type === 'text_delta'
+                ? d.text.length
+                : d.type === 'thinking_delta'
+                  ? d.thinking.length
+                  : d.type === 'input_json_delta'
+                    ? d.partial_json.length
+                    : 0;
+            if (size > 0) {
+              // The clock is read only for a first: most deltas cost nothing here.
+              if (m.firstContentAt === undefined) m.firstContentAt = clock();
+              if (d.type === 'text_delta') {
+                if (m.firstTextAt === undefined) m.firstTextAt = clock();
+              } else if (d.type === 'thinking_delta') m.thinkingChars = (m.thinkingChars ?? 0) + size;
             }
             break;
+          }
           case 'message_delta':
             applyUsage(m, event.usage as Usage);
             break;
@@ -103,6 +120,10 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
       m.status = response.status;
       m.rateLimit = parseRateLimitHeaders(response.headers);
       applyUsage(m, data.usage as Usage);
+      for (const b of data.content) {
+        if (b.type === 'thinking') m.thinkingChars = (m.thinkingChars ?? 0) + b.thinking.length;
+        else if (b.type === 'tool_use') m.toolUseBlocks = (m.toolUseBlocks ?? 0) + 1;
+      }
     }
   } catch (e) {
     m.endAt = clock();

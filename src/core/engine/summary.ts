@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/index';
 import { findModel } from '../catalog/index';
 import { toolVersion } from '../version';
 import type { Recorder } from './recorder';
+import { recordedScenario } from './promptDigest';
 import { evaluateThresholds } from './thresholds';
 import type { Diagnosis, EngineHealth, RunResult, RunSummary, Scenario, StopReason } from '../model/run';
 
@@ -11,6 +12,10 @@ export interface SummaryInput {
   rec: Recorder;
   scenario: Scenario;
   durationMs: number;
+  /** Start until sending stopped; rates are per second of this window. */
+  sendWindowMs: number;
+  /** Open loop: requests the schedule offered during the send window. */
+  offered?: number;
   stopReason: StopReason;
   health: EngineHealth;
   openLoop: boolean;
@@ -22,7 +27,9 @@ export function buildSummary(i: SummaryInput): RunSummary {
   const { rec } = i;
   const c = rec.counts;
   const durationS = i.durationMs / 1000;
-  const per = (n: number) => (durationS > 0 ? n / durationS : 0);
+  // Rates over the send window: dividing by the drain too would under-report what was sustained.
+  const sendWindowS = Math.min(durationS, i.sendWindowMs / 1000);
+  const per = (n: number) => (sendWindowS > 0 ? n / sendWindowS : 0);
   const summary: RunSummary = {
     requests: {
       total: rec.completed,
@@ -43,17 +50,32 @@ export function buildSummary(i: SummaryInput): RunSummary {
     queueWaitMs: rec.queueWait.summary(),
     ...(i.budget ? { budget: i.budget } : {}),
     ttftMs: rec.ttft.summary(),
+    firstContentMs: rec.firstContent.summary(),
+    ...(rec.toolUseReplies > 0 ? { toolUseReplies: rec.toolUseReplies } : {}),
     tpotMs: rec.tpot.summary(),
     outputTokensPerSecPerRequest: rec.tokensPerSec.summary(),
-    tokens: { ...rec.tokens },
+    tokens: {
+      input: rec.tokens.input,
+      output: rec.tokens.output,
+      cacheRead: rec.tokens.cacheRead,
+      cacheWrite: rec.tokens.cacheWrite,
+      // Only thinking workloads carry the split (the API's usage has no thinking count of its own).
+      ...(rec.tokens.thinking > 0 ? { thinking: rec.tokens.thinking } : {}),
+    },
     costUsd: rec.costUsd,
+    ...(rec.unpricedModels.size ? { unpricedModels: [...rec.unpricedModels] } : {}),
     throughput: {
-      rps: per(rec.completed),
+      rps: per(c.ok),
+      sentRps: per(rec.sent),
+      offeredRps: i.openLoop && i.offered !== undefined ? per(i.offered) : null,
       outputTokensPerSec: per(rec.tokens.output),
       goodputRps: i.hasSlo ? per(rec.good) : null,
     },
     durationS,
+    sendWindowS,
+    drainS: Math.max(0, durationS - sendWindowS),
     stopReason: i.stopReason,
+    ...(i.stopReason === 'aborted' ? { interrupted: true } : {}),
     thresholds: [],
     rateLimitedBy: rec.rateLimitedBy(),
     errorsByMessage: rec.errorsByMessage(),
@@ -77,8 +99,9 @@ export interface ResultInput {
 
 export function buildResult(i: ResultInput): RunResult {
   const { rec } = i;
+  const scenario = recordedScenario(i.scenario);
   const base = {
-    scenario: i.scenario,
+    scenario,
     summary: i.summary,
     timeseries: rec.windows,
   };
@@ -88,7 +111,7 @@ export function buildResult(i: ResultInput): RunResult {
     name: i.scenario.name,
     startedAt: i.startedAt.toISOString(),
     endedAt: i.endedAt.toISOString(),
-    scenario: i.scenario,
+    scenario,
     targetUrl: i.targetUrl,
     environment: {
       node: process.version,

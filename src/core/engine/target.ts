@@ -50,6 +50,8 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
       ...(t.fault !== undefined ? { fault: t.fault } : {}),
       ...(t.capacity !== undefined ? { capacity: t.capacity } : {}),
       ...(t.limits !== undefined ? { limits: t.limits } : {}),
+      ...(t.burstSeconds !== undefined ? { burstSeconds: t.burstSeconds } : {}),
+      ...(t.accelerationLimit !== undefined ? { accelerationLimit: t.accelerationLimit } : {}),
     });
     baseUrl = sim.url;
     close = () => sim.close();
@@ -102,7 +104,7 @@ async function preflight(client: Anthropic): Promise<void> {
   } catch (e) {
     if (e instanceof APIConnectionError) {
       throw new EngineStartError(
-        `cannot reach ${client.baseURL}: ${e.message}. Check the base URL and the network.`,
+        `cannot reach ${client.baseURL}: ${e.message.replace(/\.+$/, '')}. Check the base URL and the network.`,
       );
     }
     if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {

@@ -5,18 +5,28 @@ type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
 const stats = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'min', 'mean'] as const;
 
 /** Every metric a threshold may name, with how to read it from a summary. */
+// Requests aborted by the user (Ctrl-C, Stop) are neither successes nor errors: rates leave them out.
+const answered = (s: RunSummary) => s.requests.total - s.requests.aborted;
+const errorCount = (s: RunSummary) => answered(s) - s.requests.ok;
+
+/** Every metric a threshold may name, with how to read it from a summary (null: no data). */
 const metrics: Record<string, (s: RunSummary) => number | null> = {
-  'cost.usd': (s) => s.costUsd,
+  // Unknown when a model is not priced: 0 would pass any cost threshold.
+  'cost.usd': (s) => (s.unpricedModels?.length ? null : s.costUsd),
+  /** Successful requests per second of the send window. */
   'throughput.rps': (s) => s.throughput.rps,
+  /** Requests sent per second of the send window (the achieved rate). */
+  'throughput.sentRps': (s) => s.throughput.sentRps ?? null,
   'throughput.outputTokensPerSec': (s) => s.throughput.outputTokensPerSec,
   'requests.total': (s) => s.requests.total,
   'requests.ok': (s) => s.requests.ok,
-  'errors.count': (s) => s.requests.total - s.requests.ok,
-  'errors.rate': (s) => rate(s.requests.total - s.requests.ok, s.requests.total),
+  'requests.aborted': (s) => s.requests.aborted,
+  'errors.count': errorCount,
+  'errors.rate': (s) => rate(errorCount(s), answered(s)),
   'rateLimited.count': (s) => s.requests.rateLimited,
-  'rateLimited.rate': (s) => rate(s.requests.rateLimited, s.requests.total),
+  'rateLimited.rate': (s) => rate(s.requests.rateLimited, answered(s)),
   'overloaded.count': (s) => s.requests.overloaded,
-  'overloaded.rate': (s) => rate(s.requests.overloaded, s.requests.total),
+  'overloaded.rate': (s) => rate(s.requests.overloaded, answered(s)),
   'tokens.input': (s) => s.tokens.input,
   'tokens.output': (s) => s.tokens.output,
 };
@@ -25,17 +35,24 @@ const percentileMetrics: Record<string, (s: RunSummary) => RunSummary['latencyMs
   latencyUncorrected: (s) => s.latencyUncorrectedMs,
   sendLag: (s) => s.sendLagMs,
   ttft: (s) => s.ttftMs,
+  firstContent: (s) => s.firstContentMs ?? null,
   tpot: (s) => s.tpotMs,
   outputTokensPerSec: (s) => s.outputTokensPerSecPerRequest,
 };
 for (const [name, read] of Object.entries(percentileMetrics)) {
-  for (const stat of stats) metrics[`${name}.${stat}`] = (s) => read(s)?.[stat] ?? null;
+  // A histogram with no samples has no percentiles (k6: a threshold without data fails).
+  for (const stat of stats)
+    metrics[`${name}.${stat}`] = (s) => {
+      const h = read(s);
+      return h && h.count > 0 ? h[stat] : null;
+    };
 }
 
 export const thresholdMetricNames: readonly string[] = Object.keys(metrics);
 
-function rate(n: number, total: number): number {
-  return total === 0 ? 0 : n / total;
+/** A share of no requests is no data, not 0. */
+function rate(n: number, total: number): number | null {
+  return total === 0 ? null : n / total;
 }
 
 export interface ParsedThreshold {
@@ -97,14 +114,14 @@ export function evaluateThresholds(
         metric,
         pass: false,
         value: null,
-        message: 'no data for this metric in this run',
+        message: 'no data: no request in this run measured this metric',
       };
     }
     return { expr: t.expr, metric, pass: compare(value, t.op, t.value), value };
   });
 }
 
-function compare(a: number, op: Op, b: number): boolean {
+export function compare(a: number, op: Op, b: number): boolean {
   switch (op) {
     case '<':
       return a < b;

@@ -36,6 +36,31 @@ export type PromptSource =
   | { type: 'messages'; bodies: MessagesBody[]; source: string }
   | { type: 'synthetic'; inputTokens: { mean: number; sd: number } };
 
+/** What a saved run keeps of a prompt by default: enough to recognise it, not the text. */
+export interface PromptDigest {
+  sha256: string;
+  /** Characters. */
+  length: number;
+  /** The first characters (about 120). */
+  preview: string;
+}
+
+/** Prompts as run.json records them when the scenario does not keep them. */
+export interface PromptDigests {
+  type: 'digest';
+  of: PromptSource['type'];
+  /** Prompts in the source (items may hold fewer: the first ones). */
+  count: number;
+  items: PromptDigest[];
+  source?: string;
+}
+
+/** The scenario as a run file saves it: prompt and system texts digested unless `keepPrompts`. */
+export interface RecordedScenario extends Omit<Scenario, 'prompts' | 'system'> {
+  prompts: PromptSource | PromptDigests;
+  system?: Scenario['system'] | { digest: PromptDigest; cacheTtl?: '5m' | '1h' };
+}
+
 /** A Messages API body (the subset the engine sends). */
 export interface MessagesBody {
   model?: string;
@@ -59,6 +84,8 @@ export type Target =
       fault?: '529' | '500' | 'stream-error' | 'disconnect';
       capacity?: number;
       limits?: { rpm?: number; itpm?: number; otpm?: number };
+      burstSeconds?: number;
+      accelerationLimit?: boolean;
     };
 
 /** A validated, normalised scenario: what the engine runs. */
@@ -68,9 +95,13 @@ export interface Scenario {
   /** Weighted model mix; a single model is a mix of one with share 1. */
   models: { model: string; share: number }[];
   maxTokens: number;
+  /** Output asked for: max_tokens and the default prompt "Write at least N words about <topic>." */
+  outputTokens?: number;
   stream: boolean;
   system?: { text: string; cacheTtl?: '5m' | '1h' };
   prompts: PromptSource;
+  /** Keep prompt texts in run.json and report.html (default: a digest of each). */
+  keepPrompts?: boolean;
   load: LoadShape;
   /** Stop after this many requests have been sent. */
   requests?: number;
@@ -82,6 +113,13 @@ export interface Scenario {
   timeoutMs: number;
   thresholds: Record<string, string>;
   seed: number;
+  /** Sent with every request unless its own body has them: tools, tool_choice, thinking, output_config. */
+  requestExtras?: {
+    tools?: unknown[];
+    tool_choice?: Record<string, unknown>;
+    thinking?: Record<string, unknown>;
+    output_config?: Record<string, unknown>;
+  };
 }
 
 /** One finished request (every attempt, when the SDK retries, is counted in `attempts`). */
@@ -92,7 +130,10 @@ export interface RequestSample {
   /** Times in ms since the run started (engine clock). */
   intendedAt: number;
   sentAt: number;
+  /** First non-empty text delta (TTFT). */
   firstTextAt?: number;
+  /** First non-empty content delta of any kind: thinking, text or tool input. */
+  firstContentAt?: number;
   endAt: number;
   status?: number;
   inputTokens: number;
@@ -100,6 +141,10 @@ export interface RequestSample {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   cacheWrite1hTokens: number;
+  /** Thinking tokens, estimated from the thinking text (usage counts them in output_tokens only). */
+  thinkingTokens?: number;
+  /** tool_use blocks in the reply (an agentic turn ends with stop_reason "tool_use"). */
+  toolUseBlocks?: number;
   costUsd: number;
   retryAfterS?: number;
   attempts: number;
@@ -192,13 +237,45 @@ export interface RunSummary {
   /** Time held in admission gates before the send (budget, in-flight cap, limiters). */
   queueWaitMs?: LatencyStats;
   ttftMs: LatencyStats;
+  /** Time to the first content delta of any kind (thinking, text, tool input); absent in older runs. */
+  firstContentMs?: LatencyStats;
   tpotMs: LatencyStats;
   outputTokensPerSecPerRequest: LatencyStats;
-  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  tokens: {
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+    /** Of the output, thinking tokens (estimated from the thinking text); absent in older runs. */
+    thinking?: number;
+  };
+  /** Requests whose reply called a tool (stop_reason "tool_use"); absent in older runs. */
+  toolUseReplies?: number;
+  /** Cost of the priced requests; with `unpricedModels`, the run's cost is unknown (at least this). */
   costUsd: number;
-  throughput: { rps: number; outputTokensPerSec: number; goodputRps: number | null };
+  /** Models the catalog does not price (e.g. a gateway's own ids): their requests' cost is unknown. */
+  unpricedModels?: string[];
+  /**
+   * Rates over the send window (not the drain): `rps` counts successful requests per second,
+   * `sentRps` requests sent per second (the achieved rate), `offeredRps` the rate the open-loop
+   * schedule asked for (null in closed loop).
+   */
+  throughput: {
+    rps: number;
+    sentRps?: number;
+    offeredRps?: number | null;
+    outputTokensPerSec: number;
+    goodputRps: number | null;
+  };
+  /** Start to the last response (send window + drain). */
   durationS: number;
+  /** Start until sending stopped (the duration, the schedule's end, the request count, a stop). */
+  sendWindowS?: number;
+  /** After the send window: waiting for in-flight requests to finish. */
+  drainS?: number;
   stopReason: StopReason;
+  /** The user stopped the run: figures cover only what ran (aborted requests are not errors). */
+  interrupted?: boolean;
   thresholds: ThresholdResult[];
   /** 429s by rate-limit bucket and by the limit that was exhausted. */
   rateLimitedBy: {
@@ -253,7 +330,7 @@ export interface RunResult {
   name: string;
   startedAt: string;
   endedAt: string;
-  scenario: Scenario;
+  scenario: RecordedScenario;
   targetUrl: string;
   environment: { node: string; platform: string; cpus: number; catalogAsOf: string };
   summary: RunSummary;

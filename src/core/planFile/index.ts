@@ -5,7 +5,10 @@ export {
   readJsonl,
   ScenarioError,
   defaultPrompt,
+  defaultOutputTokens,
+  longAnswerPrompt,
+  planLimits,
   anthropicBaseUrl,
 } from './parse';
-export type { ParseScenarioOptions } from './parse';
+export type { ParseScenarioOptions, PlanProblem } from './parse';
 export * from './fromCapacityPlan';

@@ -14,7 +14,8 @@ import {
 } from '../catalog/index';
 import type { Catalog } from '../catalog/index';
 import { DurationError, parseDuration } from '../util/duration';
-import { parseJsonc } from '../util/jsonc';
+import { closestName } from '../util/editDistance';
+import { findFieldRange, lineColumn, parseJsonc } from '../util/jsonc';
 import { parseThreshold, ThresholdError } from '../engine/thresholds';
 import type { LoadShape, MessagesBody, PromptSource, Scenario, Target } from '../model/run';
 
@@ -22,20 +23,55 @@ import type { LoadShape, MessagesBody, PromptSource, Scenario, Target } from '..
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PlanObject = Record<string, any>;
 
-export const defaultPrompt = 'Respond with exactly: OK';
 export const anthropicBaseUrl = 'https://api.anthropic.com';
 
+/** The default workload asks for answers of a realistic length (TPOT and tokens/s need several tokens). */
+export const defaultOutputTokens = 300;
+
+/** A prompt asking for an answer of about `words` words; the simulator answers it with that many tokens. */
+export function longAnswerPrompt(words: number, topic: string): string {
+  return `Write at least ${words} words about ${topic}.`;
+}
+
+const defaultTopics = [
+  'how rate limits shape the design of an API client',
+  'the trade-offs of streaming responses',
+  'why tail latency matters more than the average',
+  'caching a long system prompt',
+  'planning capacity for a traffic spike',
+];
+
+export const defaultPrompt = longAnswerPrompt(defaultOutputTokens, defaultTopics[0]!);
+
+/**
+ * Upper bounds of a plan (documented in the schema and the README): beyond them a run would never end
+ * or would exhaust the generator's memory long before it measured anything.
+ */
+export const planLimits = {
+  requests: 10_000_000,
+  durationMs: 24 * 3_600_000,
+  concurrency: 10_000,
+  rps: 10_000,
+  maxInFlight: 100_000,
+} as const;
+
 export class ScenarioError extends Error {
+  /** Every problem found (the message lists them all); `field` is the first one's. */
+  readonly problems: PlanProblem[];
+
   constructor(
     message: string,
     readonly field: string,
+    problems?: PlanProblem[],
   ) {
     super(message);
     this.name = 'ScenarioError';
+    this.problems = problems ?? [{ field, message }];
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
+// verbose: errors carry their schema, so an unknown field can be matched against the known ones.
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
 const validatePlan = ajv.compile(planSchema);
 
 export interface ParseScenarioOptions {
@@ -44,36 +80,59 @@ export interface ParseScenarioOptions {
   baseDir?: string;
   /** Label for messages, e.g. the plan file's name. */
   source?: string;
+  /** The plan's text, so problems can name their line and column. */
+  text?: string;
   readFile?: (path: string) => string;
 }
 
 /** Validates a parsed plan object and returns the Scenario the engine runs. */
 export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}): Scenario {
   const catalog = options.catalog ?? builtinCatalog;
-  if (!validatePlan(raw)) throw schemaError(validatePlan.errors ?? []);
+  if (!validatePlan(raw)) {
+    const problems = schemaProblems(validatePlan.errors ?? []).map((p) => ({
+      ...p,
+      ...locate(options.text, p.field),
+    }));
+    throw problemsError(problems, options.source);
+  }
   const p = raw as PlanObject;
   try {
-    const models = parseModels(p, catalog);
     const target = parseTarget(p.target, catalog);
+    const models = parseModels(p, catalog, target);
     const load = parseLoad(p.load);
+    // No prompt given: the default workload asks for answers of a realistic length.
+    const outputTokens: number | undefined =
+      p.outputTokens ?? (p.prompt === undefined && p.prompts === undefined ? defaultOutputTokens : undefined);
     const scenario: Scenario = {
       name: typeof p.name === 'string' && p.name.trim() ? p.name.trim() : 'load-test',
       target,
       models,
-      maxTokens: p.maxTokens ?? p.max_tokens ?? 256,
+      maxTokens: p.maxTokens ?? p.max_tokens ?? outputTokens ?? 256,
+      ...(outputTokens !== undefined ? { outputTokens } : {}),
       stream: p.stream ?? true,
       system: parseSystem(p.system),
-      prompts: parsePrompts(p, options),
+      prompts: parsePrompts(p, options, outputTokens ?? defaultOutputTokens),
+      ...(p.keepPrompts ? { keepPrompts: true } : {}),
       load,
       requests: p.requests,
-      durationMs: p.duration !== undefined ? parseDuration(p.duration, 'duration') : undefined,
-      gracefulStopMs: p.gracefulStop !== undefined ? parseDuration(p.gracefulStop, 'gracefulStop') : 30_000,
+      durationMs: p.duration !== undefined ? boundedDuration(p.duration, 'duration') : undefined,
+      gracefulStopMs: p.gracefulStop !== undefined ? boundedDuration(p.gracefulStop, 'gracefulStop') : 30_000,
       maxCostUsd: p.maxCostUsd,
       retries: p.retries ?? 'none',
-      timeoutMs: p.timeout !== undefined ? parseDuration(p.timeout, 'timeout') : 600_000,
+      timeoutMs: p.timeout !== undefined ? boundedDuration(p.timeout, 'timeout') : 600_000,
       thresholds: p.thresholds ?? {},
       seed: p.seed ?? 1,
     };
+    const extras = parseRequestExtras(p, scenario.maxTokens);
+    if (extras) scenario.requestExtras = extras;
+    const unpriced = models.filter((m) => !findModel(catalog, m.model)).map((m) => m.model);
+    if (scenario.maxCostUsd !== undefined && unpriced.length > 0) {
+      throw new ScenarioError(
+        `maxCostUsd needs prices, and ${unpriced.join(', ')} is not in the catalog: add it with --catalog ` +
+          '(a catalog override file) or remove maxCostUsd',
+        'maxCostUsd',
+      );
+    }
     for (const [metric, cond] of Object.entries(scenario.thresholds)) parseThreshold(metric, cond);
     // max_tokens above a model's max output is a 400 from the API: say so before sending anything.
     const maxTokensField = p.maxTokens !== undefined ? 'maxTokens' : 'max_tokens';
@@ -91,8 +150,13 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
     return scenario;
   } catch (e) {
     if (e instanceof CatalogError || e instanceof DurationError || e instanceof ThresholdError) {
-      throw new ScenarioError(e.message, e.field);
+      throw problemsError(
+        [{ field: e.field, message: e.message, ...locate(options.text, e.field) }],
+        options.source,
+      );
     }
+    if (e instanceof ScenarioError && options.text !== undefined && e.problems.length === 1)
+      throw problemsError([{ ...e.problems[0]!, ...locate(options.text, e.field) }], options.source);
     throw e;
   }
 }
@@ -115,40 +179,115 @@ export function loadScenarioFile(
   } catch (e) {
     throw new ScenarioError((e as Error).message, 'file');
   }
-  return parseScenario(raw, { ...options, baseDir: dirname(resolve(path)), source: path });
+  return parseScenario(raw, { ...options, baseDir: dirname(resolve(path)), source: path, text });
 }
 
-function schemaError(errors: NonNullable<typeof validatePlan.errors>): ScenarioError {
-  // oneOf branches produce noise; prefer the most specific error that is not a branch mismatch.
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'discriminator');
-  const targetErr = errors.find((e) => e.instancePath === '/target' || e.instancePath.startsWith('/target/'));
-  const deepTarget = errors.find((e) => e.instancePath.startsWith('/target/simulator/'));
-  if (targetErr && !deepTarget) {
-    return new ScenarioError(
-      'target must be "simulator", "anthropic", {"baseUrl": "https://..."} or {"simulator": {"tier": "build"}}',
-      'target',
-    );
-  }
-  const chosen = (deepTarget ? [deepTarget] : specific.length ? specific : errors).sort(
-    (a, b) => b.instancePath.length - a.instancePath.length,
-  )[0];
-  if (!chosen) return new ScenarioError('plan file is invalid', '');
-  const { field, message } = describeSchemaError(chosen, '');
-  const f = field || 'plan';
-  if (chosen.keyword === 'discriminator') {
-    return new ScenarioError(
-      `${f}.type must be one of the documented types (see the plan schema)`,
-      `${f}.type`,
-    );
-  }
-  return new ScenarioError(`${f} ${message}`, f);
+/** One thing wrong with a plan file; line and column when the plan's text is known (1-based). */
+export interface PlanProblem {
+  field: string;
+  message: string;
+  line?: number;
+  column?: number;
 }
 
-function parseModels(p: PlanObject, catalog: Catalog): Scenario['models'] {
+type SchemaErrors = NonNullable<typeof validatePlan.errors>;
+type SchemaError = SchemaErrors[number];
+
+/** Schema errors as problems in words: one per field, branch noise of oneOf dropped, typos suggested. */
+function schemaProblems(errors: SchemaErrors): PlanProblem[] {
+  if (errors.some((e) => e.instancePath === '/target' || e.instancePath.startsWith('/target/'))) {
+    const deep = errors.filter((e) => e.instancePath.startsWith('/target/simulator'));
+    if (!deep.length)
+      return [
+        {
+          field: 'target',
+          message:
+            'target must be "simulator", "anthropic", {"baseUrl": "https://..."} or {"simulator": {"tier": "build"}}',
+        },
+      ];
+    errors = [...errors.filter((e) => !e.instancePath.startsWith('/target')), ...deep];
+  }
+  const byField = new Map<string, SchemaError[]>();
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const { field } = describeSchemaError(e, '');
+    const list = byField.get(field) ?? [];
+    list.push(e);
+    byField.set(field, list);
+  }
+  const out: PlanProblem[] = [];
+  for (const [rawField, list] of byField) {
+    const f = rawField || 'plan';
+    // In a oneOf, a value of the right type for one branch also fails the others' type checks:
+    // report what is wrong with it for its own branch.
+    const specific = list.filter((e) => e.keyword !== 'type');
+    const chosen = specific.length ? specific : list;
+    const e = chosen[0]!;
+    if (e.keyword === 'discriminator') {
+      out.push({
+        field: `${f}.type`,
+        message: `${f}.type must be one of the documented types (see the plan schema)`,
+      });
+      continue;
+    }
+    out.push({ field: f, message: `${f} ${schemaMessage(e, chosen)}` });
+  }
+  return out;
+}
+
+function schemaMessage(e: SchemaError, all: SchemaError[]): string {
+  const schemaPath = e.schemaPath;
+  if (e.keyword === 'additionalProperty' || e.keyword === 'additionalProperties') {
+    const name = String(e.params.additionalProperty);
+    const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const guess = closestName(name, known);
+    return `is not a known field${guess ? `: did you mean "${guess}"?` : ' (check its spelling)'}`;
+  }
+  if (e.keyword === 'type') {
+    const types = [...new Set(all.map((x) => String(x.params.type)))];
+    return `must be ${types.map((t) => (t === 'integer' ? 'a whole number' : `a ${t}`)).join(' or ')}`;
+  }
+  if (e.keyword === 'pattern') {
+    if (schemaPath.includes('duration'))
+      return 'must be a duration such as "500ms", "30s", "5m" or "1h", or a number of seconds';
+    if (e.instancePath.startsWith('/thresholds/'))
+      return 'must be a condition such as "<1500", ">=0.99" or "==0"';
+    if (e.instancePath.endsWith('/baseUrl')) return 'must start with http:// or https://';
+  }
+  return describeSchemaError(e, '').message;
+}
+
+/** Where a field is in the plan's text (1-based), when the text is known. */
+function locate(text: string | undefined, field: string): { line?: number; column?: number } {
+  if (text === undefined) return {};
+  return lineColumn(text, findFieldRange(text, field).offset);
+}
+
+function problemsError(problems: PlanProblem[], source: string | undefined): ScenarioError {
+  const where = (p: PlanProblem) =>
+    p.line !== undefined ? `${source ? `${source}:` : 'line '}${p.line}:${p.column}: ` : '';
+  const message =
+    problems.length === 1
+      ? `${where(problems[0]!)}${problems[0]!.message}`
+      : `${problems.length} problems${source ? ` in ${source}` : ''}:\n` +
+        problems.map((p) => `  ${where(p)}${p.message}`).join('\n');
+  return new ScenarioError(message, problems[0]?.field ?? '', problems);
+}
+
+/**
+ * The catalog knows the Anthropic API's model ids. A gateway or proxy (any other base URL) may serve its
+ * own ids: those are allowed there, with cost unknown unless a catalog override prices them.
+ */
+function checkModel(catalog: Catalog, id: string, field: string, target: Target): void {
+  if (target.kind === 'url' && !findModel(catalog, id) && !catalog.aliases.some((a) => a.id === id)) return;
+  resolveModel(catalog, id, field);
+}
+
+function parseModels(p: PlanObject, catalog: Catalog, target: Target): Scenario['models'] {
   if (p.model && p.mix) throw new ScenarioError('give either model or mix, not both', 'mix');
   if (p.mix) {
     const mix = p.mix as { model: string; share: number }[];
-    mix.forEach((m, i) => resolveModel(catalog, m.model, `mix[${i}].model`));
+    mix.forEach((m, i) => checkModel(catalog, m.model, `mix[${i}].model`, target));
     const sum = mix.reduce((a, m) => a + m.share, 0);
     if (Math.abs(sum - 1) > 1e-6) {
       throw new ScenarioError(`mix shares must sum to 1 (they sum to ${+sum.toFixed(6)})`, 'mix');
@@ -156,14 +295,22 @@ function parseModels(p: PlanObject, catalog: Catalog): Scenario['models'] {
     return mix.map((m) => ({ model: m.model, share: m.share }));
   }
   const model = (p.model as string | undefined) ?? 'claude-haiku-4-5';
-  resolveModel(catalog, model, 'model');
+  checkModel(catalog, model, 'model', target);
   return [{ model, share: 1 }];
 }
 
 function parseTarget(t: unknown, catalog: Catalog): Target {
   const sim = (o: PlanObject = {}): Target => {
     const tier = o.tier ?? 'build';
-    findTier(catalog, tier, 'target.simulator.tier');
+    if (tier === 'custom') {
+      // As `simulate --tier custom`: the limits are the tier.
+      const l = o.limits as { rpm?: number; itpm?: number; otpm?: number } | undefined;
+      if (!l?.rpm || !l.itpm || !l.otpm)
+        throw new ScenarioError(
+          'target.simulator.tier "custom" needs target.simulator.limits with rpm, itpm and otpm',
+          'target.simulator.limits',
+        );
+    } else findTier(catalog, tier, 'target.simulator.tier');
     return {
       kind: 'simulator',
       tier,
@@ -174,6 +321,8 @@ function parseTarget(t: unknown, catalog: Catalog): Target {
       fault: o.fault,
       capacity: o.capacity,
       limits: o.limits,
+      burstSeconds: o.burstSeconds,
+      accelerationLimit: o.accelerationLimit,
     };
   };
   if (t === undefined || t === 'simulator') return sim();
@@ -192,13 +341,79 @@ function parseLoad(l: PlanObject | undefined): LoadShape {
   if (l.type === 'rate')
     return { type: 'rate', rps: l.rps, arrival: l.arrival ?? 'constant', maxInFlight: l.maxInFlight ?? 1000 };
   const stages = (l.stages as { duration: unknown; rps: number }[]).map((s, i) => ({
-    durationMs: parseDuration(s.duration, `load.stages[${i}].duration`),
+    durationMs: boundedDuration(s.duration, `load.stages[${i}].duration`),
     rps: s.rps,
   }));
   if (stages.every((s) => s.rps === 0) && !(l.startRps > 0)) {
     throw new ScenarioError('load.stages: at least one stage needs rps > 0', 'load.stages');
   }
+  const totalMs = stages.reduce((a, st) => a + st.durationMs, 0);
+  if (totalMs > planLimits.durationMs)
+    throw new ScenarioError(
+      `load.stages last ${Math.round(totalMs / 3_600_000)} h in all: at most 24 h`,
+      'load.stages',
+    );
   return { type: 'ramp', stages, startRps: l.startRps ?? 0, maxInFlight: l.maxInFlight ?? 1000 };
+}
+
+/** tools, toolChoice and thinking in the API's own shape (the schema has checked their types). */
+function parseRequestExtras(p: PlanObject, maxTokens: number): Scenario['requestExtras'] {
+  const extras: NonNullable<Scenario['requestExtras']> = {};
+  const tools = p.tools as { name: string }[] | undefined;
+  if (tools) {
+    const names = new Set<string>();
+    tools.forEach((t, i) => {
+      if (names.has(t.name))
+        throw new ScenarioError(`tools[${i}].name: "${t.name}" is defined twice`, `tools[${i}].name`);
+      names.add(t.name);
+    });
+    extras.tools = tools;
+  }
+  const choice = p.toolChoice as
+    { type: string; name?: string; disableParallelToolUse?: boolean } | undefined;
+  if (choice) {
+    if (!tools && choice.type !== 'none')
+      throw new ScenarioError('toolChoice needs "tools": define the tools the model may call', 'toolChoice');
+    if (choice.type === 'tool') {
+      if (!choice.name)
+        throw new ScenarioError('toolChoice.name is required with "type": "tool"', 'toolChoice.name');
+      if (!tools?.some((t) => t.name === choice.name))
+        throw new ScenarioError(
+          `toolChoice.name: no tool named "${choice.name}" in tools (${tools?.map((t) => t.name).join(', ')})`,
+          'toolChoice.name',
+        );
+    }
+    extras.tool_choice = {
+      type: choice.type,
+      ...(choice.name ? { name: choice.name } : {}),
+      ...(choice.disableParallelToolUse !== undefined
+        ? { disable_parallel_tool_use: choice.disableParallelToolUse }
+        : {}),
+    };
+  }
+  const thinking = p.thinking as { type: string; budgetTokens?: number; effort?: string } | undefined;
+  if (thinking) {
+    if (thinking.type === 'enabled') {
+      if (thinking.budgetTokens! >= maxTokens)
+        throw new ScenarioError(
+          `thinking.budgetTokens (${thinking.budgetTokens}) must be below maxTokens (${maxTokens}): thinking tokens are output tokens`,
+          'thinking.budgetTokens',
+        );
+      extras.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+    } else {
+      extras.thinking = { type: thinking.type };
+      if (thinking.effort) extras.output_config = { effort: thinking.effort };
+    }
+  }
+  return Object.keys(extras).length > 0 ? extras : undefined;
+}
+
+/** A duration within the plan's limit (24 h): "99999999999999999999h" would never end. */
+function boundedDuration(value: unknown, field: string): number {
+  const ms = parseDuration(value, field);
+  if (!Number.isFinite(ms) || ms > planLimits.durationMs)
+    throw new ScenarioError(`${field} must be at most 24h (got ${String(value)})`, field);
+  return ms;
 }
 
 function parseSystem(s: unknown): Scenario['system'] {
@@ -208,7 +423,7 @@ function parseSystem(s: unknown): Scenario['system'] {
   return o.cacheControl ? { text: o.text, cacheTtl: o.cacheControl } : { text: o.text };
 }
 
-function parsePrompts(p: PlanObject, options: ParseScenarioOptions): PromptSource {
+function parsePrompts(p: PlanObject, options: ParseScenarioOptions, words: number): PromptSource {
   if (p.prompt !== undefined && p.prompts !== undefined)
     throw new ScenarioError('give either prompt or prompts, not both', 'prompts');
   if (typeof p.prompt === 'string') {
@@ -216,7 +431,7 @@ function parsePrompts(p: PlanObject, options: ParseScenarioOptions): PromptSourc
     return { type: 'fixed', text: p.prompt };
   }
   const src = p.prompts as PlanObject | undefined;
-  if (!src) return { type: 'fixed', text: defaultPrompt };
+  if (!src) return { type: 'list', items: defaultTopics.map((t) => longAnswerPrompt(words, t)) };
   switch (src.type) {
     case 'fixed':
       return { type: 'fixed', text: src.text };

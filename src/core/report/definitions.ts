@@ -15,6 +15,14 @@ export const metricDefinitions: Record<string, string> = {
   ttft:
     'TTFT (time to first token): from the actual send to the first non-empty text delta ' +
     '(content_block_delta with text_delta). Not message_start, ping or the first byte, which arrive earlier.',
+  firstContent:
+    'Time to first content: from the actual send to the first non-empty content delta of any kind: thinking, ' +
+    'text or tool input. With extended thinking or a tool call it comes well before TTFT (first text), which ' +
+    'a tool-only reply never has.',
+  thinkingTokens:
+    "Thinking tokens: part of the server's output_tokens (they count toward max_tokens, OTPM and price). The API " +
+    'reports no separate count, so the split is estimated from the thinking text with the token counter the ' +
+    'simulator uses; TPOT is over the text tokens (output minus thinking).',
   tpot:
     'TPOT (time per output token): (latency from the actual send - TTFT) / (output_tokens - 1), with output_tokens from ' +
     "the server's usage (message_delta.usage.output_tokens), not from counting stream chunks. Requests with " +

@@ -1,10 +1,11 @@
 // Turns a run's numbers into findings: what bound, what failed, and whether the measurement itself is sound.
 import { builtinCatalog, bucketName, findModel } from '../catalog/index';
-import type { Diagnosis, Outcome, RunSummary, Scenario, TimeWindow } from '../model/run';
+import type { Diagnosis, Outcome, RecordedScenario, RunSummary, TimeWindow } from '../model/run';
+import { fmtMs, fmtNumber, fmtPct, fmtUsd } from '../format/format';
 import { spearman } from './stats';
 
 export interface DiagnoseInput {
-  scenario: Scenario;
+  scenario: RecordedScenario;
   summary: RunSummary;
   timeseries: TimeWindow[];
 }
@@ -29,6 +30,10 @@ export const diagnosisThresholds = {
   generatorElu: 0.8,
   generatorCpuCores: 0.8,
   generatorSendLagP99Ms: 10,
+  /** Send lag matters only against the latency it adds to: p99 lag above this share of p50 latency. */
+  generatorSendLagLatencyShare: 0.1,
+  /** Shorter runs are all start-up (module loading, JIT, connection set-up): never judged. */
+  generatorMinDurationS: 2,
   coordinatedOmissionRatio: 1.5,
   coordinatedOmissionMinGapMs: 20,
   headroomLow: 0.1,
@@ -51,7 +56,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   out.push(...errors(summary));
   const q = queueing(input.timeseries);
   if (q) out.push(q);
-  const g = generator(summary);
+  const g = generator(summary, input.scenario);
   if (g) out.push(g);
   const co = coordinatedOmission(input);
   if (co) out.push(co);
@@ -66,22 +71,13 @@ function share(count: number, total: number): string {
   return `${count} of ${total} requests (${pct(count / Math.max(1, total))})`;
 }
 
-/** "14 %", "0.5 %": one decimal below 10 %. */
-export function pct(fraction: number): string {
-  const p = fraction * 100;
-  return `${p < 10 && p !== 0 ? fmt(p, 1) : fmt(p, 0)} %`;
-}
-
-function fmt(n: number, digits: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-}
-
-function ms(n: number): string {
-  return `${fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0)} ms`;
-}
+// Short names for the shared formatters (../format), which the sentences below use a lot.
+const pct = (fraction: number): string => fmtPct(fraction);
+const fmt = fmtNumber;
+const ms = fmtMs;
 
 /** Tier advice: name the next standard tier when the target's tier is known (simulator runs). */
-function tierAdvice(scenario: Scenario): string {
+function tierAdvice(scenario: RecordedScenario): string {
   const order = builtinCatalog.standardTierOrder;
   const tier = scenario.target.kind === 'simulator' ? scenario.target.tier : undefined;
   const i = tier ? order.indexOf(tier) : -1;
@@ -257,29 +253,47 @@ function queueing(windows: TimeWindow[]): Diagnosis | undefined {
   };
 }
 
-function generator(summary: RunSummary): Diagnosis | undefined {
+function generator(summary: RunSummary, scenario: RecordedScenario): Diagnosis | undefined {
   const t = diagnosisThresholds;
+  if ((summary.sendWindowS ?? summary.durationS) < t.generatorMinDurationS) return undefined;
   const { eventLoopUtilization: elu, cpuCores, warnings } = summary.health;
   const lag = summary.sendLagMs.p99;
+  const lagLimit = Math.max(t.generatorSendLagP99Ms, t.generatorSendLagLatencyShare * summary.latencyMs.p50);
   const reasons: string[] = [];
   if (elu > t.generatorElu) reasons.push(`event-loop utilisation ${pct(elu)} (> ${pct(t.generatorElu)})`);
-  if (cpuCores > t.generatorCpuCores)
+  // An in-process simulator's work is in the same CPU figure: it says nothing about the generator.
+  if (cpuCores > t.generatorCpuCores && scenario.target.kind !== 'simulator')
     reasons.push(`CPU ${fmt(cpuCores, 2)} cores (> ${t.generatorCpuCores})`);
-  if (lag > t.generatorSendLagP99Ms)
-    reasons.push(`send lag p99 ${ms(lag)} (> ${t.generatorSendLagP99Ms} ms)`);
+  if (lag > lagLimit)
+    reasons.push(
+      `send lag p99 ${ms(lag)} (> ${lagLimit > t.generatorSendLagP99Ms ? `${pct(t.generatorSendLagLatencyShare)} of the median latency, ${ms(lagLimit)}` : ms(lagLimit)})`,
+    );
   if (reasons.length === 0) return undefined;
   return {
     id: 'generator-saturated',
     severity: 'warning',
     title: 'The load generator was busy',
-    detail:
-      `The load generator, not the target, may be the bottleneck: ${reasons.join('; ')}. ` +
-      'A busy client delays sends and reads, which inflates latency and TTFT.' +
-      (warnings.length ? ` Engine warnings: ${warnings.join(' ')}` : ''),
+    detail: sentences(
+      `The load generator, not the target, may be the bottleneck: ${reasons.join('; ')}`,
+      'A busy client delays sends and reads, which inflates latency and TTFT',
+      ...(warnings.length ? ['Engine warnings:', ...warnings] : []),
+    ),
     advice:
       'Lower the rate, or split the load over several processes or machines, and compare; treat these ' +
       'latency figures as an upper bound.',
   };
+}
+
+/** Joins phrases into sentences: each ends with a full stop and starts with a capital ("a." + "b" -> "A. B."). */
+export function sentences(...parts: string[]): string {
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const s = p[0]!.toUpperCase() + p.slice(1);
+      return /[.!?:]$/.test(s) ? s : `${s}.`;
+    })
+    .join(' ');
 }
 
 function coordinatedOmission({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
@@ -355,8 +369,8 @@ function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
         severity: 'warning',
         title: 'Stopped at the cost budget',
         detail:
-          `The run stopped after ${n} requests when its cost reached $${fmt(summary.costUsd, 4)}` +
-          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd $${fmt(scenario.maxCostUsd, 4)}).` : '.') +
+          `The run stopped after ${n} requests when its cost reached ${fmtUsd(summary.costUsd)}` +
+          (scenario.maxCostUsd !== undefined ? ` (maxCostUsd ${fmtUsd(scenario.maxCostUsd)}).` : '.') +
           (summary.budget ? ' ' + reservationSentence(summary.budget) : ''),
         advice:
           'Raise maxCostUsd, or shorten the run (requests, duration) or lower max_tokens, to finish the plan.',
@@ -374,9 +388,7 @@ function stopped({ scenario, summary }: DiagnoseInput): Diagnosis | undefined {
         id: 'failed',
         severity: 'error',
         title: 'The run failed',
-        detail:
-          `The engine stopped with an error after ${n} requests.` +
-          (summary.health.warnings.length ? ` ${summary.health.warnings.join(' ')}` : ''),
+        detail: sentences(`The engine stopped with an error after ${n} requests`, ...summary.health.warnings),
         advice: 'See the errors above and the engine warnings; fix the cause and re-run.',
       };
     default:

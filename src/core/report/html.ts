@@ -1,7 +1,7 @@
 // A standalone, offline report.html: the run JSON, the report app's bundle and the CSS, all inline.
 import { createHash } from 'node:crypto';
 import type { RunResult } from '../model/run';
-import { escapeHtml } from '../util/escapeHtml';
+import { escapeHtml } from '../format/escapeHtml';
 
 /** The built report app (dist/webview/report.js) and the shared stylesheet (dist/webview/styles.css). */
 export interface ReportAssets {

@@ -5,8 +5,16 @@ export type { DiagnoseInput } from './diagnosis';
 export { metricDefinitions } from './definitions';
 export { renderReportHtml, embedJson } from './html';
 export type { ReportAssets } from './html';
-export { serializeRun, parseRunFile, writeRunOutputs, writeReportFiles } from './runFile';
-export type { RunOutputPaths } from './runFile';
+export { serializeRun, parseRunFile } from './runFile';
+export {
+  writeRunOutputs,
+  writeReportFiles,
+  writeFileAtomic,
+  prepareOutputDir,
+  OutputDirError,
+  scrubRun,
+} from './save';
+export type { RunOutputPaths, Secrets } from './save';
 export { RunFileError, validateRun, parseRunJson } from './validate';
 
 import { diagnose } from './diagnosis';

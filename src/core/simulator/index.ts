@@ -12,3 +12,5 @@ export type { OtpmMode } from './rateLimiter';
 export { TOKEN_FRAMING, estimateRequestTokens, estimateTokens } from '../tokens/count';
 export { API_VERSIONS } from './validation';
 export { MAX_BODY_BYTES } from './routes';
+export { RAMP } from './rateLimiter';
+export type { RampRefusal } from './rateLimiter';

@@ -6,7 +6,7 @@ import type { CachePlan } from './cache';
 import { OVERLOADED_MESSAGE, failure } from './errors';
 import type { ApiFailure } from './errors';
 import { Exchange } from './exchange';
-import { admit, pushRateLimitHeaders, pushRequestHeaders } from './rateLimiter';
+import { admit, pushRateLimitHeaders, pushRequestHeaders, rampFailure } from './rateLimiter';
 import type { LimitState, Refusal } from './rateLimiter';
 import { sendFailure, sendJson } from './respond';
 import type { SimState, UsageCounts } from './state';
@@ -33,6 +33,7 @@ function rateLimitFailure(
   r: Refusal,
   need: number,
 ): ApiFailure {
+  if (r.ramp) return rampFailure(r.ramp, limits.limits.rpm, r.waitMs, sim.clock.timeScale);
   const limit =
     r.kind === 'requests' ? limits.limits.rpm : r.kind === 'input' ? limits.limits.itpm : limits.limits.otpm;
   const where = `(model: ${model.id}, simulated ${sim.cfg.tier.displayName} tier)`;

@@ -53,6 +53,10 @@ export interface SimulatorOptions {
   keepAliveTimeoutMs?: number;
   /** Open connections at most; more are refused (closed) by the server. Default 16,384. */
   maxConnections?: number;
+  /** Acceleration limit: a sharp rise over the recent request rate draws 429 ramp_limit_exceeded. Off by default. */
+  accelerationLimit?: boolean;
+  /** Message Batches: median simulated ms for one batch request to finish (seeded lognormal spread). Default 10 min. */
+  batchLatencyMs?: number;
   catalog?: Catalog;
   /** Real-time clock in ms (injectable for tests). Default performance.now. */
   clock?: () => number;
@@ -92,6 +96,8 @@ export interface SimConfig {
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnections: number;
+  accelerationLimit: boolean;
+  batchLatencyMs: number;
   catalog: Catalog;
   clock: () => number;
   log: (line: string) => void;
@@ -201,6 +207,9 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
       'headersTimeoutMs',
     );
   }
+  if (o.accelerationLimit !== undefined && typeof o.accelerationLimit !== 'boolean') {
+    throw new SimulatorConfigError('accelerationLimit must be true or false', 'accelerationLimit');
+  }
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed))
     throw new SimulatorConfigError(`seed must be an integer (got ${seed})`, 'seed');
@@ -226,6 +235,8 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
     headersTimeoutMs,
     keepAliveTimeoutMs: positive('keepAliveTimeoutMs', o.keepAliveTimeoutMs, 65_000, true),
     maxConnections: positive('maxConnections', o.maxConnections, 16_384, true),
+    accelerationLimit: o.accelerationLimit === true,
+    batchLatencyMs: positive('batchLatencyMs', o.batchLatencyMs, 10 * 60_000),
     catalog,
     clock: o.clock ?? (() => performance.now()),
     log: o.log ?? (() => {}),

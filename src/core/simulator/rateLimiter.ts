@@ -2,6 +2,8 @@
 // rate-limit bucket of the catalog, as the API enforces them. Times are simulated ms (scaled).
 import type { BucketLimits } from '../catalog/index';
 import type { SimClock } from './clock';
+import { failure } from './errors';
+import type { ApiFailure } from './errors';
 
 export type OtpmMode = 'generated' | 'max-tokens-estimate';
 export type LimitKind = 'requests' | 'input' | 'output';
@@ -50,11 +52,86 @@ export class TokenBucket {
   }
 }
 
-/** The three buckets of one rate-limit bucket id. */
+/**
+ * The acceleration ("ramp") limit: the API refuses a sharp rise over the recent request rate even
+ * when the buckets have room. Modelled on whole simulated seconds: the requests admitted in the
+ * last `windowSec` seconds (the current one included) may be at most
+ *   allowed = max(ceil(floorShare x RPM), factor x the requests admitted in the `windowSec` before).
+ * So an idle organisation may start at 20 % of its RPM per minute and double every minute.
+ */
+export const RAMP = { windowSec: 60, factor: 2, floorShare: 0.2 } as const;
+
+/** What the acceleration limit saw when it refused a request (the numbers of the formula above). */
+export interface RampRefusal {
+  recent: number;
+  baseline: number;
+  floor: number;
+  allowed: number;
+}
+
+export class RampTracker {
+  /** Admitted requests per simulated second, a ring of two windows. */
+  private readonly counts = new Float64Array(RAMP.windowSec * 2);
+  private second = 0;
+  readonly floor: number;
+
+  constructor(rpm: number) {
+    this.floor = Math.max(1, Math.ceil(RAMP.floorShare * rpm));
+  }
+
+  /** Zeroes the slots of seconds that passed since the last call. */
+  private advance(now: number): void {
+    const sec = Math.floor(now / 1000);
+    if (sec <= this.second) return;
+    const n = this.counts.length;
+    const steps = Math.min(n, sec - this.second);
+    for (let i = 1; i <= steps; i++) this.counts[(this.second + i) % n] = 0;
+    this.second = sec;
+  }
+
+  /** The formula's terms `ahead` seconds from the current second, if nothing more is admitted. */
+  private terms(ahead: number): RampRefusal {
+    const n = this.counts.length;
+    const w = RAMP.windowSec;
+    let recent = 0;
+    let baseline = 0;
+    for (let age = 0; age < n; age++) {
+      const sec = this.second + ahead - age;
+      // Only seconds up to the current one hold counts; the ones ahead are still empty.
+      if (sec > this.second || sec < this.second - n + 1) continue;
+      const c = this.counts[((sec % n) + n) % n]!;
+      if (age < w) recent += c;
+      else baseline += c;
+    }
+    return { recent, baseline, floor: this.floor, allowed: Math.max(this.floor, RAMP.factor * baseline) };
+  }
+
+  /** Null when one more request may pass now, else the refusal and the ms until it would pass. */
+  check(now: number): { ramp: RampRefusal; waitMs: number } | null {
+    this.advance(now);
+    const t = this.terms(0);
+    if (t.recent + 1 <= t.allowed) return null;
+    // Whole seconds ahead until old counts leave the window (at most two windows: then recent = 0).
+    let k = 1;
+    for (; k < this.counts.length; k++) {
+      const f = this.terms(k);
+      if (f.recent + 1 <= f.allowed) break;
+    }
+    return { ramp: t, waitMs: (this.second + k) * 1000 - now };
+  }
+
+  record(now: number): void {
+    this.advance(now);
+    this.counts[this.second % this.counts.length]!++;
+  }
+}
+
+/** The three buckets of one rate-limit bucket id (and its acceleration limit, when enabled). */
 export class LimitState {
   readonly requests: TokenBucket;
   readonly input: TokenBucket;
   readonly output: TokenBucket;
+  readonly ramp: RampTracker | null;
   // Memoised reset strings: formatting a date per header per response is measurable at 10k req/s.
   private readonly resetMemo = [
     { sec: -1, text: '' },
@@ -66,10 +143,12 @@ export class LimitState {
     readonly limits: BucketLimits,
     burstSeconds: number,
     now: number,
+    accelerationLimit = false,
   ) {
     this.requests = new TokenBucket(limits.rpm, burstSeconds, now);
     this.input = new TokenBucket(limits.itpm, burstSeconds, now);
     this.output = new TokenBucket(limits.otpm, burstSeconds, now);
+    this.ramp = accelerationLimit ? new RampTracker(limits.rpm) : null;
   }
 
   refill(now: number): void {
@@ -96,6 +175,8 @@ export interface Refusal {
   waitMs: number;
   /** The request can never pass: it needs more than the bucket holds. */
   exceedsCapacity: boolean;
+  /** Set when the acceleration limit refused it (kind is then 'requests'). */
+  ramp?: RampRefusal;
 }
 
 /**
@@ -119,10 +200,30 @@ export function admit(
     refusal = worse(refusal, 'input', state.input, inputCost);
   if (state.output.level < outNeed) refusal = worse(refusal, 'output', state.output, outNeed);
   if (refusal) return refusal;
+  if (state.ramp) {
+    const r = state.ramp.check(now);
+    if (r) return { kind: 'requests', waitMs: r.waitMs, exceedsCapacity: false, ramp: r.ramp };
+    state.ramp.record(now);
+  }
   state.requests.take(1);
   state.input.take(inputCost);
   if (mode === 'max-tokens-estimate') state.output.take(outNeed);
   return null;
+}
+
+/** The 429 of the acceleration limit: rate_limit_error with error_code ramp_limit_exceeded. */
+export function rampFailure(r: RampRefusal, rpm: number, waitMs: number, timeScale: number): ApiFailure {
+  const f = failure(
+    429,
+    'rate_limit_error',
+    `Your request rate rose too fast (acceleration limit, simulated): ${r.recent} requests in the last ` +
+      `${RAMP.windowSec} s against ${r.baseline} in the ${RAMP.windowSec} s before; at most ${r.allowed} = ` +
+      `max(${r.floor} (${RAMP.floorShare * 100} % of ${rpm} RPM), ${RAMP.factor} x ${r.baseline}). ` +
+      'Ramp traffic up gradually.',
+  );
+  f.details = { error_code: 'ramp_limit_exceeded' };
+  f.retryAfterSec = Math.max(1, Math.ceil(waitMs / timeScale / 1000));
+  return f;
 }
 
 /** Keeps the refusal that matters most: one that can never pass, else the longest wait. */

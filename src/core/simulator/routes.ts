@@ -1,5 +1,6 @@
 // HTTP front door: route, auth, API version, body size and JSON, then the endpoint handlers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleBatches, isBatchPath } from './batches/http';
 import { failure, invalid } from './errors';
 import { handleCountTokens, handleMessages } from './messages';
 import { getModel, listModels } from './models';
@@ -16,6 +17,7 @@ const enum Route {
   CountTokens,
   ListModels,
   GetModel,
+  Batches,
 }
 
 function apiKeyOf(req: IncomingMessage): string {
@@ -64,11 +66,12 @@ function routeRequest(sim: SimState, req: IncomingMessage, res: ServerResponse, 
   else if (path === '/v1/messages/count_tokens') route = Route.CountTokens;
   else if (path === '/v1/models') route = Route.ListModels;
   else if (path.startsWith('/v1/models/') && path.length > 11) route = Route.GetModel;
+  else if (isBatchPath(path)) route = Route.Batches;
   else
     return sendFailure(sim, res, failure(404, 'not_found_error', `Not found: ${method} ${path}`), requestId);
 
   const post = route === Route.Messages || route === Route.CountTokens;
-  if (method !== (post ? 'POST' : 'GET')) {
+  if (route !== Route.Batches && method !== (post ? 'POST' : 'GET')) {
     return sendFailure(
       sim,
       res,
@@ -94,6 +97,9 @@ function routeRequest(sim: SimState, req: IncomingMessage, res: ServerResponse, 
   const badVersion = checkVersion(version);
   if (badVersion) return sendFailure(sim, res, badVersion, requestId);
 
+  if (route === Route.Batches) {
+    return handleBatches(sim, req, res, requestId, url, version as ApiVersion);
+  }
   if (route === Route.ListModels) {
     const answer = listModels(sim.cfg.catalog, q < 0 ? '' : url.slice(q + 1));
     if (answer.status === 200) {

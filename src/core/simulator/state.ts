@@ -81,7 +81,12 @@ export class SimState {
     if (s === undefined) {
       const base = limitsFor(this.cfg.tier, model.bucket);
       s = base
-        ? new LimitState({ ...base, ...this.cfg.limitOverrides }, this.cfg.burstSeconds, this.clock.simNow())
+        ? new LimitState(
+            { ...base, ...this.cfg.limitOverrides },
+            this.cfg.burstSeconds,
+            this.clock.simNow(),
+            this.cfg.accelerationLimit,
+          )
         : null;
       this.limitStates.set(model.bucket, s);
     }
@@ -111,15 +116,15 @@ export class SimState {
     return this.spendThisMonth >= this.cfg.spendCapUsd;
   }
 
-  /** Adds a served request's cost at catalog prices. */
-  addSpend(model: ModelEntry, u: UsageCounts, outputTokens: number): void {
+  /** Adds a served request's cost at catalog prices (`discount` off input and output: Message Batches). */
+  addSpend(model: ModelEntry, u: UsageCounts, outputTokens: number, discount = 0): void {
     const p = pricesFor(model, u.input + u.cacheRead + u.write5m + u.write1h);
     const usd =
-      (u.input * p.input +
+      (u.input * p.input * (1 - discount) +
         u.cacheRead * p.cacheRead +
         u.write5m * p.cacheWrite5m +
         u.write1h * p.cacheWrite1h +
-        outputTokens * p.output) /
+        outputTokens * p.output * (1 - discount)) /
       1e6;
     this.spendThisMonth += usd;
     this.stats.spendUsd += usd;

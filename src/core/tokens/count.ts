@@ -24,10 +24,11 @@ export const TOKEN_FRAMING = {
 
 /** Token estimate of a text under a tokenizer generation (see the rule above). */
 export function estimateTokens(text: string, tokenizer: TokenizerGeneration): number {
-  return tokensOfLength(text.length, tokenizer);
+  return estimateTokensOfLength(text.length, tokenizer);
 }
 
-function tokensOfLength(n: number, tokenizer: TokenizerGeneration): number {
+/** The same estimate from a text's length alone (e.g. streamed thinking, counted as it arrives). */
+export function estimateTokensOfLength(n: number, tokenizer: TokenizerGeneration): number {
   if (n === 0) return 0;
   return tokenizer === 'new' ? Math.ceil((n * 3) / 10) : Math.ceil(n / 4);
 }
@@ -97,7 +98,7 @@ function withoutCacheControl(block: Obj): Obj {
 }
 
 function jsonTokens(block: Obj, tokenizer: TokenizerGeneration): number {
-  return tokensOfLength(jsonLength(block, 'cache_control'), tokenizer);
+  return estimateTokensOfLength(jsonLength(block, 'cache_control'), tokenizer);
 }
 
 /** Tokens of one content block (anything but a bare string). */

@@ -13,15 +13,41 @@ export class JsoncError extends Error {
   }
 }
 
-/** Parses JSON with comments and trailing commas; the first syntax error names its line and column. */
+/** The parser's error codes in words a user can act on (never "CommaExpected"). */
+const syntaxWords: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'this number is not valid JSON',
+  PropertyNameExpected: 'a property name in double quotes is expected',
+  ValueExpected: 'a value is expected',
+  ColonExpected: 'a colon (:) is expected after the property name',
+  CommaExpected: 'a comma (,) is expected between items',
+  CloseBraceExpected: 'a closing brace (}) is expected',
+  CloseBracketExpected: 'a closing bracket (]) is expected',
+  EndOfFileExpected: 'unexpected text after the end of the JSON value',
+  InvalidCommentToken: 'this comment is not valid',
+  UnexpectedEndOfComment: 'a comment is not closed (*/ missing)',
+  UnexpectedEndOfString: 'a string is not closed (" missing)',
+  UnexpectedEndOfNumber: 'a number ends too early',
+  InvalidUnicode: 'invalid \\u escape in a string',
+  InvalidEscapeCharacter: 'invalid escape (\\) in a string',
+  InvalidCharacter: 'a control character inside a string',
+};
+
+/**
+ * Parses JSON with comments and trailing commas. Syntax errors are reported all at once, in words,
+ * each with its line and column; offset/length are the first one's.
+ */
 export function parseJsonc(text: string, source = 'input'): unknown {
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
   if (first) {
-    const { line, column } = lineColumn(text, first.offset);
+    const lines = errors.map((e) => {
+      const { line, column } = lineColumn(text, e.offset);
+      return `${source}:${line}:${column}: ${syntaxWords[printParseErrorCode(e.error)] ?? 'not valid JSON'}`;
+    });
     throw new JsoncError(
-      `${source}:${line}:${column}: ${printParseErrorCode(first.error)} (not valid JSON)`,
+      lines.length === 1 ? `${lines[0]} (not valid JSON)` : `not valid JSON:\n  ${lines.join('\n  ')}`,
       first.offset,
       first.length,
     );
@@ -29,7 +55,7 @@ export function parseJsonc(text: string, source = 'input'): unknown {
   return value;
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }

@@ -2,22 +2,29 @@
 // the boundary, plans with the current catalog and answers plan/result or plan/error. Its buttons save the
 // plan as a plan file, copy it as Markdown, or load test it against the simulator.
 import * as vscode from 'vscode';
-import { formatPlanMarkdown, parseScenario } from '../../core/index';
+import { fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
 import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
 import type { PlanFileObject } from '../../core/planFile/fromCapacityPlan';
 import type { Services } from '../services';
-import { loadWebviewApp } from './webviewSetup';
+import { openWebviewPanel } from '../webviews/vscodeWebviews';
+import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 
 /** workspaceState key of the planner's last raw input. */
 export const plannerLastInputKey = 'claudeLoad.planner.lastInput';
 const title = 'Claude: Plan Capacity';
 
-export class PlannerPanel implements vscode.Disposable {
+export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner>, vscode.Disposable {
   private static current: PlannerPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  readonly app = 'planner';
+  readonly title = title;
+  readonly readyType = 'planner/ready';
+  readonly isMessage = isPlannerToHost;
+  readonly themeChanged = { type: 'theme/changed' } as const;
+  private panel: vscode.WebviewPanel | undefined;
+  private host: WebviewHost<PlannerToHost, HostToPlanner> | undefined;
   /** The last raw input the webview posted (valid or not), remembered across sessions. */
   private lastInput: Record<string, unknown>;
   /** The plan for lastInput; undefined while it is invalid. */
@@ -27,20 +34,16 @@ export class PlannerPanel implements vscode.Disposable {
   static show(services: Services, input?: Record<string, unknown>): PlannerPanel {
     const open = PlannerPanel.current;
     if (open) {
-      // Only a webview that is showing now is live; a hidden one is re-created by reveal().
-      const live = open.panel.visible;
-      open.panel.reveal();
-      if (input) void open.setInput(input, live);
+      open.panel?.reveal();
+      if (input) void open.setInput(input);
       return open;
     }
+    const planner = new PlannerPanel(services, input);
+    PlannerPanel.current = planner;
     // From a plan file: beside it, so the file stays in view.
     const column = input ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel('claudeLoad.planner', title, column, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-    });
-    PlannerPanel.current = new PlannerPanel(panel, services, input);
-    return PlannerPanel.current;
+    planner.panel = openWebviewPanel(services, 'claudeLoad.planner', planner, { column }).panel;
+    return planner;
   }
 
   /** Closes the planner if it is open (extension deactivation). */
@@ -49,7 +52,6 @@ export class PlannerPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
     private readonly services: Services,
     input: Record<string, unknown> | undefined,
   ) {
@@ -59,30 +61,29 @@ export class PlannerPanel implements vscode.Disposable {
       state.get<Record<string, unknown>>(plannerLastInputKey) ??
       defaultPlanInput(services.settings().defaultModel);
     if (input) void state.update(plannerLastInputKey, input);
-    loadWebviewApp(panel.webview, services.extensionUri, 'planner', title);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme/changed' })),
-      panel.onDidDispose(() => this.dispose()),
-    );
+  }
+
+  attach(host: WebviewHost<PlannerToHost, HostToPlanner>): void {
+    this.host = host;
   }
 
   private post(message: HostToPlanner): void {
-    void this.panel.webview.postMessage(message);
+    this.host?.post(message);
   }
 
   /**
-   * A new input from outside (a plan file). A live webview gets it now; a re-created one asks with
-   * planner/ready, which sends it. The host's plan/init always wins over the webview's saved form.
+   * A new input from outside (a plan file). A live webview gets it now; a hidden or re-created one gets
+   * it from restore(). The host's plan/init always wins over the webview's saved form.
    */
-  private async setInput(input: Record<string, unknown>, live: boolean): Promise<void> {
+  private async setInput(input: Record<string, unknown>): Promise<void> {
     this.lastInput = input;
     this.lastResult = undefined;
-    if (live) this.sendInit();
+    this.restore();
     await this.services.context.workspaceState.update(plannerLastInputKey, input);
   }
 
-  private sendInit(): void {
+  /** Sends plan/init: the catalog's models and tiers and the input to show. */
+  restore(): void {
     const catalog = this.services.catalog();
     this.post({
       type: 'plan/init',
@@ -95,26 +96,8 @@ export class PlannerPanel implements vscode.Disposable {
     });
   }
 
-  private async onMessage(msg: unknown): Promise<void> {
-    // Validate at the boundary: anything else posted into the webview is ignored.
-    if (!isPlannerToHost(msg)) {
-      this.services.log.warn('planner panel: ignored an unexpected message');
-      return;
-    }
-    try {
-      await this.handle(msg);
-    } catch (e) {
-      const message = (e as Error).message;
-      this.services.log.error(`planner: ${message}`);
-      void vscode.window.showErrorMessage(`Capacity planner: ${message}`);
-    }
-  }
-
-  private async handle(msg: PlannerToHost): Promise<void> {
+  async onMessage(msg: PlannerToHost): Promise<void> {
     switch (msg.type) {
-      case 'planner/ready':
-        this.sendInit();
-        return;
       case 'plan/input':
         return this.plan(msg.input);
       case 'plan/save':
@@ -187,7 +170,7 @@ export class PlannerPanel implements vscode.Disposable {
     const result = this.requireResult();
     if (!result) return;
     const { plan, scenario } = this.planFile(result);
-    const load = scenario.load.type === 'rate' ? `${scenario.load.rps.toFixed(2)} req/s` : 'the peak rate';
+    const load = scenario.load.type === 'rate' ? `${fmtNumber(scenario.load.rps, 2)} req/s` : 'the peak rate';
     const target = scenario.target.kind === 'simulator' ? scenario.target.tier : 'default';
     const run = 'Run on the simulator';
     const pick = await vscode.window.showInformationMessage(
@@ -204,9 +187,14 @@ export class PlannerPanel implements vscode.Disposable {
     await this.services.runs.start(scenario);
   }
 
-  dispose(): void {
+  /** The panel was closed. */
+  onDispose(): void {
     if (PlannerPanel.current === this) PlannerPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.host = undefined;
+    this.panel = undefined;
+  }
+
+  dispose(): void {
+    this.host?.dispose();
   }
 }

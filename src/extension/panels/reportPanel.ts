@@ -2,13 +2,45 @@
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { renderReportHtml, serializeRun, timeseriesCsv, type RunResult } from '../../core/index';
-import type { ExportFormat, HostToReport } from '../../shared/protocol/messages';
+import type { ExportFormat, HostToReport, ReportToHost } from '../../shared/protocol/messages';
 import { isReportToHost } from '../../shared/protocol/guards';
 import { reportAssets } from '../runStore';
 import type { Services } from '../services';
-import { loadWebviewApp } from './webviewSetup';
+import { openWebviewPanel } from '../webviews/vscodeWebviews';
+import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 
+/** Open results panels by run (its saved folder, or name and start time): one panel per run. */
 const panels = new Map<string, vscode.WebviewPanel>();
+
+/** The results panel's handler: shows one run and exports it. */
+class ReportHandler implements WebviewHandler<ReportToHost, HostToReport> {
+  readonly app = 'report';
+  readonly readyType = 'report/ready';
+  readonly isMessage = isReportToHost;
+  readonly themeChanged = { type: 'theme/changed' } as const;
+  readonly title: string;
+
+  constructor(
+    private readonly services: Services,
+    private readonly run: RunResult,
+    private readonly folder: vscode.Uri | undefined,
+    private readonly onClosed: () => void,
+  ) {
+    this.title = `Load test: ${run.name}`;
+  }
+
+  restore(host: WebviewHost<ReportToHost, HostToReport>): void {
+    host.post({ type: 'run/show', run: this.run });
+  }
+
+  async onMessage(msg: ReportToHost): Promise<void> {
+    if (msg.type === 'report/export') await exportRun(this.services, this.run, msg.format, this.folder);
+  }
+
+  onDispose(): void {
+    this.onClosed();
+  }
+}
 
 /** Opens (or reveals) the results panel for a run. `folder` is where it was saved, if it was. */
 export function showReportPanel(
@@ -22,27 +54,9 @@ export function showReportPanel(
     existing.reveal();
     return existing;
   }
-  const panel = vscode.window.createWebviewPanel(
-    'claudeLoad.report',
-    `Load test: ${run.name}`,
-    vscode.ViewColumn.Active,
-    { enableScripts: true, retainContextWhenHidden: false },
-  );
+  const handler = new ReportHandler(services, run, folder, () => panels.delete(id));
+  const { panel } = openWebviewPanel(services, 'claudeLoad.report', handler);
   panels.set(id, panel);
-  loadWebviewApp(panel.webview, services.extensionUri, 'report', `Load test: ${run.name}`);
-  const post = (m: HostToReport) => void panel.webview.postMessage(m);
-  const sub = panel.webview.onDidReceiveMessage(async (msg: unknown) => {
-    if (!isReportToHost(msg)) {
-      services.log.warn(`report panel: ignored an unexpected message`);
-      return;
-    }
-    if (msg.type === 'report/ready') post({ type: 'run/show', run });
-    else await exportRun(services, run, msg.format, folder);
-  });
-  panel.onDidDispose(() => {
-    sub.dispose();
-    panels.delete(id);
-  });
   return panel;
 }
 

@@ -1,5 +1,6 @@
 // When a run ends (any command started it): open the results panel and say where it was saved.
 import * as vscode from 'vscode';
+import { fmtMs } from '../../core/index';
 import type { Services } from '../services';
 import { showReportPanel } from './reportPanel';
 
@@ -10,7 +11,7 @@ export function registerRunResults(services: Services): vscode.Disposable {
     const failed = s.thresholds.filter((t) => !t.pass);
     const text =
       `Load test "${result.name}" ${s.stopReason === 'aborted' ? 'stopped' : 'finished'}: ${s.requests.ok}/${s.requests.total} ok, ` +
-      `p95 ${Math.round(s.latencyMs.p95)} ms` +
+      `p95 ${fmtMs(s.latencyMs.p95)}` +
       (failed.length ? `, ${failed.length} threshold(s) failed` : '') +
       (folder ? `. Saved to ${vscode.workspace.asRelativePath(folder)}.` : '.');
     const reveal = 'Reveal folder';

@@ -62,7 +62,9 @@ export function planFileProblems(
     }
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    out.push({ severity: 'error', field: e.field, message: e.message, ...at(e.field) });
+    // Every problem at once, each at its own field.
+    for (const p of e.problems)
+      out.push({ severity: 'error', field: p.field, message: p.message, ...at(p.field) });
   }
   return out;
 }

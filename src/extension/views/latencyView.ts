@@ -1,42 +1,52 @@
 // The "Latency" webview view (id claudeLoad.latency) in the Claude Load activity-bar container.
-// It listens to the run manager for the life of the extension; the webview itself may be resolved,
-// hidden, shown and disposed many times. Ticks go out through a TickCoalescer (at most one live/tick
+// It listens to the run manager for the life of the extension and is the handler of a WebviewHost
+// (../webviews/webviewHost.ts) for each time the view is resolved: the webview may be resolved, hidden,
+// shown and disposed many times. Ticks go out through a TickCoalescer (at most one live/tick
 // per 250 ms); while the view is hidden nothing is posted, and showing it again sends one live/restore
 // with the full snapshot (the webview's content is re-created when hidden, so it needs one anyway).
 import * as vscode from 'vscode';
-import type { HostToLive } from '../../shared/protocol/messages';
+import { addLiveWarning, droppedErrors } from '../../core/index';
+import type { HostToLive, LiveToHost } from '../../shared/protocol/messages';
 import { isLiveToHost } from '../../shared/protocol/guards';
-import { loadWebviewApp } from '../panels/webviewSetup';
+import { hostWebviewView } from '../webviews/vscodeWebviews';
+import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 import type { RunSnapshot } from '../runManager';
 import type { Services } from '../services';
 import { TickCoalescer } from './liveThrottle';
 
 export const latencyViewId = 'claudeLoad.latency';
-const maxWarnings = 20;
 
-export class LatencyViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
-  /** Listeners of the current view; replaced when the view is resolved again. */
-  private viewSubscriptions: vscode.Disposable[] = [];
+export class LatencyViewProvider
+  implements vscode.WebviewViewProvider, WebviewHandler<LiveToHost, HostToLive>, vscode.Disposable
+{
+  readonly app = 'live';
+  readonly title = 'Latency';
+  readonly readyType = 'live/ready';
+  readonly isMessage = isLiveToHost;
+  readonly themeChanged = { type: 'theme/changed' } as const;
+  /** Ticks are paused while hidden: showing the view again resumes them with a full snapshot. */
+  readonly restoreWhenShown = true;
+  /** The host of the current view; replaced when the view is resolved again. */
+  private host: WebviewHost<LiveToHost, HostToLive> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly coalescer: TickCoalescer;
   /** The current run's warnings: the snapshot has none, so they are replayed after a restore. */
-  private warnings: string[] = [];
+  private readonly warnings: string[] = [];
 
   constructor(private readonly services: Services) {
     this.coalescer = new TickCoalescer((batch) => this.post({ type: 'live/tick', ...batch }));
-    // Nothing to post to until a view is resolved and visible.
+    // Nothing to post to until a view is resolved and its app is ready.
     this.coalescer.pause();
     const { runs } = services;
     this.subscriptions.push(
       runs.onDidStart((run) => {
         this.coalescer.clear();
-        this.warnings = [];
+        this.warnings.length = 0;
         this.post({ type: 'live/reset', run });
       }),
       runs.onDidTick((e) => this.coalescer.push(e.window, e.totals)),
       runs.onDidWarn((message) => {
-        if (!this.warnings.includes(message)) this.warnings = [...this.warnings, message].slice(-maxWarnings);
+        addLiveWarning(this.warnings, message);
         this.post({ type: 'live/warning', message });
       }),
       runs.onDidFinish(({ result }) => {
@@ -44,65 +54,52 @@ export class LatencyViewProvider implements vscode.WebviewViewProvider, vscode.D
         this.coalescer.flush();
         this.post({ type: 'live/done', summary: result.summary, diagnosis: result.diagnosis });
       }),
-      vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme/changed' })),
     );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.detachView();
-    this.view = view;
-    loadWebviewApp(view.webview, this.services.extensionUri, 'live', 'Latency');
-    this.viewSubscriptions.push(
-      view.webview.onDidReceiveMessage((m: unknown) => this.onMessage(view, m)),
-      view.onDidChangeVisibility(() => this.onVisibility(view)),
-      view.onDidDispose(() => {
-        if (this.view === view) this.detachView();
-      }),
-    );
-    // Paused until the app says live/ready: it answers with a restore, then ticks flow.
+    this.host?.dispose();
+    hostWebviewView(this.services, view, this);
+  }
+
+  attach(host: WebviewHost<LiveToHost, HostToLive>): void {
+    this.host = host;
+    // Paused until the app says live/ready: it gets a restore, then ticks flow.
     this.coalescer.pause();
   }
 
-  private onMessage(view: vscode.WebviewView, message: unknown): void {
-    if (!isLiveToHost(message)) {
-      this.services.log.warn(`Latency view: ignored an unexpected message ${preview(message)}`);
-      return;
-    }
+  onMessage(message: LiveToHost): void {
     switch (message.type) {
-      case 'live/ready':
-        if (view === this.view && view.visible) this.restore();
-        return;
       case 'live/stop':
         this.services.runs.stop();
         return;
-      case 'live/openReport': {
-        const folder = this.services.runs.snapshot?.folder;
-        if (!folder) {
-          void vscode.window.showWarningMessage(
-            'This run has no saved report (it is running or could not be saved).',
-          );
-          return;
-        }
-        Promise.resolve(vscode.commands.executeCommand('claudeLoad.openReport', folder)).catch(
-          (e: unknown) => {
-            const text = `Could not open the report: ${e instanceof Error ? e.message : String(e)}`;
-            this.services.log.error(text);
-            void vscode.window.showErrorMessage(text);
-          },
-        );
-        return;
-      }
+      case 'live/openReport':
+        return this.openReport();
     }
   }
 
-  private onVisibility(view: vscode.WebviewView): void {
-    if (view !== this.view) return;
-    if (view.visible) this.restore();
-    else this.coalescer.pause();
+  private openReport(): void {
+    const folder = this.services.runs.snapshot?.folder;
+    if (!folder) {
+      void vscode.window.showWarningMessage(
+        'This run has no saved report (it is running or could not be saved).',
+      );
+      return;
+    }
+    Promise.resolve(vscode.commands.executeCommand('claudeLoad.openReport', folder)).catch((e: unknown) => {
+      const text = `Could not open the report: ${e instanceof Error ? e.message : String(e)}`;
+      this.services.log.error(text);
+      void vscode.window.showErrorMessage(text);
+    });
+  }
+
+  onVisibilityChanged(visible: boolean): void {
+    // Shown again: restore() follows and resumes. Hidden: windows accumulate, nothing is posted.
+    if (!visible) this.coalescer.pause();
   }
 
   /** Sends everything so far and resumes ticks; windows coalesced meanwhile are in the snapshot. */
-  private restore(): void {
+  restore(): void {
     this.coalescer.resume({ discard: true });
     const snap = this.services.runs.snapshot;
     if (!snap) return;
@@ -110,22 +107,17 @@ export class LatencyViewProvider implements vscode.WebviewViewProvider, vscode.D
     for (const message of this.warnings) this.post({ type: 'live/warning', message });
   }
 
-  private post(message: HostToLive): void {
-    const view = this.view;
-    if (!view?.visible) return;
-    // postMessage rejects (or returns false) when the webview went away meanwhile; the next restore covers it.
-    Promise.resolve(view.webview.postMessage(message)).catch(() => undefined);
-  }
-
-  private detachView(): void {
-    for (const d of this.viewSubscriptions) d.dispose();
-    this.viewSubscriptions = [];
-    this.view = undefined;
+  onDispose(): void {
+    this.host = undefined;
     this.coalescer.pause();
   }
 
+  private post(message: HostToLive): void {
+    this.host?.post(message);
+  }
+
   dispose(): void {
-    this.detachView();
+    this.host?.dispose();
     this.coalescer.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.subscriptions.length = 0;
@@ -136,20 +128,12 @@ export function restoreMessage(snap: RunSnapshot): HostToLive {
   return {
     type: 'live/restore',
     run: snap.info,
-    windows: snap.windows,
-    errorsBefore: snap.errorsBefore,
+    windows: snap.live.windows,
+    errorsBefore: droppedErrors(snap.live),
     totals: snap.totals,
     ...(snap.summary ? { summary: snap.summary } : {}),
     ...(snap.diagnosis ? { diagnosis: snap.diagnosis } : {}),
   };
-}
-
-function preview(message: unknown): string {
-  try {
-    return (JSON.stringify(message) ?? String(message)).slice(0, 200);
-  } catch {
-    return String(message);
-  }
 }
 
 /** Registers the provider for the Latency view; the returned disposable removes both. */

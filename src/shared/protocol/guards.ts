@@ -1,5 +1,9 @@
 // Runtime checks for the messages in ./messages.ts, built from one table per direction. Pure functions (no DOM, no vscode): the host
 // validates what a webview posts, a webview validates what the host sends, and tests use both.
+//
+// Each direction has one table with a guard per message type, typed `satisfies GuardTable<M>`: a new
+// message type without a guard (or a guard for a type that no longer exists) is a compile error, not a
+// message that is silently dropped at run time.
 import type {
   ExportFormat,
   HostToLive,
@@ -10,30 +14,36 @@ import type {
   ReportToHost,
 } from './messages';
 
-type Msg = { type: string } & Record<string, unknown>;
+/** A message as it arrives: an object with a string `type`, anything else unchecked. */
+export type RawMessage = { type: string } & Record<string, unknown>;
 
-function isMsg(x: unknown): x is Msg {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Msg).type === 'string';
+/** Checks the payload of a message whose `type` is already known to be the table's key. */
+export type Guard = (m: RawMessage) => boolean;
+
+/** Exactly one guard per message type of `M`. */
+export type GuardTable<M extends { type: string }> = Record<M['type'], Guard>;
+
+function isRawMessage(x: unknown): x is RawMessage {
+  return isObject(x) && typeof x.type === 'string';
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** A check of one message type's payload (the discriminant is already known). */
-type PayloadGuard = (m: Msg) => boolean;
-/** One guard per message type of a direction: a type added to the union without a guard fails to compile. */
-export type GuardTable<M extends { type: string }> = { readonly [K in M['type']]: PayloadGuard };
-
-const always: PayloadGuard = () => true;
-
-function guardFrom<M extends { type: string }>(table: GuardTable<M>): (x: unknown) => x is M {
-  return (x: unknown): x is M => isMsg(x) && Object.hasOwn(table, x.type) && table[x.type as M['type']](x);
+/** A type guard for `M` from its table: unknown types and failed payload checks are rejected. */
+export function guardFrom<M extends { type: string }>(table: GuardTable<M>): (x: unknown) => x is M {
+  const guards: Partial<Record<string, Guard>> = table;
+  return (x: unknown): x is M => {
+    if (!isRawMessage(x) || !Object.hasOwn(guards, x.type)) return false;
+    return guards[x.type]?.(x) ?? false;
+  };
 }
 
+const always: Guard = () => true;
 const exportFormats: readonly ExportFormat[] = ['html', 'csv', 'json'];
 
-// Webview -> host: the host checks what a webview posts before acting on it.
+// ---- webview -> host: the host does not trust these, so payloads are checked ---------------------
 
 export const reportToHostGuards = {
   'report/ready': always,
@@ -54,8 +64,8 @@ export const plannerToHostGuards = {
   'plan/loadTest': always,
 } satisfies GuardTable<PlannerToHost>;
 
-// Host -> webview. The host is trusted; these checks only keep a stray message (another extension, a
-// test) from crashing the app, so they look at the discriminant and the top-level payload only.
+// ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
+// test) from crashing the app, so they look at the discriminant and the top-level payload only. -----
 
 export const hostToReportGuards = {
   'theme/changed': always,

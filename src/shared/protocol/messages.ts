@@ -5,12 +5,13 @@ import type {
   Diagnosis,
   EngineTickEvent,
   LoadShape,
+  ModelEntry,
+  PlanResult,
   RunResult,
   RunSummary,
+  TierEntry,
   TimeWindow,
-} from '../../core/model/run';
-import type { ModelEntry, TierEntry } from '../../core/catalog/types';
-import type { PlanResult } from '../../core/capacity/types';
+} from '../../core/browser';
 
 /** Sent by the host to any webview when the colour theme changes (charts re-read the CSS variables). */
 export interface ThemeChanged {

@@ -5,18 +5,15 @@
 // it stops the run only when the reservation cannot fit with nothing in flight.
 // Guarantee: final cost <= budget + the cost of the requests in flight when it stopped, beyond their
 // reservation (a reply longer than the observed p99).
-import { MetricHistogram } from '../../metrics/histogram';
 import { admitted, Waiters, type AdmissionGate, type AdmissionRequest, type GateDecision } from './gate';
+import { OutputEstimate } from './outputEstimate';
 import type { RequestSample } from '../../model/run';
-
-/** Finished requests needed before the observed output replaces max_tokens in the reservation. */
-export const observedOutputAfter = 3;
 
 export class BudgetGate implements AdmissionGate {
   readonly name = 'budget';
   private readonly reservations = new Map<number, number>();
   private reservedUsd = 0;
-  private readonly outputTokens = new MetricHistogram();
+  private readonly output = new OutputEstimate();
   private readonly waiters = new Waiters();
   /** Requests sent alone because their max_tokens reservation did not fit before output was observed. */
   probes = 0;
@@ -30,10 +27,7 @@ export class BudgetGate implements AdmissionGate {
 
   /** Output tokens one request reserves now. */
   outputReservation(request: Pick<AdmissionRequest, 'maxOutputTokens'>): number {
-    const n =
-      this.outputTokens.count < observedOutputAfter
-        ? request.maxOutputTokens
-        : Math.min(request.maxOutputTokens, Math.ceil(this.outputTokens.percentile(99)));
+    const n = this.output.tokens(request.maxOutputTokens);
     this.lastOutputReservation = n;
     return n;
   }
@@ -48,7 +42,7 @@ export class BudgetGate implements AdmissionGate {
     return {
       maxCostUsd: this.maxCostUsd,
       outputReservationTokens: this.lastOutputReservation ?? null,
-      basis: this.outputTokens.count < observedOutputAfter ? 'max_tokens' : 'observed-p99',
+      basis: this.output.observed ? 'observed-p99' : 'max_tokens',
       probes: this.probes,
     };
   }
@@ -74,7 +68,7 @@ export class BudgetGate implements AdmissionGate {
     // Until the output has been observed, a request that cannot fit at max_tokens goes out alone (a
     // probe): the overshoot is then at most that one request, and small budgets still send.
     if (
-      this.outputTokens.count < observedOutputAfter &&
+      !this.output.observed &&
       spent + request.inputCostUsd + request.outputTokenCostUsd <= this.maxCostUsd
     ) {
       this.reservations.set(request.index, need);
@@ -92,7 +86,7 @@ export class BudgetGate implements AdmissionGate {
   }
 
   onSettled(request: AdmissionRequest, sample: RequestSample): void {
-    if (sample.outcome === 'ok') this.outputTokens.record(sample.outputTokens);
+    this.output.record(sample);
     this.unreserve(request);
   }
 

@@ -27,14 +27,40 @@ export type GateDecision =
 
 export const admitted: GateDecision = Object.freeze({ kind: 'admit' });
 
+/** What a gate may ask the run while it decides (the same object for every call of one run). */
+export interface AdmissionContext {
+  /** The engine clock, ms since the run started (an injected clock in tests: never Date.now()). */
+  now(): number;
+  /** Requests admitted through every gate and not settled yet. */
+  readonly inFlight: number;
+  /**
+   * Output tokens the request will likely generate: its max_tokens until 3 requests finished, then the
+   * running p99 of their output, never above max_tokens (what a limiter should debit for OTPM).
+   */
+  expectedOutputTokens(request: AdmissionRequest): number;
+  /** Aborted when the run stops: a gate waiting on something outside (a Redis round trip) gives up. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One step of admission. The engine's own gates run first (stop conditions, budget, in-flight cap), then
+ * `EngineOptions.gates` in order. For each request, `admit` is called until it admits or stops; after a
+ * hold it is called again once `until` settles (or the run stops). Gates before a holding gate keep what
+ * they granted. Exactly one of `onSettled` or `release` follows every admit a gate answered with admit:
+ * - `onSettled` when the request was sent and finished, whatever the outcome (429, error, or aborted by
+ *   the user: `sample.outcome` says; use `sample.inputTokens` / `outputTokens` to settle with the
+ *   server's usage);
+ * - `release` when it was not sent after all (a later gate stopped it, or the run stopped while it
+ *   waited): give back what was reserved.
+ */
 export interface AdmissionGate {
   /** Short name used in the result (e.g. "budget", "in-flight cap", "shared limiter"). */
   readonly name: string;
-  /** Called again after each hold. May return a promise (an async limiter), but sync is cheaper. */
-  admit(request: AdmissionRequest): GateDecision | Promise<GateDecision>;
+  /** May return a promise (an async limiter), but sync is cheaper: most requests pass every gate at once. */
+  admit(request: AdmissionRequest, ctx: AdmissionContext): GateDecision | Promise<GateDecision>;
   /** The request this gate admitted finished (any outcome); `sample` has the server's usage and cost. */
   onSettled?(request: AdmissionRequest, sample: RequestSample): void;
-  /** The request this gate admitted will not be sent after all (a later gate stopped it). */
+  /** The request this gate admitted will not be sent after all: release its reservation. */
   release?(request: AdmissionRequest): void;
   /** The run ends: wake anything this gate holds. */
   close?(): void;

@@ -1,8 +1,9 @@
 // Runs a request through the gates in order. Gates that already admitted it keep their reservation
 // while a later gate holds (like a client holding a connection while it waits for a limiter); if a
 // later gate stops the run, the earlier ones release it.
-import type { StopReason } from '../../model/run';
-import type { AdmissionGate, AdmissionRequest, GateDecision } from './gate';
+import type { RequestSample, StopReason } from '../../model/run';
+import type { AdmissionContext, AdmissionGate, AdmissionRequest, GateDecision } from './gate';
+import { OutputEstimate } from './outputEstimate';
 
 export type AdmissionOutcome =
   | { readonly admitted: true; /** ms spent held inside gates */ readonly queueWaitMs: number }
@@ -17,6 +18,11 @@ export class AdmissionPipeline {
   private stopReason: StopReason | undefined;
   private readonly stopped: Promise<void>;
   private resolveStopped!: () => void;
+  private readonly stopController = new AbortController();
+  private readonly output = new OutputEstimate();
+  private admittedInFlight = 0;
+  /** Handed to every gate's admit. */
+  readonly context: AdmissionContext;
 
   constructor(
     readonly gates: readonly AdmissionGate[],
@@ -25,12 +31,22 @@ export class AdmissionPipeline {
     private readonly isOver: () => StopReason | undefined = () => undefined,
   ) {
     this.stopped = new Promise<void>((r) => (this.resolveStopped = r));
+    const inFlight = () => this.admittedInFlight;
+    this.context = {
+      now: clock,
+      get inFlight() {
+        return inFlight();
+      },
+      expectedOutputTokens: (request) => this.output.tokens(request.maxOutputTokens),
+      signal: this.stopController.signal,
+    };
   }
 
   /** The run is stopping: every request held in a gate is turned away. */
   stop(reason: StopReason): void {
     this.stopReason ??= reason;
     this.resolveStopped();
+    this.stopController.abort();
     for (const g of this.gates) g.close?.();
   }
 
@@ -46,14 +62,18 @@ export class AdmissionPipeline {
     const start = this.clock();
     for (let i = 0; i < this.gates.length; i++) {
       if (this.stopReason) return this.turnAway(request, i, { reason: this.stopReason }, 'run');
-      const d = this.gates[i]!.admit(request);
+      const d = this.gates[i]!.admit(request, this.context);
       if (d instanceof Promise || d.kind === 'hold') return this.admitSlow(request, i, d, start);
       if (d.kind === 'stop') return this.turnAway(request, i, d, this.gates[i]!.name);
     }
+    this.admittedInFlight++;
     return { admitted: true, queueWaitMs: 0 };
   }
 
-  settled(request: AdmissionRequest, sample: Parameters<NonNullable<AdmissionGate['onSettled']>>[1]): void {
+  /** An admitted request finished (any outcome): every gate settles it. */
+  settled(request: AdmissionRequest, sample: RequestSample): void {
+    this.admittedInFlight--;
+    this.output.record(sample);
     for (const g of this.gates) g.onSettled?.(request, sample);
   }
 
@@ -68,7 +88,7 @@ export class AdmissionPipeline {
       const gate = this.gates[i]!;
       for (;;) {
         if (this.stopReason) return this.turnAway(request, i, { reason: this.stopReason }, 'run');
-        const d: GateDecision = await (pending ?? gate.admit(request));
+        const d: GateDecision = await (pending ?? gate.admit(request, this.context));
         pending = undefined;
         if (d.kind === 'admit') break;
         if (d.kind === 'stop') return this.turnAway(request, i, d, gate.name);
@@ -78,6 +98,7 @@ export class AdmissionPipeline {
       }
     }
     if (this.stopReason) return this.turnAway(request, this.gates.length, { reason: this.stopReason }, 'run');
+    this.admittedInFlight++;
     return { admitted: true, queueWaitMs: Math.max(0, this.clock() - start) };
   }
 

@@ -1,6 +1,6 @@
 // The HTML every webview gets: strict CSP with a per-load nonce, the built app, the shared styles and
 // (only where used) the toolkit. Pure: no vscode import, so browser tests render the same page.
-import { escapeHtml } from '../core/util/escapeHtml';
+import { escapeHtml } from '../../core/format/escapeHtml';
 
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the only origin scripts, styles, fonts and images may come from. */
@@ -8,11 +8,8 @@ export interface WebviewHtmlOptions {
   nonce: string;
   scriptUri: string;
   toolkitUri: string;
-  /** Empty: no stylesheet. */
   styleUri: string;
   title?: string;
-  /** The page body before the scripts; default the app's mount point. */
-  body?: string;
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
@@ -30,11 +27,11 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${o.nonce}">
-${o.styleUri ? `<link rel="stylesheet" href="${o.styleUri}">` : ''}
+<link rel="stylesheet" href="${o.styleUri}">
 <title>${escapeHtml(o.title ?? 'Claude Load & Scale')}</title>
 </head>
 <body>
-${o.body ?? '<div id="app"></div>'}
+<div id="app"></div>
 <script type="module" nonce="${o.nonce}" src="${o.toolkitUri}"></script>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body>

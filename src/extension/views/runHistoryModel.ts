@@ -1,0 +1,75 @@
+// What the Run History view shows for one saved run. Pure (no vscode), so it is unit-tested.
+import { fmtUsd } from '../../core/format/format';
+import type { RunResult } from '../../core/model/run';
+
+export type RunVerdict = 'passed' | 'failed' | 'warning' | 'stopped';
+
+export interface RunHistoryEntry {
+  label: string;
+  description: string;
+  tooltip: string;
+  verdict: RunVerdict;
+  /** Codicon id for the verdict. */
+  icon: 'pass' | 'error' | 'warning' | 'circle-slash';
+}
+
+const icons: Record<RunVerdict, RunHistoryEntry['icon']> = {
+  passed: 'pass',
+  failed: 'error',
+  warning: 'warning',
+  stopped: 'circle-slash',
+};
+
+const stopWords: Record<string, string> = {
+  completed: 'finished',
+  requests: 'all requests sent',
+  duration: 'duration reached',
+  budget: 'stopped at the budget',
+  aborted: 'stopped by the user',
+  failed: 'failed',
+};
+
+/** A run's verdict: user-stopped runs are not "passed", whatever their numbers. */
+export function runVerdict(run: Pick<RunResult, 'summary' | 'diagnosis'>): RunVerdict {
+  const s = run.summary;
+  if (s.stopReason === 'aborted') return 'stopped';
+  if (s.stopReason === 'failed' || s.requests.ok === 0 || s.thresholds.some((t) => !t.pass)) return 'failed';
+  if (s.stopReason === 'budget' || run.diagnosis.some((d) => d.severity !== 'info')) return 'warning';
+  return 'passed';
+}
+
+function ms(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)} s` : `${Math.round(n)} ms`;
+}
+
+export function runHistoryEntry(run: RunResult, now: Date = new Date()): RunHistoryEntry {
+  const s = run.summary;
+  const verdict = runVerdict(run);
+  const started = new Date(run.startedAt);
+  const sameDay = started.toDateString() === now.toDateString();
+  const when = sameDay
+    ? started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+    : started.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' }) +
+      ' ' +
+      started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const p95 = s.latencyMs.count > 0 ? `p95 ${ms(s.latencyMs.p95)}` : 'no latency data';
+  const failed = s.thresholds.filter((t) => !t.pass).map((t) => t.expr);
+  return {
+    label: run.name,
+    description: `${when} · ${p95} · ${fmtUsd(s.costUsd)}`,
+    tooltip: [
+      `${run.name}: ${stopWords[s.stopReason] ?? s.stopReason}`,
+      `${s.requests.ok} of ${s.requests.total} requests ok`,
+      p95,
+      `cost ${fmtUsd(s.costUsd)}`,
+      ...(failed.length > 0 ? [`failed thresholds: ${failed.join(', ')}`] : []),
+      `started ${started.toISOString()}`,
+    ].join('\n'),
+    verdict,
+    icon: icons[verdict],
+  };
+}
+
+/** The .gitignore written next to saved runs: results hold prompts digests, costs and hosts. */
+export const runsGitignore =
+  '# Claude Load & Scale results: kept out of git by default. Delete this file to commit them.\n*\n';
