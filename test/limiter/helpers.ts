@@ -1,6 +1,6 @@
 // Helpers of the limiter tests: child instances, and the sliding-window compliance check.
-import { spawn } from 'node:child_process';
 import type { ProofInstanceJob, ProofInstanceResult } from './fixtures/proofInstance';
+import { startInstanceProcess } from '../../src/core/scale/instanceProcess';
 
 export interface CostEvent {
   at: number;
@@ -42,37 +42,13 @@ export async function startTogether(
 
 /** Starts a proof instance as a real OS process (node + tsx). */
 export function startInstance(job: ProofInstanceJob): RunningInstance {
-  const child = spawn(
-    process.execPath,
+  return startInstanceProcess<ProofInstanceResult>(
     [
       '--import',
       'tsx',
       new URL('./fixtures/proofInstance.ts', import.meta.url).pathname,
       JSON.stringify(job),
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    'proof instance',
   );
-  let out = '';
-  let err = '';
-  let onReady!: () => void;
-  const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    if (out.includes('ready\n')) onReady();
-  });
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const done = new Promise<ProofInstanceResult>((resolve, reject) => {
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{'))
-        reject(new Error(`instance exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(last) as ProofInstanceResult);
-    });
-  });
-  return {
-    ready,
-    done,
-    go: (startAt) => child.stdin.end(`go ${startAt}\n`),
-    kill: () => child.kill('SIGKILL'),
-  };
 }

@@ -1,13 +1,13 @@
 // Coordinator of a rehearsal: one simulator holding the org's limits (fresh per mode, short-interval
 // enforcement via burstSeconds), redis-server (started from PATH unless a URL is given), and per
 // mode N real OS processes as app instances on identical offered load.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jainIndex } from '../limiter/index';
 import { MetricHistogram } from '../metrics/histogram';
 import { startSimulator } from '../simulator/index';
 import type { SimulatorOptions } from '../simulator/index';
+import { startInstanceProcess } from './instanceProcess';
 import { startRedisServer } from './redisServer';
 import type { RedisServerHandle } from './redisServer';
 import type {
@@ -42,27 +42,10 @@ interface Running {
 }
 
 function startInstance(job: InstanceJob): Running {
-  const child = spawn(process.execPath, [...instanceCommand(), JSON.stringify(job)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let onReady!: () => void;
-  const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    if (out.includes('ready\n')) onReady();
-  });
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const done = new Promise<InstanceReport>((resolve, reject) => {
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as InstanceReport);
-      else
-        reject(new Error(`instance ${job.index} (${job.mode}) exited with code ${code}: ${err.slice(-800)}`));
-    });
-  });
-  return { ready, done, go: (t) => child.stdin.end(`go ${t}\n`), kill: () => child.kill('SIGKILL') };
+  return startInstanceProcess<InstanceReport>(
+    [...instanceCommand(), JSON.stringify(job)],
+    `instance ${job.index} (${job.mode})`,
+  );
 }
 
 export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: ScaleRunOptions): ModeResult {
