@@ -92,6 +92,15 @@ const metricSpecs: MetricSpec[] = [
   },
 ];
 
+/** Tooltips of the tiles that change meaning once the run is over (see liveNumbers). */
+const wholeRunTitles: Record<string, string> = {
+  rps: 'Successful requests per second over the whole run',
+  'latency.p50': 'Latency p50, whole run',
+  'latency.p95': 'Latency p95, whole run',
+  'latency.p99': 'Latency p99, whole run',
+  'ttft.p95': 'Time to first token p95, whole run',
+};
+
 function setMetric(el: HTMLElement, value: number | null | undefined, format: Fmt): void {
   const raw = value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
   if (el.dataset.value === raw && el.textContent !== '') return;
@@ -175,13 +184,16 @@ export function createLiveView(
   stop.setAttribute('aria-label', 'Stop the load test');
   openReport.setAttribute('aria-label', 'Open the report of this run');
   const metricEls = new Map<string, HTMLElement>();
+  const metricKvs = new Map<string, HTMLElement>();
   const metricsList = h(
     'dl',
     { class: 'live-metrics', 'aria-label': 'Live numbers' },
     metricSpecs.map((s) => {
       const el = metricEl(s.key);
       metricEls.set(s.key, el);
-      return h('div', { class: 'kv', title: s.title }, h('dt', null, s.label), h('dd', null, el));
+      const kv = h('div', { class: 'kv', title: s.title }, h('dt', null, s.label), h('dd', null, el));
+      metricKvs.set(s.key, kv);
+      return kv;
     }),
   );
   const summary = h('div', { class: 'live-summary-box', 'aria-live': 'polite' });
@@ -247,6 +259,15 @@ export function createLiveView(
       status.dataset.status = state.summary ? 'done' : !live ? 'stale' : stopping ? 'stopping' : 'running';
 
       const n = liveNumbers(state);
+      // Finished: the rate and percentile tiles switch to whole-run statistics; their tooltips say so.
+      const scope = state.summary ? 'run' : 'window';
+      if (metricsList.dataset.scope !== scope) {
+        metricsList.dataset.scope = scope;
+        for (const s of metricSpecs) {
+          const title = scope === 'run' ? (wholeRunTitles[s.key] ?? s.title) : s.title;
+          metricKvs.get(s.key)!.title = title;
+        }
+      }
       for (const s of metricSpecs) setMetric(metricEls.get(s.key)!, s.value(n), s.format);
       const budget = run.maxCostUsd;
       if (budget) metricEls.get('costUsd')!.textContent = `${fmtUsd(n.costUsd)} of ${fmtUsd(budget)}`;
