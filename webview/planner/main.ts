@@ -149,12 +149,17 @@ function start(): void {
         }
         return;
       case 'plan/error':
-        form?.showError(msg.field, msg.message);
-        results.setStale(true);
-        enableButtons(false);
-        status.textContent = state?.result
-          ? 'Fix the highlighted field: the results below are for the last valid input.'
-          : 'Fix the highlighted field to see the plan.';
+        {
+          const problems = msg.problems?.length ? msg.problems : [{ field: msg.field, message: msg.message }];
+          form?.showErrors(problems);
+          results.setStale(true);
+          enableButtons(false);
+          const what =
+            problems.length > 1 ? `the ${problems.length} highlighted fields` : 'the highlighted field';
+          status.textContent = state?.result
+            ? `Fix ${what}: the results below are for the last valid input.`
+            : `Fix ${what} to see the plan.`;
+        }
         root.dataset.state = 'error';
         return;
     }

@@ -6,9 +6,10 @@ import { fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
-import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
+import { defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
 import type { PlanFileObject } from '../../core/planFile/fromCapacityPlan';
 import type { Services } from '../services';
+import { collectPlanProblems } from './planErrors';
 import { openWebviewPanel } from '../webviews/vscodeWebviews';
 import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 
@@ -111,12 +112,12 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
 
   private async plan(input: Record<string, unknown>): Promise<void> {
     this.lastInput = input;
-    const answer = answerPlanInput(input, this.services.catalog());
+    const { answer, problems } = collectPlanProblems(input, this.services.catalog());
     this.lastResult = answer.ok ? answer.result : undefined;
     this.post(
       answer.ok
         ? { type: 'plan/result', result: answer.result }
-        : { type: 'plan/error', field: answer.field, message: answer.message },
+        : { type: 'plan/error', field: answer.field, message: answer.message, problems },
     );
     await this.services.context.workspaceState.update(plannerLastInputKey, input);
   }

@@ -85,7 +85,10 @@ export const hostToPlannerGuards = {
   'theme/changed': always,
   'plan/init': (m) => Array.isArray(m.models) && Array.isArray(m.tiers) && isObject(m.input),
   'plan/result': (m) => isObject(m.result),
-  'plan/error': (m) => typeof m.field === 'string' && typeof m.message === 'string',
+  'plan/error': (m) =>
+    typeof m.field === 'string' &&
+    typeof m.message === 'string' &&
+    (m.problems === undefined || Array.isArray(m.problems)),
 } satisfies GuardTable<HostToPlanner>;
 
 export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);

@@ -87,7 +87,13 @@ export type HostToPlanner =
     }
   | { type: 'plan/result'; result: PlanResult }
   /** `field` names the form field (PlanInput key) to highlight. */
-  | { type: 'plan/error'; field: string; message: string }
+  | {
+      type: 'plan/error';
+      field: string;
+      message: string;
+      /** Every bad field at once (the first is field/message); absent from older hosts. */
+      problems?: { field: string; message: string }[];
+    }
   | ThemeChanged;
 
 export type PlannerToHost =
