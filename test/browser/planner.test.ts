@@ -463,3 +463,88 @@ test(
     }
   },
 );
+
+test(
+  'reflows in a split editor (594 px) and down to 360 px; the recommendation stays in view (#14 items 2, 11)',
+  { timeout: 90_000 },
+  async () => {
+    const page = await open();
+    try {
+      await waitForPosted(page, 'planner/ready');
+      const mixInput = {
+        ...defaultPlanInput('claude-sonnet-5-5'),
+        model: undefined,
+        mix: [
+          { model: 'claude-sonnet-5-5', share: 0.7 },
+          { model: 'claude-haiku-4-5', share: 0.3 },
+        ],
+      };
+      await post(page, { ...init, input: mixInput });
+      await nthInput(page, 1);
+      await toolkitReady(page);
+      const result = planFor({ ...defaultPlanInput('claude-sonnet-5-5') });
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="1"]');
+      const sticky = '[data-field="stickySummary"]';
+      assert.match((await page.textContent(sticky)) ?? '', /^Recommended: .+ · \$[\d,.]+ \/ month$/);
+
+      for (const width of [594, 360]) {
+        await page.setViewportSize({ width, height: 700 });
+        await page.waitForTimeout(200);
+        const fit = await page.evaluate(() => {
+          type Box = { getBoundingClientRect(): { right: number; top: number; bottom: number } };
+          const doc = (
+            globalThis as unknown as {
+              document: {
+                documentElement: { scrollWidth: number; clientWidth: number };
+                querySelectorAll(s: string): Iterable<Box>;
+              };
+            }
+          ).document;
+          return {
+            scroll: doc.documentElement.scrollWidth,
+            client: doc.documentElement.clientWidth,
+            remove: Math.max(
+              ...[...doc.querySelectorAll('[data-testid^="mix-remove-"]')].map(
+                (e) => e.getBoundingClientRect().right,
+              ),
+            ),
+            fields: Math.max(
+              ...[...doc.querySelectorAll('.pl-form .cls-field')].map((e) => e.getBoundingClientRect().right),
+            ),
+          };
+        });
+        assert.ok(
+          fit.scroll <= fit.client,
+          `${width} px: no sideways scroll (${fit.scroll} > ${fit.client})`,
+        );
+        assert.ok(fit.remove <= fit.client, `${width} px: Remove buttons in view (${fit.remove})`);
+        assert.ok(fit.fields <= fit.client, `${width} px: form fields in view (${fit.fields})`);
+        // Editing a lower field: the summary is still at the top of the view.
+        await page.locator(field('latencyS')).scrollIntoViewIfNeeded();
+        await page.mouse.wheel(0, 3000);
+        await page.waitForTimeout(100);
+        const box = await page.locator(sticky).boundingBox();
+        assert.ok(box && box.y >= -1 && box.y < 5, `${width} px: summary pinned at the top (y ${box?.y})`);
+        await screenshot(page, `planner-${width}px`);
+      }
+
+      // One tier chosen: the top line says whether it fits.
+      const oneTier = planFor({ ...defaultPlanInput('claude-sonnet-5-5'), tier: result.tiers[0]!.name });
+      await post(page, { type: 'plan/result', result: oneTier });
+      await page.waitForSelector('#app[data-results="2"]');
+      assert.equal(oneTier.tiers.length, 1);
+      assert.equal(
+        await page.getAttribute('[data-field="chosenTierFits"]', 'data-value'),
+        String(oneTier.tiers[0]!.fits),
+      );
+      assert.match(
+        (await page.textContent(sticky)) ?? '',
+        oneTier.tiers[0]!.fits ? / fits this traffic/ : /does not fit/,
+      );
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
