@@ -467,3 +467,32 @@ test(
     }
   },
 );
+
+test(
+  'a run the user stopped says "stopped" and claims no "No problems found" (#14 item 13)',
+  { timeout: 60_000 },
+  async () => {
+    const page = await open();
+    try {
+      const ws = windows().slice(0, 10);
+      await postAll(page, [
+        { type: 'live/reset', run: info },
+        { type: 'live/tick', windows: ws, totals: totalsAt(ws, ws.length - 1) },
+        {
+          type: 'live/done',
+          summary: { ...sample.summary, stopReason: 'aborted' },
+          diagnosis: [
+            { id: 'healthy', severity: 'info', title: 'No problems found', detail: 'd', advice: 'a' },
+          ],
+        },
+      ]);
+      await page.waitForSelector('#app[data-state="done"]');
+      assert.equal(await page.textContent('[data-field="status"]'), 'stopped');
+      assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 0);
+      assert.match((await page.textContent('[data-field="stopReason"]')) ?? '', /Stopped by you/);
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);

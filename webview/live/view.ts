@@ -11,6 +11,7 @@ import {
 } from '../../src/core/browser';
 import type { Diagnosis, RunSummary } from '../../src/core/browser';
 import { h } from '../shared/dom';
+import { visibleDiagnosis } from '../shared/diagnosis';
 import { createButton } from '../shared/toolkit';
 import { createLiveCharts } from './liveCharts';
 import { liveNumbers, progress } from './model';
@@ -250,7 +251,9 @@ export function createLiveView(
         .filter(Boolean)
         .join(' · ');
       status.textContent = state.summary
-        ? 'done'
+        ? state.summary.stopReason === 'aborted'
+          ? 'stopped'
+          : 'done'
         : !live
           ? 'earlier session'
           : stopping
@@ -292,8 +295,9 @@ export function createLiveView(
         shownSummary = state.summary;
       }
       if (state.diagnosis !== shownDiagnosis) {
-        diagnosis.replaceChildren(...diagnosisList(state.diagnosis));
-        diagnosis.hidden = !state.diagnosis?.length;
+        const shown = visibleDiagnosis(state.diagnosis, state.summary?.stopReason);
+        diagnosis.replaceChildren(...diagnosisList(shown));
+        diagnosis.hidden = shown.length === 0;
         shownDiagnosis = state.diagnosis;
       }
       const w = state.warnings.join('\n');
