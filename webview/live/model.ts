@@ -136,8 +136,13 @@ export function progress(
 ): Progress | null {
   const { run } = state;
   // After the run, the summary's totals are final (requests may end after the last tick).
+  // Against the planned duration, the send window counts (not the drain after it): "20 s of 20 s",
+  // never "21.5 s of 20.0 s".
   const totals = state.summary
-    ? { elapsedS: state.summary.durationS, sent: Math.max(state.totals.sent, state.summary.requests.total) }
+    ? {
+        elapsedS: state.summary.sendWindowS ?? state.summary.durationS,
+        sent: Math.max(state.totals.sent, state.summary.requests.total),
+      }
     : state.totals;
   const parts: Progress[] = [];
   if (run.durationMs && run.durationMs > 0) {
