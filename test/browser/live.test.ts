@@ -119,6 +119,14 @@ test(
         /No load test yet\. Run 'Claude: Run Load Test'/,
       );
       assert.equal(await page.isVisible('[data-chart="latency"]'), false);
+      // The empty state offers the next steps as buttons (#14 item 10).
+      for (const command of ['runLoadTest', 'planCapacity', 'newPlan']) {
+        await page.locator(`[data-testid="empty-${command}"]`).click();
+        assert.deepEqual(await waitForPosted(page, (m) => (m as { command?: string }).command === command), {
+          type: 'live/command',
+          command,
+        });
+      }
       await screenshot(page, 'live-empty');
 
       // 40 one-window ticks (mid-run), delivered as fast as the page takes them.

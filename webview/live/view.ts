@@ -10,6 +10,7 @@ import {
   summaryErrors,
 } from '../../src/core/browser';
 import type { Diagnosis, RunSummary } from '../../src/core/browser';
+import type { LiveEmptyCommand } from '../../src/shared/protocol/messages';
 import { h } from '../shared/dom';
 import { visibleDiagnosis } from '../shared/diagnosis';
 import { createButton } from '../shared/toolkit';
@@ -152,9 +153,27 @@ function diagnosisList(items: Diagnosis[] | undefined): HTMLElement[] {
 
 export function createLiveView(
   root: HTMLElement,
-  actions: { onStop: () => void; onOpenReport: () => void },
+  actions: { onStop: () => void; onOpenReport: () => void; onCommand: (command: LiveEmptyCommand) => void },
 ): LiveView {
-  const empty = h('p', { class: 'live-empty muted', 'data-field': 'empty' }, emptyText);
+  const emptyButton = (label: string, command: LiveEmptyCommand, appearance: 'primary' | 'secondary') =>
+    createButton({
+      label,
+      appearance,
+      testId: `empty-${command}`,
+      onClick: () => actions.onCommand(command),
+    });
+  const empty = h(
+    'div',
+    { class: 'live-empty' },
+    h('p', { class: 'muted', 'data-field': 'empty' }, emptyText),
+    h(
+      'div',
+      { class: 'live-empty-actions' },
+      emptyButton('Run Load Test', 'runLoadTest', 'primary'),
+      emptyButton('Plan Capacity', 'planCapacity', 'secondary'),
+      emptyButton('New Plan', 'newPlan', 'secondary'),
+    ),
+  );
   const name = h('h1', { 'data-field': 'name' });
   const status = h('span', { class: 'live-status', 'data-field': 'status', role: 'status' });
   const target = h('p', { class: 'muted small live-target', 'data-field': 'target' });

@@ -69,7 +69,15 @@ export type HostToLive =
     }
   | ThemeChanged;
 
-export type LiveToHost = { type: 'live/ready' } | { type: 'live/openReport' } | { type: 'live/stop' };
+/** Commands the Latency view's empty state offers as buttons. */
+export const liveEmptyCommands = ['runLoadTest', 'planCapacity', 'newPlan'] as const;
+export type LiveEmptyCommand = (typeof liveEmptyCommands)[number];
+
+export type LiveToHost =
+  | { type: 'live/ready' }
+  | { type: 'live/openReport' }
+  | { type: 'live/stop' }
+  | { type: 'live/command'; command: LiveEmptyCommand };
 
 // ---- Planner panel -------------------------------------------------------------------------------
 
