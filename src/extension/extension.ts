@@ -18,6 +18,7 @@ import { registerStopLoadTest } from './commands/stopLoadTest';
 import { registerRunResults } from './panels/runResults';
 import { registerPlanCodeLens } from './planFiles/codeLens';
 import { registerPlanDiagnostics } from './planFiles/diagnostics';
+import { registerModelQuickFix } from './planFiles/modelFix';
 import { registerLatencyView } from './views/latencyView';
 import { registerShowLatencyCharts } from './commands/showLatencyCharts';
 import { registerStatusBar } from './statusBar';
@@ -73,6 +74,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerOpenReport,
   registerPlanCodeLens,
   registerPlanDiagnostics,
+  registerModelQuickFix,
   registerRunResults,
   registerLatencyView,
   registerShowLatencyCharts,

@@ -347,6 +347,38 @@ export async function canvasPixelCount(page: Page | Frame, selector: string): Pr
   }, selector);
 }
 
+/** Number of canvas pixels within `tolerance` (per channel) of the opaque colour `hex` (#rrggbb). */
+export async function canvasColorCount(
+  page: Page | Frame,
+  selector: string,
+  hex: string,
+  tolerance = 8,
+): Promise<number> {
+  return page.evaluate(
+    ({ sel, hex, tolerance }) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const canvas = doc.querySelector(sel) as {
+        width: number;
+        height: number;
+        getContext(
+          kind: '2d',
+        ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+      } | null;
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx || canvas.width === 0) return -1;
+      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! < 250) continue;
+        if (want.every((w, k) => Math.abs(data[i + k]! - w) <= tolerance)) n++;
+      }
+      return n;
+    },
+    { sel: selector, hex, tolerance },
+  );
+}
+
 /**
  * True once the canvas has more than `minPixels` non-transparent pixels; polls up to `timeoutMs`
  * because charts animate in.

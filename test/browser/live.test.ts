@@ -7,6 +7,7 @@ import type { TimeWindow } from '../../src/core/model/run';
 import type { HostToLive, LiveRunInfo, LiveTotals } from '../../src/shared/protocol/messages';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
+  canvasColorCount,
   canvasIsDrawn,
   cspViolations,
   pageErrors,
@@ -118,6 +119,14 @@ test(
         /No load test yet\. Run 'Claude: Run Load Test'/,
       );
       assert.equal(await page.isVisible('[data-chart="latency"]'), false);
+      // The empty state offers the next steps as buttons (#14 item 10).
+      for (const command of ['runLoadTest', 'planCapacity', 'newPlan']) {
+        await page.locator(`[data-testid="empty-${command}"]`).click();
+        assert.deepEqual(await waitForPosted(page, (m) => (m as { command?: string }).command === command), {
+          type: 'live/command',
+          command,
+        });
+      }
       await screenshot(page, 'live-empty');
 
       // 40 one-window ticks (mid-run), delivered as fast as the page takes them.
@@ -177,7 +186,16 @@ test(
       const done = await metrics(page);
       assert.equal(Number(done['summary.total']?.value), sample.summary.requests.total);
       assert.equal(Number(done['summary.latency.p95']?.value), sample.summary.latencyMs.p95);
-      assert.equal(Number(done['latency.p95']?.value), ws.at(-1)!.latencyMs.p95);
+      // Finished: the tiles show the whole run (the summary), not the last second (#14 item 5).
+      assert.equal(Number(done['latency.p95']?.value), sample.summary.latencyMs.p95);
+      assert.equal(Number(done['latency.p50']?.value), sample.summary.latencyMs.p50);
+      assert.equal(Number(done['latency.p99']?.value), sample.summary.latencyMs.p99);
+      assert.equal(Number(done['ttft.p95']?.value), sample.summary.ttftMs.p95);
+      assert.equal(Number(done.rps?.value), sample.summary.throughput.rps);
+      assert.equal(
+        await page.getAttribute('.live-metrics .kv:has([data-metric="latency.p95"])', 'title'),
+        'Latency p95, whole run',
+      );
       assert.match(
         (await page.textContent('[data-field="summary"]')) ?? '',
         /300 requests, 300 ok, 0 failed/,
@@ -350,6 +368,136 @@ test(
       assert.equal(await page.isVisible('[data-field="rollingNote"]'), true);
       await assertChartsDrawn(page);
       await screenshot(page, 'live-one-hour');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+/** Switches the page's theme the way VS Code does: body class plus --vscode-* variables on <html>. */
+async function setTheme(page: Page, kind: string, vars: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ kind, vars }) => {
+      type El = { style: { setProperty(k: string, v: string): void }; classList: DOMTokenListLike };
+      type DOMTokenListLike = { add(c: string): void; remove(...c: string[]): void };
+      const d = (globalThis as unknown as { document: { documentElement: El; body: El } }).document;
+      for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
+      d.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
+      d.body.classList.add(kind);
+    },
+    { kind, vars },
+  );
+}
+
+test(
+  'themes: translucent theme colours draw solid, every chart re-colours on a theme change, 250 px fits',
+  { timeout: 60_000 },
+  async () => {
+    const page = await open();
+    try {
+      // Dark Modern's own value: p95 must not draw at a third of its strength.
+      await setTheme(page, 'vscode-dark', { '--vscode-charts-orange': 'rgba(234, 92, 0, 0.33)' });
+      const ws = windows();
+      await postAll(page, [
+        { type: 'live/reset', run: info },
+        { type: 'live/tick', windows: ws, totals: totalsAt(ws, ws.length - 1) },
+        { type: 'live/done', summary: sample.summary, diagnosis: sample.diagnosis },
+      ]);
+      await page.waitForSelector('#app[data-state="done"]');
+      await assertChartsDrawn(page);
+      assert.ok(
+        (await canvasColorCount(page, 'canvas[data-chart="latency"]', '#ea5c00', 10)) > 10,
+        'p95 drawn in the solid orange',
+      );
+      // Dark palette: overloaded in the light yellow of the colour-blind-safe palette.
+      assert.ok((await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#f0e442', 4)) > 0);
+      await screenshot(page, 'theme-dark-modern-live');
+
+      await setTheme(page, 'vscode-light', {
+        '--vscode-editor-background': '#ffffff',
+        '--vscode-foreground': '#3b3b3b',
+        '--vscode-charts-orange': 'rgba(234, 92, 0, 0.33)',
+      });
+      // The outcome bars follow the theme too (they kept their old colour before).
+      for (let i = 0; i < 50; i++) {
+        if ((await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#b8a900', 4)) > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok((await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#b8a900', 4)) > 0);
+      await screenshot(page, 'theme-light-modern-live');
+      const [lightYellow, darkYellow] = [
+        await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#b8a900', 4),
+        await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#f0e442', 4),
+      ];
+      assert.ok(lightYellow > 3 * darkYellow, `light palette drawn (${lightYellow} vs ${darkYellow})`);
+      assert.ok((await canvasColorCount(page, 'canvas[data-chart="latency"]', '#ea5c00', 10)) > 10);
+
+      await setTheme(page, 'vscode-high-contrast', {
+        '--vscode-editor-background': '#000000',
+        '--vscode-foreground': '#ffffff',
+        '--vscode-charts-orange': '#d18616',
+        '--vscode-charts-green': '#89d185',
+      });
+      for (let i = 0; i < 50; i++) {
+        if ((await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#f0e442', 4)) > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok((await canvasColorCount(page, 'canvas[data-chart="outcomes"]', '#f0e442', 4)) > 0);
+      assert.ok((await canvasColorCount(page, 'canvas[data-chart="latency"]', '#d18616', 10)) > 10);
+      await screenshot(page, 'theme-high-contrast-live');
+
+      // A 250 px side panel: no sideways scroll, every tile inside the panel.
+      await page.setViewportSize({ width: 250, height: 900 });
+      await page.waitForTimeout(300);
+      const fit = await page.evaluate(() => {
+        type Box = { getBoundingClientRect(): { right: number } };
+        const doc = (
+          globalThis as unknown as {
+            document: {
+              documentElement: { scrollWidth: number; clientWidth: number };
+              querySelectorAll(s: string): Iterable<Box>;
+            };
+          }
+        ).document;
+        const d = doc.documentElement;
+        const tiles = [...doc.querySelectorAll('.live-metrics .kv')].map(
+          (e) => e.getBoundingClientRect().right,
+        );
+        return { scroll: d.scrollWidth, client: d.clientWidth, right: Math.max(...tiles) };
+      });
+      assert.ok(fit.scroll <= fit.client, `no sideways scroll at 250 px (${fit.scroll} > ${fit.client})`);
+      assert.ok(fit.right <= fit.client, `tiles inside the panel (${fit.right} > ${fit.client})`);
+      await screenshot(page, 'live-250px');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'a run the user stopped says "stopped" and claims no "No problems found" (#14 item 13)',
+  { timeout: 60_000 },
+  async () => {
+    const page = await open();
+    try {
+      const ws = windows().slice(0, 10);
+      await postAll(page, [
+        { type: 'live/reset', run: info },
+        { type: 'live/tick', windows: ws, totals: totalsAt(ws, ws.length - 1) },
+        {
+          type: 'live/done',
+          summary: { ...sample.summary, stopReason: 'aborted' },
+          diagnosis: [
+            { id: 'healthy', severity: 'info', title: 'No problems found', detail: 'd', advice: 'a' },
+          ],
+        },
+      ]);
+      await page.waitForSelector('#app[data-state="done"]');
+      assert.equal(await page.textContent('[data-field="status"]'), 'stopped');
+      assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 0);
+      assert.match((await page.textContent('[data-field="stopReason"]')) ?? '', /Stopped by you/);
       assert.deepEqual(await problems(page), []);
     } finally {
       await page.close();

@@ -254,7 +254,11 @@ test(
       assert.equal(await page.getAttribute(field('rpm'), 'aria-invalid'), 'true');
       // The toolkit copies aria-invalid onto its inner <input> on its next update, not synchronously.
       await page.locator(`${field('rpm')} input[aria-invalid="true"]`).waitFor({ timeout: 5_000 });
-      assert.equal(await page.textContent('[data-error-for="rpm"]'), 'rpm must be a number >= 0 (got "-1")');
+      // In the label's words, not the internal field name (#14 item 3).
+      assert.equal(
+        await page.textContent('[data-error-for="rpm"]'),
+        'Requests per minute (average) must be a number ≥ 0 (got "-1")',
+      );
       assert.ok(await page.locator('[data-error-for="rpm"]').isVisible());
       assert.ok(await page.locator('.pl-results.pl-stale').isVisible());
       assert.equal(await page.getAttribute('[data-testid="plan-save"]', 'disabled'), '');
@@ -329,7 +333,26 @@ test('model mix rows, the custom tier and errors on nested fields', { timeout: 9
 
     await post(page, { type: 'plan/error', field: 'mix[1].share', message: 'mix[1].share must be a number' });
     await page.waitForSelector(`${field('mix[1].share')}[aria-invalid="true"]`);
-    assert.equal(await page.textContent('[data-error-for="mix[1].share"]'), 'mix[1].share must be a number');
+    assert.equal(await page.textContent('[data-error-for="mix[1].share"]'), 'Share 2 must be a number');
+    // Every bad field at once: the host lists them all, each is flagged next to its field.
+    await post(page, {
+      type: 'plan/error',
+      field: 'mix[0].share',
+      message: 'mix[0].share must be a number',
+      problems: [
+        { field: 'mix[0].share', message: 'mix[0].share must be a number' },
+        { field: 'rpm', message: 'rpm must be a number >= 0 (got "x")' },
+        { field: 'outputTokens', message: 'outputTokens must be a whole number >= 1' },
+      ],
+    });
+    await page.waitForSelector(`${field('outputTokens')}[aria-invalid="true"]`);
+    assert.equal(await page.getAttribute(field('mix[0].share'), 'aria-invalid'), 'true');
+    assert.equal(await page.getAttribute(field('rpm'), 'aria-invalid'), 'true');
+    assert.equal(
+      await page.textContent('[data-error-for="outputTokens"]'),
+      'Output tokens per request must be a whole number ≥ 1',
+    );
+    assert.match((await page.textContent('[data-field="status"]')) ?? '', /3 highlighted fields/);
     await post(page, { type: 'plan/error', field: 'mix', message: 'mix shares must sum to 1' });
     await page.waitForSelector('fieldset[data-field="mix"][aria-invalid="true"]');
 
@@ -339,6 +362,27 @@ test('model mix rows, the custom tier and errors on nested fields', { timeout: 9
     await assertShowsResult(page, result);
     assert.equal(await page.locator('[data-metric="cost.byModel.claude-haiku-4-5.perMonthUsd"]').count(), 1);
 
+    await page.locator('[data-testid="mix-remove-1"]').click();
+    await lastInputWhere(page, (i) =>
+      isDeepStrictEqual(i.mix, [{ model: 'claude-sonnet-5-5', share: '0.7' }]),
+    );
+    // Keyboard: focus stays in the mix (the remaining row's Remove), not lost to <body> (#14 item 12).
+    assert.equal(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { document: { activeElement: { getAttribute(a: string): string | null } } }
+        ).document.activeElement.getAttribute('data-testid'),
+      ),
+      'mix-remove-0',
+    );
+    // After Add model, the new row's model choice has the focus.
+    await page.locator('[data-testid="mix-add"]').press('Enter');
+    await page.waitForFunction(() => {
+      const d = globalThis as unknown as {
+        document: { activeElement: { getAttribute(a: string): string | null } | null };
+      };
+      return d.document.activeElement?.getAttribute('data-field') === 'mix[1].model';
+    });
     await page.locator('[data-testid="mix-remove-1"]').click();
     await lastInputWhere(page, (i) =>
       isDeepStrictEqual(i.mix, [{ model: 'claude-sonnet-5-5', share: '0.7' }]),
@@ -413,6 +457,91 @@ test(
       assert.equal(next.model, 'claude-opus-5-5');
       assert.equal(await page.locator(`${field('rpm')} input`).inputValue(), '42');
       await screenshot(page, 'planner-restored');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'reflows in a split editor (594 px) and down to 360 px; the recommendation stays in view (#14 items 2, 11)',
+  { timeout: 90_000 },
+  async () => {
+    const page = await open();
+    try {
+      await waitForPosted(page, 'planner/ready');
+      const mixInput = {
+        ...defaultPlanInput('claude-sonnet-5-5'),
+        model: undefined,
+        mix: [
+          { model: 'claude-sonnet-5-5', share: 0.7 },
+          { model: 'claude-haiku-4-5', share: 0.3 },
+        ],
+      };
+      await post(page, { ...init, input: mixInput });
+      await nthInput(page, 1);
+      await toolkitReady(page);
+      const result = planFor({ ...defaultPlanInput('claude-sonnet-5-5') });
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="1"]');
+      const sticky = '[data-field="stickySummary"]';
+      assert.match((await page.textContent(sticky)) ?? '', /^Recommended: .+ · \$[\d,.]+ \/ month$/);
+
+      for (const width of [594, 360]) {
+        await page.setViewportSize({ width, height: 700 });
+        await page.waitForTimeout(200);
+        const fit = await page.evaluate(() => {
+          type Box = { getBoundingClientRect(): { right: number; top: number; bottom: number } };
+          const doc = (
+            globalThis as unknown as {
+              document: {
+                documentElement: { scrollWidth: number; clientWidth: number };
+                querySelectorAll(s: string): Iterable<Box>;
+              };
+            }
+          ).document;
+          return {
+            scroll: doc.documentElement.scrollWidth,
+            client: doc.documentElement.clientWidth,
+            remove: Math.max(
+              ...[...doc.querySelectorAll('[data-testid^="mix-remove-"]')].map(
+                (e) => e.getBoundingClientRect().right,
+              ),
+            ),
+            fields: Math.max(
+              ...[...doc.querySelectorAll('.pl-form .cls-field')].map((e) => e.getBoundingClientRect().right),
+            ),
+          };
+        });
+        assert.ok(
+          fit.scroll <= fit.client,
+          `${width} px: no sideways scroll (${fit.scroll} > ${fit.client})`,
+        );
+        assert.ok(fit.remove <= fit.client, `${width} px: Remove buttons in view (${fit.remove})`);
+        assert.ok(fit.fields <= fit.client, `${width} px: form fields in view (${fit.fields})`);
+        // Editing a lower field: the summary is still at the top of the view.
+        await page.locator(field('latencyS')).scrollIntoViewIfNeeded();
+        await page.mouse.wheel(0, 3000);
+        await page.waitForTimeout(100);
+        const box = await page.locator(sticky).boundingBox();
+        assert.ok(box && box.y >= -1 && box.y < 5, `${width} px: summary pinned at the top (y ${box?.y})`);
+        await screenshot(page, `planner-${width}px`);
+      }
+
+      // One tier chosen: the top line says whether it fits.
+      const oneTier = planFor({ ...defaultPlanInput('claude-sonnet-5-5'), tier: result.tiers[0]!.name });
+      await post(page, { type: 'plan/result', result: oneTier });
+      await page.waitForSelector('#app[data-results="2"]');
+      assert.equal(oneTier.tiers.length, 1);
+      assert.equal(
+        await page.getAttribute('[data-field="chosenTierFits"]', 'data-value'),
+        String(oneTier.tiers[0]!.fits),
+      );
+      assert.match(
+        (await page.textContent(sticky)) ?? '',
+        oneTier.tiers[0]!.fits ? / fits this traffic/ : /does not fit/,
+      );
       assert.deepEqual(await problems(page), []);
     } finally {
       await page.close();

@@ -223,7 +223,7 @@ test(
       await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
       const m = await metrics(page);
       assert.equal(Number(m['firstContent.p95']?.value), 77);
-      assert.equal(m['firstContent.p95']?.text, '77.0 ms');
+      assert.equal(m['firstContent.p95']?.text, '77 ms');
       assert.equal(Number(m['tokens.thinking']?.value), 12_345);
       assert.equal(m['tokens.thinking']?.text, '12,345');
       assert.equal(Number(m['toolUseReplies']?.value), 17);
@@ -236,6 +236,31 @@ test(
       );
       assert.equal(plain['firstContent.p95'], undefined);
       assert.equal(plain['tokens.thinking'], undefined);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'a run the user stopped: plain stop reason, no "No problems found" (#14 item 13)',
+  { timeout: 60_000 },
+  async () => {
+    assert.ok(harness);
+    const run = makeSampleRun();
+    run.summary.stopReason = 'aborted';
+    run.diagnosis = [
+      { id: 'healthy', severity: 'info', title: 'No problems found', detail: 'd', advice: 'a' },
+      ...run.diagnosis.filter((d) => d.id !== 'healthy'),
+    ];
+    const page = await harness.openWebview('report', { initialState: { run } });
+    try {
+      await page.waitForSelector('[data-field="stopReason"], #diagnosis');
+      const text = (await page.textContent('body')) ?? '';
+      assert.match(text, /Stopped by the user/);
+      assert.doesNotMatch(text, /aborted: stopped by the user/);
+      assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 0);
+      assert.deepEqual(pageErrors(page), []);
     } finally {
       await page.close();
     }

@@ -279,7 +279,7 @@ test(
       // The key is about to go to a host other than api.anthropic.com: asked once, in a modal.
       const dialog = p.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 15_000 });
-      assert.match(await dialog.innerText(), /Send your Anthropic API key to 127\.0\.0\.1:\d+\?/);
+      assert.match(await dialog.innerText(), /Send your Anthropic API key to (http:\/\/)?127\.0\.0\.1:\d+\?/);
       await dialog.getByRole('button', { name: 'Send key to this host' }).click();
       // The run is saved when it ends; then its results panel opens and takes the focus.
       await waitFor(async () => savedRun('keyed-run') !== undefined, 60_000, 'keyed run saved');

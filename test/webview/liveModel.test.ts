@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maxLiveWindows } from '../../src/core/browser';
-import { appendWindows, liveNumbers, restoredRun } from '../../webview/live/model';
+import { appendWindows, liveNumbers, newRun, progress, restoredRun } from '../../webview/live/model';
+import { makeSampleRun } from '../fixtures/sampleRun';
 import { emptyOutcomeCounts } from '../../src/core/engine/recorder';
 import type { TimeWindow } from '../../src/core/index';
 
@@ -46,4 +47,29 @@ test('the panel keeps the newest windows only, but counts errors over all of the
   assert.equal(state.windows.length, maxLiveWindows);
   assert.equal(state.windows[0]!.t, 100);
   assert.equal(liveNumbers(state).errors, maxLiveWindows + 100);
+});
+
+test('after a run, progress compares the send window with the planned duration, not send + drain', () => {
+  const sample = makeSampleRun();
+  const state = newRun({
+    name: 'p',
+    targetUrl: 'http://127.0.0.1:1',
+    startedAt: sample.startedAt,
+    durationMs: 20_000,
+  });
+  state.summary = { ...sample.summary, durationS: 21.5, sendWindowS: 20, drainS: 1.5 };
+  const p = progress(state, { duration: (s) => `${s} s`, count: String });
+  assert.equal(p?.label, '20 s of 20 s');
+  assert.equal(p?.fraction, 1);
+});
+
+test('after a run the tiles hold whole-run statistics, not the last second', () => {
+  const sample = makeSampleRun();
+  const state = newRun({ name: 'p', targetUrl: 'http://127.0.0.1:1', startedAt: sample.startedAt });
+  appendWindows(state, sample.timeseries, { sent: 0, completed: 0, inFlight: 0, costUsd: 0, elapsedS: 0 });
+  state.summary = sample.summary;
+  const n = liveNumbers(state);
+  assert.equal(n.p95, sample.summary.latencyMs.p95);
+  assert.equal(n.p99, sample.summary.latencyMs.p99);
+  assert.equal(n.rps, sample.summary.throughput.rps);
 });

@@ -33,6 +33,9 @@ const view = createLiveView(root, {
   onOpenReport() {
     api?.postMessage({ type: 'live/openReport' });
   },
+  onCommand(command) {
+    api?.postMessage({ type: 'live/command', command });
+  },
 });
 
 function flush(): void {

@@ -111,12 +111,14 @@ export function liveNumbers(state: LiveState): LiveNumbers {
   const s = state.summary;
   // A window with no finished request has no latency: show a dash, not 0 ms.
   const pct = (v: number | undefined) => (w && w.completed > 0 && v ? v : null);
+  // After the run the tiles show whole-run statistics (the summary's histograms), not the last second.
+  const whole = (v: number | undefined) => (s && s.requests.ok > 0 && v ? v : null);
   return {
-    rps: w ? w.completed : null,
-    p50: pct(w?.latencyMs.p50),
-    p95: pct(w?.latencyMs.p95),
-    p99: pct(w?.latencyMs.p99),
-    ttftP95: pct(w?.ttftMs.p95),
+    rps: s ? s.throughput.rps : w ? w.completed : null,
+    p50: s ? whole(s.latencyMs.p50) : pct(w?.latencyMs.p50),
+    p95: s ? whole(s.latencyMs.p95) : pct(w?.latencyMs.p95),
+    p99: s ? whole(s.latencyMs.p99) : pct(w?.latencyMs.p99),
+    ttftP95: s ? whole(s.ttftMs.p95) : pct(w?.ttftMs.p95),
     errors: s ? summaryErrors(s) : state.errors,
     // After the run the summary is final (it includes requests that ended after the last tick).
     inFlight: s ? 0 : state.totals.inFlight,
@@ -134,8 +136,13 @@ export function progress(
 ): Progress | null {
   const { run } = state;
   // After the run, the summary's totals are final (requests may end after the last tick).
+  // Against the planned duration, the send window counts (not the drain after it): "20 s of 20 s",
+  // never "21.5 s of 20.0 s".
   const totals = state.summary
-    ? { elapsedS: state.summary.durationS, sent: Math.max(state.totals.sent, state.summary.requests.total) }
+    ? {
+        elapsedS: state.summary.sendWindowS ?? state.summary.durationS,
+        sent: Math.max(state.totals.sent, state.summary.requests.total),
+      }
     : state.totals;
   const parts: Progress[] = [];
   if (run.durationMs && run.durationMs > 0) {

@@ -10,7 +10,9 @@ import {
   summaryErrors,
 } from '../../src/core/browser';
 import type { Diagnosis, RunSummary } from '../../src/core/browser';
+import type { LiveEmptyCommand } from '../../src/shared/protocol/messages';
 import { h } from '../shared/dom';
+import { visibleDiagnosis } from '../shared/diagnosis';
 import { createButton } from '../shared/toolkit';
 import { createLiveCharts } from './liveCharts';
 import { liveNumbers, progress } from './model';
@@ -92,6 +94,15 @@ const metricSpecs: MetricSpec[] = [
   },
 ];
 
+/** Tooltips of the tiles that change meaning once the run is over (see liveNumbers). */
+const wholeRunTitles: Record<string, string> = {
+  rps: 'Successful requests per second over the whole run',
+  'latency.p50': 'Latency p50, whole run',
+  'latency.p95': 'Latency p95, whole run',
+  'latency.p99': 'Latency p99, whole run',
+  'ttft.p95': 'Time to first token p95, whole run',
+};
+
 function setMetric(el: HTMLElement, value: number | null | undefined, format: Fmt): void {
   const raw = value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
   if (el.dataset.value === raw && el.textContent !== '') return;
@@ -142,9 +153,27 @@ function diagnosisList(items: Diagnosis[] | undefined): HTMLElement[] {
 
 export function createLiveView(
   root: HTMLElement,
-  actions: { onStop: () => void; onOpenReport: () => void },
+  actions: { onStop: () => void; onOpenReport: () => void; onCommand: (command: LiveEmptyCommand) => void },
 ): LiveView {
-  const empty = h('p', { class: 'live-empty muted', 'data-field': 'empty' }, emptyText);
+  const emptyButton = (label: string, command: LiveEmptyCommand, appearance: 'primary' | 'secondary') =>
+    createButton({
+      label,
+      appearance,
+      testId: `empty-${command}`,
+      onClick: () => actions.onCommand(command),
+    });
+  const empty = h(
+    'div',
+    { class: 'live-empty' },
+    h('p', { class: 'muted', 'data-field': 'empty' }, emptyText),
+    h(
+      'div',
+      { class: 'live-empty-actions' },
+      emptyButton('Run Load Test', 'runLoadTest', 'primary'),
+      emptyButton('Plan Capacity', 'planCapacity', 'secondary'),
+      emptyButton('New Plan', 'newPlan', 'secondary'),
+    ),
+  );
   const name = h('h1', { 'data-field': 'name' });
   const status = h('span', { class: 'live-status', 'data-field': 'status', role: 'status' });
   const target = h('p', { class: 'muted small live-target', 'data-field': 'target' });
@@ -175,13 +204,16 @@ export function createLiveView(
   stop.setAttribute('aria-label', 'Stop the load test');
   openReport.setAttribute('aria-label', 'Open the report of this run');
   const metricEls = new Map<string, HTMLElement>();
+  const metricKvs = new Map<string, HTMLElement>();
   const metricsList = h(
     'dl',
     { class: 'live-metrics', 'aria-label': 'Live numbers' },
     metricSpecs.map((s) => {
       const el = metricEl(s.key);
       metricEls.set(s.key, el);
-      return h('div', { class: 'kv', title: s.title }, h('dt', null, s.label), h('dd', null, el));
+      const kv = h('div', { class: 'kv', title: s.title }, h('dt', null, s.label), h('dd', null, el));
+      metricKvs.set(s.key, kv);
+      return kv;
     }),
   );
   const summary = h('div', { class: 'live-summary-box', 'aria-live': 'polite' });
@@ -238,7 +270,9 @@ export function createLiveView(
         .filter(Boolean)
         .join(' · ');
       status.textContent = state.summary
-        ? 'done'
+        ? state.summary.stopReason === 'aborted'
+          ? 'stopped'
+          : 'done'
         : !live
           ? 'earlier session'
           : stopping
@@ -247,6 +281,15 @@ export function createLiveView(
       status.dataset.status = state.summary ? 'done' : !live ? 'stale' : stopping ? 'stopping' : 'running';
 
       const n = liveNumbers(state);
+      // Finished: the rate and percentile tiles switch to whole-run statistics; their tooltips say so.
+      const scope = state.summary ? 'run' : 'window';
+      if (metricsList.dataset.scope !== scope) {
+        metricsList.dataset.scope = scope;
+        for (const s of metricSpecs) {
+          const title = scope === 'run' ? (wholeRunTitles[s.key] ?? s.title) : s.title;
+          metricKvs.get(s.key)!.title = title;
+        }
+      }
       for (const s of metricSpecs) setMetric(metricEls.get(s.key)!, s.value(n), s.format);
       const budget = run.maxCostUsd;
       if (budget) metricEls.get('costUsd')!.textContent = `${fmtUsd(n.costUsd)} of ${fmtUsd(budget)}`;
@@ -271,8 +314,9 @@ export function createLiveView(
         shownSummary = state.summary;
       }
       if (state.diagnosis !== shownDiagnosis) {
-        diagnosis.replaceChildren(...diagnosisList(state.diagnosis));
-        diagnosis.hidden = !state.diagnosis?.length;
+        const shown = visibleDiagnosis(state.diagnosis, state.summary?.stopReason);
+        diagnosis.replaceChildren(...diagnosisList(shown));
+        diagnosis.hidden = shown.length === 0;
         shownDiagnosis = state.diagnosis;
       }
       const w = state.warnings.join('\n');

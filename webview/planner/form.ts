@@ -22,12 +22,25 @@ export interface PlannerForm {
   el: HTMLElement;
   /** Highlights the field (or its nearest registered parent) and shows the message next to it. */
   showError(field: string, message: string): void;
+  /** Every problem at once, each next to its field, in the words of the field's label. */
+  showErrors(problems: { field: string; message: string }[]): void;
   clearErrors(): void;
 }
 
 interface Registered {
   control: HTMLElement;
   error: HTMLElement;
+  /** The label the user sees, used in place of the internal field path in messages. */
+  label?: string;
+}
+
+/**
+ * A validator message in the label's words: 'rpm must be a number >= 0 (got -1)' becomes
+ * 'Requests per minute (average) must be a number ≥ 0 (got -1)'; 'mix[0].share …' becomes 'Share 1 …'.
+ */
+export function inLabelWords(message: string, field: string, label: string | undefined): string {
+  const named = label && message.startsWith(field) ? `${label}${message.slice(field.length)}` : message;
+  return named.replace(/ >= /g, ' ≥ ').replace(/ <= /g, ' ≤ ');
 }
 
 const labels: Record<PlainField | CustomField, { label: string; placeholder?: string }> = {
@@ -82,12 +95,12 @@ function parents(field: string): string[] {
 
 export function buildForm(values: FormValues, opts: FormOptions, onChange: () => void): PlannerForm {
   const registry = new Map<string, Registered>();
-  const register = (field: string, c: FormControl | HTMLElement): HTMLElement => {
+  const register = (field: string, c: FormControl | HTMLElement, label?: string): HTMLElement => {
     const control = c instanceof HTMLElement ? c : c.control;
     const root = c instanceof HTMLElement ? c : c.root;
     const error = errorSlot(field);
     root.append(error);
-    registry.set(field, { control, error });
+    registry.set(field, { control, error, label });
     return root;
   };
   const text = (key: PlainField | CustomField, field: string = key) =>
@@ -102,6 +115,7 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
           onChange();
         },
       }),
+      labels[key].label,
     );
 
   // Traffic: one model, or a mix of models with shares.
@@ -120,6 +134,7 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
           onChange();
         },
       }),
+      'Model',
     ),
   );
   const rows = h('div', { class: 'pl-mix-rows' });
@@ -152,6 +167,7 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
                 onChange();
               },
             }),
+            `Model ${i + 1}`,
           ),
           register(
             `mix[${i}].share`,
@@ -164,6 +180,7 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
                 onChange();
               },
             }),
+            `Share ${i + 1}`,
           ),
           createButton({
             label: 'Remove',
@@ -173,6 +190,9 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
               values.mix.splice(i, 1);
               renderRows();
               onChange();
+              // Focus stays in the mix: the row that took this place, else the last row, else Add model.
+              const remaining = rows.querySelectorAll<HTMLElement>('[data-testid^="mix-remove-"]');
+              (remaining[Math.min(i, remaining.length - 1)] ?? addButton).focus();
             },
           }),
         ),
@@ -180,23 +200,26 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
     );
   };
   renderRows();
-  mixSet.append(
-    createButton({
-      label: 'Add model',
-      ariaLabel: 'Add a model to the mix',
-      testId: 'mix-add',
-      onClick: () => {
-        values.mix.push(
-          newMixRow(
-            values,
-            opts.models.map((m) => m.id),
-          ),
-        );
-        renderRows();
-        onChange();
-      },
-    }),
-  );
+  const addButton = createButton({
+    label: 'Add model',
+    ariaLabel: 'Add a model to the mix',
+    testId: 'mix-add',
+    onClick: () => {
+      values.mix.push(
+        newMixRow(
+          values,
+          opts.models.map((m) => m.id),
+        ),
+      );
+      renderRows();
+      onChange();
+      // Keyboard users continue in the new row: its model choice.
+      rows
+        .querySelector<HTMLElement>(`[data-row="${values.mix.length - 1}"] [data-field$=".model"]`)
+        ?.focus();
+    },
+  });
+  mixSet.append(addButton);
   register('mix', mixSet);
 
   const mode = createRadioGroup({
@@ -299,13 +322,20 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
     el,
     clearErrors,
     showError(field, message) {
+      this.showErrors([{ field, message }]);
+    },
+    showErrors(problems) {
       clearErrors();
-      const key = [field, ...parents(field)].find((f) => registry.has(f)) ?? 'input';
-      const r = registry.get(key);
-      if (!r) return;
-      r.error.textContent = message;
-      r.error.hidden = false;
-      setInvalid(r.control, true, r.error.id);
+      for (const { field, message } of problems) {
+        const key = [field, ...parents(field)].find((f) => registry.has(f)) ?? 'input';
+        const r = registry.get(key);
+        if (!r) continue;
+        const text = inLabelWords(message, field, key === field ? r.label : undefined);
+        // Two problems in one slot (a parent of both): both are shown.
+        r.error.textContent = r.error.hidden ? text : `${r.error.textContent ?? ''} ${text}`;
+        r.error.hidden = false;
+        setInvalid(r.control, true, r.error.id);
+      }
     },
   };
 }

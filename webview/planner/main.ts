@@ -1,6 +1,7 @@
 // The capacity planner app. The host sends plan/init (models, tiers, last input); every edit posts the raw
 // form values as plan/input (debounced); the host answers plan/result or plan/error. The form and the
 // last result live in the webview state, so a re-created panel shows them before the host answers.
+import { fmtUsd } from '../../src/core/browser';
 import type { PlanResult } from '../../src/core/browser';
 import type {
   HostToPlanner,
@@ -82,7 +83,10 @@ function start(): void {
   const results = buildResults(
     h('nav', { class: 'toolbar pl-actions', 'aria-label': 'Plan actions' }, ...buttons),
   );
+  // Stays at the top while the form scrolls (a split editor stacks the form above the results).
+  const sticky = h('p', { class: 'pl-sticky', 'data-field': 'stickySummary', hidden: true });
   root.replaceChildren(
+    sticky,
     h(
       'main',
       { class: 'pl-layout' },
@@ -113,6 +117,8 @@ function start(): void {
   const showResult = (result: PlanResult): void => {
     results.update(result);
     results.setStale(false);
+    sticky.replaceChildren(...stickySummary(result));
+    sticky.hidden = false;
     status.textContent = '';
     enableButtons(true);
     root.dataset.results = String(Number(root.dataset.results ?? 0) + 1);
@@ -149,12 +155,17 @@ function start(): void {
         }
         return;
       case 'plan/error':
-        form?.showError(msg.field, msg.message);
-        results.setStale(true);
-        enableButtons(false);
-        status.textContent = state?.result
-          ? 'Fix the highlighted field: the results below are for the last valid input.'
-          : 'Fix the highlighted field to see the plan.';
+        {
+          const problems = msg.problems?.length ? msg.problems : [{ field: msg.field, message: msg.message }];
+          form?.showErrors(problems);
+          results.setStale(true);
+          enableButtons(false);
+          const what =
+            problems.length > 1 ? `the ${problems.length} highlighted fields` : 'the highlighted field';
+          status.textContent = state?.result
+            ? `Fix ${what}: the results below are for the last valid input.`
+            : `Fix ${what} to see the plan.`;
+        }
         root.dataset.state = 'error';
         return;
     }
@@ -176,3 +187,18 @@ function start(): void {
 }
 
 start();
+
+/** One line: the recommended tier and monthly cost; with one tier chosen, whether that tier fits. */
+function stickySummary(r: PlanResult): (string | HTMLElement)[] {
+  const cost = `${fmtUsd(r.cost.perMonthUsd)} / month`;
+  const only = r.tiers.length === 1 ? r.tiers[0] : undefined;
+  if (only) {
+    return [
+      h('strong', { 'data-field': 'chosenTierFits', 'data-value': String(only.fits) }, only.displayName),
+      only.fits ? ' fits this traffic' : ' does not fit this traffic',
+      ` · ${cost}`,
+    ];
+  }
+  const tier = r.tiers.find((t) => t.name === r.recommendedTier)?.displayName ?? r.recommendedTier;
+  return ['Recommended: ', h('strong', null, tier), ` · ${cost}`];
+}

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/browser';
 import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
+import { visibleDiagnosis } from '../shared/diagnosis';
 import { errorRows } from './errorRows';
 
 const stopReasons: Record<string, string> = {
@@ -22,6 +23,10 @@ const stopReasons: Record<string, string> = {
   aborted: 'stopped by the user',
   failed: 'the engine failed',
 };
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 function describeTarget(target: Target, url: string): string {
   switch (target.kind) {
@@ -66,7 +71,8 @@ export function header(run: RunResult): HTMLElement {
         : null,
       row(
         'Stop reason',
-        `${run.summary.stopReason}: ${stopReasons[run.summary.stopReason] ?? ''}`,
+        // The description alone ("duration: duration reached" said it twice).
+        capitalise(stopReasons[run.summary.stopReason] ?? run.summary.stopReason),
         'stopReason',
       ),
       row('Model(s)', models, 'models'),
@@ -307,7 +313,7 @@ export function diagnosis(run: RunResult): HTMLElement {
     h(
       'ul',
       { class: 'diagnosis' },
-      run.diagnosis.map((d) =>
+      visibleDiagnosis(run.diagnosis, run.summary.stopReason).map((d) =>
         h(
           'li',
           { class: `diag ${d.severity}`, 'data-diagnosis': d.id },

@@ -18,7 +18,7 @@ import {
 import type { ChartConfiguration, ChartDataset, Point, ScaleOptionsByType, UpdateMode } from 'chart.js';
 import { fmtCount, fmtMs, fmtNumber, fmtPct } from '../../src/core/browser';
 import type { Outcome, TimeWindow } from '../../src/core/browser';
-import { readTheme, withAlpha } from './theme';
+import { outcomePalette, readTheme, withAlpha } from './theme';
 import type { ColorKey, Theme } from './theme';
 
 Chart.register(
@@ -35,7 +35,7 @@ Chart.register(
   Decimation,
 );
 
-export { readTheme, withAlpha } from './theme';
+export { outcomePalette, readTheme, solidColor, withAlpha } from './theme';
 export type { ColorKey, Theme } from './theme';
 
 export interface ChartHandle<T> {
@@ -52,12 +52,18 @@ interface Series {
   color: ColorKey;
   value: (w: TimeWindow) => number | null;
   axis?: 'y' | 'y1';
-  dashed?: boolean;
+  /** Line dash pattern, so series differ by more than colour (p95 dashed, p99 dotted). */
+  dash?: readonly number[];
 }
+
+/** Dash patterns shared by every chart, so p95 and p99 look the same everywhere. */
+export const dashes = { p95: [6, 3], p99: [2, 2], secondary: [10, 3, 2, 3] } as const;
 
 interface AxisSpec {
   title: string;
   format: (v: number) => string;
+  /** Counts (requests, seconds): ticks only at whole numbers, never 0.5. */
+  integer?: boolean;
   min?: number;
   max?: number;
 }
@@ -73,7 +79,11 @@ function axis(
     min: spec.min,
     max: spec.max,
     title: { display: true, text: spec.title, color: theme.foreground },
-    ticks: { color: theme.foreground, callback: (v: number | string) => spec.format(Number(v)) },
+    ticks: {
+      color: theme.foreground,
+      callback: (v: number | string) => spec.format(Number(v)),
+      ...(spec.integer ? { precision: 0 } : {}),
+    },
     grid: { color: theme.grid },
     border: { color: theme.grid },
     ...extra,
@@ -81,12 +91,50 @@ function axis(
 }
 
 function xAxis(theme: Theme, extra: Record<string, unknown> = {}): ScaleOptionsByType<'linear'> {
-  return axis({ title: 'seconds since start', format: (v) => fmtNumber(v, 0) }, theme, extra);
+  return axis({ title: 'seconds since start', format: (v) => fmtNumber(v, 0), integer: true }, theme, extra);
+}
+
+/** Below this width a chart drops its axis titles and its right-hand axis (a 250 px side panel). */
+export const narrowChartPx = 360;
+const narrowState = new WeakMap<Chart, boolean>();
+
+/**
+ * Fits the options to the chart's width: narrow charts hide the y axis titles (they covered the tick
+ * labels: "1,500 ms" read ".500 ms") and drop the secondary axis with its series, which the tooltip
+ * still lists. Returns true when something changed.
+ */
+function fitWidth(chart: Chart): boolean {
+  const narrow = chart.width > 0 && chart.width < narrowChartPx;
+  const scales = (chart.options.scales ?? {}) as Record<
+    string,
+    { display?: boolean; title?: { display?: boolean } }
+  >;
+  const changed = narrowState.get(chart) !== narrow;
+  narrowState.set(chart, narrow);
+  for (const [id, scale] of Object.entries(scales)) {
+    if (id === 'x') continue;
+    if (scale.title) scale.title.display = !narrow;
+    if (id === 'y1') scale.display = !narrow;
+  }
+  for (const ds of chart.data.datasets as { yAxisID?: string; hidden?: boolean }[])
+    if (ds.yAxisID === 'y1') ds.hidden = narrow;
+  return changed;
+}
+
+/** chart.update after fitting the options to the width (every update path goes through here). */
+function refresh(chart: Chart, mode: UpdateMode = 'none'): void {
+  fitWidth(chart);
+  chart.update(mode);
 }
 
 function commonOptions(theme: Theme) {
   return {
     animation: false as const,
+    // A side panel dragged narrower: re-fit on the next frame (not inside Chart.js's own resize).
+    onResize: (chart: Chart) => {
+      if (narrowState.get(chart) !== (chart.width > 0 && chart.width < narrowChartPx))
+        requestAnimationFrame(() => refresh(chart));
+    },
     responsive: true,
     maintainAspectRatio: false,
     normalized: true,
@@ -116,8 +164,8 @@ function lineChart(
     yAxisID: s.axis ?? 'y',
     borderColor: theme.colors[s.color],
     backgroundColor: withAlpha(theme.colors[s.color], 0.2),
-    borderWidth: 1.5,
-    borderDash: s.dashed ? [5, 4] : [],
+    borderWidth: theme.highContrast ? 2.5 : 1.5,
+    borderDash: s.dash ? [...s.dash] : [],
     pointRadius: 0,
     pointHoverRadius: 3,
     tension: 0,
@@ -157,7 +205,7 @@ function lineChart(
         const ds = chart.data.datasets[i];
         if (ds) ds.data = points(windows, s.value);
       });
-      chart.update(mode);
+      refresh(chart as unknown as Chart, mode);
     },
     retheme() {
       theme = readTheme();
@@ -165,7 +213,7 @@ function lineChart(
         Object.assign(chart.data.datasets[i] ?? {}, dataset(s), { data: chart.data.datasets[i]?.data }),
       );
       chart.options = build() ?? {};
-      chart.update('none');
+      refresh(chart as unknown as Chart);
     },
     destroy: () => chart.destroy(),
   };
@@ -177,12 +225,22 @@ export function createLatencyChart(canvas: HTMLCanvasElement): ChartHandle<TimeW
     canvas,
     [
       { label: 'p50', color: 'blue', value: (w) => (w.completed ? w.latencyMs.p50 || null : null) },
-      { label: 'p95', color: 'orange', value: (w) => (w.completed ? w.latencyMs.p95 || null : null) },
-      { label: 'p99', color: 'red', value: (w) => (w.completed ? w.latencyMs.p99 || null : null) },
-      { label: 'in flight', color: 'muted', value: (w) => w.inFlight, axis: 'y1', dashed: true },
+      {
+        label: 'p95',
+        color: 'orange',
+        value: (w) => (w.completed ? w.latencyMs.p95 || null : null),
+        dash: dashes.p95,
+      },
+      {
+        label: 'p99',
+        color: 'red',
+        value: (w) => (w.completed ? w.latencyMs.p99 || null : null),
+        dash: dashes.p99,
+      },
+      { label: 'in flight', color: 'muted', value: (w) => w.inFlight, axis: 'y1', dash: dashes.secondary },
     ],
     { title: 'latency', format: fmtMs },
-    { title: 'in flight', format: (v) => fmtNumber(v, 0) },
+    { title: 'in flight', format: (v) => fmtNumber(v, 0), integer: true },
   );
 }
 
@@ -191,8 +249,8 @@ export function createTtftChart(canvas: HTMLCanvasElement): ChartHandle<TimeWind
     canvas,
     [
       { label: 'TTFT p50', color: 'blue', value: (w) => w.ttftMs.p50 || null },
-      { label: 'TTFT p95', color: 'orange', value: (w) => w.ttftMs.p95 || null },
-      { label: 'TTFT p99', color: 'red', value: (w) => w.ttftMs.p99 || null },
+      { label: 'TTFT p95', color: 'orange', value: (w) => w.ttftMs.p95 || null, dash: dashes.p95 },
+      { label: 'TTFT p99', color: 'red', value: (w) => w.ttftMs.p99 || null, dash: dashes.p99 },
     ],
     { title: 'time to first token', format: fmtMs },
   );
@@ -210,7 +268,7 @@ export function createThroughputChart(canvas: HTMLCanvasElement): ChartHandle<Ti
         color: 'blue',
         value: (w) => w.outputTokensPerMin / 60,
         axis: 'y1',
-        dashed: true,
+        dash: dashes.secondary,
       },
     ],
     { title: 'requests/s', format: (v) => fmtNumber(v, 1) },
@@ -232,17 +290,17 @@ export function createHeadroomChart(canvas: HTMLCanvasElement): ChartHandle<Time
   );
 }
 
-export const outcomeColors: Record<Outcome, ColorKey> = {
-  ok: 'green',
-  rate_limited: 'yellow',
-  overloaded: 'orange',
-  server_error: 'red',
-  client_error: 'purple',
-  timeout: 'blue',
-  network: 'muted',
-  stream_error: 'red',
-  aborted: 'muted',
-};
+const outcomeKeys: Outcome[] = [
+  'ok',
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'client_error',
+  'timeout',
+  'network',
+  'stream_error',
+  'aborted',
+];
 
 /** Most bars drawn; longer runs are summed into coarser bins (shown as a per-second average). */
 const maxBars = 300;
@@ -250,14 +308,12 @@ const maxBars = 300;
 /** Finished requests per second by outcome, stacked. Outcomes that never occur are hidden. */
 export function createOutcomesChart(canvas: HTMLCanvasElement): ChartHandle<TimeWindow[]> {
   let theme = readTheme();
-  const keys = Object.keys(outcomeColors) as Outcome[];
+  const keys = outcomeKeys;
   const dataset = (o: Outcome): ChartDataset<'bar', Point[]> => ({
     label: o.replace('_', ' '),
     data: [],
-    backgroundColor:
-      o === 'stream_error' || o === 'aborted'
-        ? withAlpha(theme.colors[outcomeColors[o]], 0.55)
-        : theme.colors[outcomeColors[o]],
+    // Read at build time, so a theme change re-colours the bars as well as the legend.
+    backgroundColor: outcomePalette(theme)[o],
     borderWidth: 0,
     barPercentage: 1,
     categoryPercentage: 0.9,
@@ -310,7 +366,7 @@ export function createOutcomesChart(canvas: HTMLCanvasElement): ChartHandle<Time
         if (any || o === 'ok') empty.delete(i);
         else empty.add(i);
       });
-      chart.update(mode);
+      refresh(chart as unknown as Chart, mode);
     },
     retheme() {
       theme = readTheme();
@@ -319,7 +375,7 @@ export function createOutcomesChart(canvas: HTMLCanvasElement): ChartHandle<Time
         if (ds) ds.backgroundColor = dataset(o).backgroundColor;
       });
       chart.options = build() ?? {};
-      chart.update('none');
+      refresh(chart as unknown as Chart);
     },
     destroy: () => chart.destroy(),
   };
@@ -347,7 +403,7 @@ export function createHistogramChart(
         ticks: { color: theme.foreground, maxRotation: 0, autoSkip: true },
         grid: { display: false },
       },
-      y: axis({ title: 'requests', format: (v) => fmtNumber(v, 0) }, theme) as never,
+      y: axis({ title: 'requests', format: (v) => fmtNumber(v, 0), integer: true }, theme) as never,
     },
   });
   const chart = new Chart<'bar', number[], string>(canvas, {
@@ -372,14 +428,14 @@ export function createHistogramChart(
       chart.data.labels = dist.map((b) => `≤ ${fmtMs(b.le)}`);
       const ds = chart.data.datasets[0];
       if (ds) ds.data = dist.map((b) => b.count);
-      chart.update(mode);
+      refresh(chart as unknown as Chart, mode);
     },
     retheme() {
       theme = readTheme();
       const ds = chart.data.datasets[0];
       if (ds) ds.backgroundColor = theme.colors.blue;
       chart.options = build() ?? {};
-      chart.update('none');
+      refresh(chart as unknown as Chart);
     },
     destroy: () => chart.destroy(),
   };

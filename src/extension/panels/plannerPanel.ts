@@ -6,9 +6,11 @@ import { fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
-import { answerPlanInput, defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
+import { defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
 import type { PlanFileObject } from '../../core/planFile/fromCapacityPlan';
+import { showLatencyCharts } from '../commands/showLatencyCharts';
 import type { Services } from '../services';
+import { collectPlanProblems } from './planErrors';
 import { openWebviewPanel } from '../webviews/vscodeWebviews';
 import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 
@@ -111,12 +113,12 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
 
   private async plan(input: Record<string, unknown>): Promise<void> {
     this.lastInput = input;
-    const answer = answerPlanInput(input, this.services.catalog());
+    const { answer, problems } = collectPlanProblems(input, this.services.catalog());
     this.lastResult = answer.ok ? answer.result : undefined;
     this.post(
       answer.ok
         ? { type: 'plan/result', result: answer.result }
-        : { type: 'plan/error', field: answer.field, message: answer.message },
+        : { type: 'plan/error', field: answer.field, message: answer.message, problems },
     );
     await this.services.context.workspaceState.update(plannerLastInputKey, input);
   }
@@ -172,18 +174,12 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
     const { plan, scenario } = this.planFile(result);
     const load = scenario.load.type === 'rate' ? `${fmtNumber(scenario.load.rps, 2)} req/s` : 'the peak rate';
     const target = scenario.target.kind === 'simulator' ? scenario.target.tier : 'default';
-    const run = 'Run on the simulator';
-    const pick = await vscode.window.showInformationMessage(
-      `Load test this plan against the built-in simulator?`,
-      {
-        modal: true,
-        detail:
-          `${result.model}: Poisson arrivals at ${load} (peak Messages API rate) for ${plan.duration}, ` +
-          `simulated tier ${target}. No API key is used and nothing is billed.`,
-      },
-      run,
+    // The simulator is free and uses no key: no confirmation modal, just say what runs and show the charts.
+    void vscode.window.showInformationMessage(
+      `Load testing this plan on the simulator: ${result.model}, Poisson arrivals at ${load} for ` +
+        `${plan.duration}, simulated tier ${target}. No API key is used and nothing is billed.`,
     );
-    if (pick !== run) return;
+    await showLatencyCharts();
     await this.services.runs.start(scenario);
   }
 

@@ -67,11 +67,15 @@ async function exportRun(
   folder?: vscode.Uri,
 ): Promise<void> {
   const ext = format === 'json' ? 'json' : format;
-  const base = format === 'json' ? 'run.json' : format === 'csv' ? 'timeseries.csv' : 'report.html';
+  // Not the run's own run.json / report.html / timeseries.csv: a default that overwrites them loses data.
+  const kind = format === 'json' ? 'run' : format === 'csv' ? 'timeseries' : 'report';
+  const runFolderName = folder ? folder.path.split('/').filter(Boolean).at(-1) : undefined;
+  const base = `${runFolderName ?? 'claude-load'}-${kind}-export.${ext}`;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, base) : undefined,
     filters: { [format.toUpperCase()]: [ext] },
     saveLabel: `Export ${format.toUpperCase()}`,
+    title: `Export the run "${run.name}" as ${format.toUpperCase()}`,
   });
   if (!target) return;
   const text =

@@ -75,6 +75,10 @@ export class LatencyViewProvider
         return;
       case 'live/openReport':
         return this.openReport();
+      case 'live/command':
+        // The empty state's buttons (Run Load Test, Plan Capacity, New Plan), like the Testing view's.
+        void vscode.commands.executeCommand(`claudeLoad.${message.command}`);
+        return;
     }
   }
 

@@ -13,6 +13,7 @@ import type {
   PlannerToHost,
   ReportToHost,
 } from './messages';
+import { liveEmptyCommands } from './messages';
 
 /** A message as it arrives: an object with a string `type`, anything else unchecked. */
 export type RawMessage = { type: string } & Record<string, unknown>;
@@ -54,6 +55,7 @@ export const liveToHostGuards = {
   'live/ready': always,
   'live/openReport': always,
   'live/stop': always,
+  'live/command': (m) => (liveEmptyCommands as readonly unknown[]).includes(m.command),
 } satisfies GuardTable<LiveToHost>;
 
 export const plannerToHostGuards = {
@@ -85,7 +87,10 @@ export const hostToPlannerGuards = {
   'theme/changed': always,
   'plan/init': (m) => Array.isArray(m.models) && Array.isArray(m.tiers) && isObject(m.input),
   'plan/result': (m) => isObject(m.result),
-  'plan/error': (m) => typeof m.field === 'string' && typeof m.message === 'string',
+  'plan/error': (m) =>
+    typeof m.field === 'string' &&
+    typeof m.message === 'string' &&
+    (m.problems === undefined || Array.isArray(m.problems)),
 } satisfies GuardTable<HostToPlanner>;
 
 export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);

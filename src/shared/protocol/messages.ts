@@ -69,7 +69,15 @@ export type HostToLive =
     }
   | ThemeChanged;
 
-export type LiveToHost = { type: 'live/ready' } | { type: 'live/openReport' } | { type: 'live/stop' };
+/** Commands the Latency view's empty state offers as buttons. */
+export const liveEmptyCommands = ['runLoadTest', 'planCapacity', 'newPlan'] as const;
+export type LiveEmptyCommand = (typeof liveEmptyCommands)[number];
+
+export type LiveToHost =
+  | { type: 'live/ready' }
+  | { type: 'live/openReport' }
+  | { type: 'live/stop' }
+  | { type: 'live/command'; command: LiveEmptyCommand };
 
 // ---- Planner panel -------------------------------------------------------------------------------
 
@@ -87,7 +95,13 @@ export type HostToPlanner =
     }
   | { type: 'plan/result'; result: PlanResult }
   /** `field` names the form field (PlanInput key) to highlight. */
-  | { type: 'plan/error'; field: string; message: string }
+  | {
+      type: 'plan/error';
+      field: string;
+      message: string;
+      /** Every bad field at once (the first is field/message); absent from older hosts. */
+      problems?: { field: string; message: string }[];
+    }
   | ThemeChanged;
 
 export type PlannerToHost =
