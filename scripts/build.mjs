@@ -16,6 +16,8 @@ const common = {
 const nodeTargets = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // The simulator's worker thread (started by the engine for --simulate and simulator targets).
+  { entry: 'src/core/simulator/worker.ts', out: 'dist/simulatorWorker.js' },
 ];
 
 const jobs = [];
