@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,6 +19,8 @@ const nodeTargets = [
   { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   // The simulator's worker thread (started by the engine for --simulate and simulator targets).
   { entry: 'src/core/simulator/worker.ts', out: 'dist/simulatorWorker.js' },
+  // A rehearsal instance process of `claude-load scale` (spawned next to dist/cli.js).
+  { entry: 'src/core/scale/instanceMain.ts', out: 'dist/scaleInstance.js' },
 ];
 
 const jobs = [];
@@ -35,6 +38,40 @@ for (const t of nodeTargets) {
       target: 'node20',
       external: t.external ?? [],
       banner: t.banner ? { js: t.banner } : undefined,
+    }),
+  );
+}
+
+// The shared limiter as a library for users' apps (package.json exports "./limiter"): ESM and CJS,
+// dependencies left as imports, plus .d.ts files emitted by tsc from its entry.
+const limiterEntry = 'src/core/limiterEntry.ts';
+if (existsSync(limiterEntry)) {
+  for (const [format, out] of [
+    ['esm', 'dist/limiter.mjs'],
+    ['cjs', 'dist/limiter.cjs'],
+  ]) {
+    jobs.push(
+      build({
+        ...common,
+        entryPoints: [limiterEntry],
+        outfile: out,
+        platform: 'node',
+        format,
+        target: 'node20',
+        packages: 'external',
+      }),
+    );
+  }
+  jobs.push(
+    new Promise((resolve, reject) => {
+      const tsc = spawn(
+        process.execPath,
+        ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.limiter.json'],
+        { stdio: 'inherit' },
+      );
+      tsc.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`tsc (limiter types) exited ${code}`)),
+      );
     }),
   );
 }

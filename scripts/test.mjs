@@ -1,4 +1,8 @@
-// Runs every test/**/*.test.ts with node's test runner (TypeScript through tsx).
+// Runs the tests with node's test runner (TypeScript through tsx), at one test file per CPU.
+//   node scripts/test.mjs            every test/**/*.test.ts except *.slow.test.ts (npm test)
+//   node scripts/test.mjs --slow     only *.slow.test.ts: multi-process and time-scaled integration
+//                                    runs (limiter proof, scale rehearsal, sweep frontiers; npm run test:slow)
+//   node scripts/test.mjs engine     files whose path contains "engine"
 // Node 20's --test does not expand globs, so the files are listed here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,8 +19,11 @@ function find(dir, out = []) {
   return out;
 }
 
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const slow = args.includes('--slow');
+const filter = args.filter((a) => a !== '--slow');
 const files = find('test')
+  .filter((f) => f.endsWith('.slow.test.ts') === slow)
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -28,7 +35,8 @@ const res = spawnSync(
     'tsx',
     '--test',
     '--test-reporter=spec',
-    `--test-concurrency=${availableParallelism()}`,
+    // Slow files each start several processes (instances, Redis, simulator): one file at a time.
+    `--test-concurrency=${slow ? 1 : availableParallelism()}`,
     ...files,
   ],
   { stdio: 'inherit' },

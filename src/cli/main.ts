@@ -23,13 +23,26 @@ import { toolVersion } from '../core/version';
 import { CliError, EXIT, exitCodesHelp, processIo, type CliIo } from './cliError';
 import type { CliCommand } from './command';
 import { batchCli } from './commands/batch';
+import { compareCli } from './commands/compare';
 import { demoCli } from './commands/demo';
 import { planCli } from './commands/plan';
 import { reportCli } from './commands/report';
 import { runCli } from './commands/run';
+import { scaleCli } from './commands/scale';
 import { simulateCli } from './commands/simulate';
+import { sweepCli } from './commands/sweep';
 
-export const commands: CliCommand<never>[] = [planCli, simulateCli, runCli, demoCli, reportCli, batchCli];
+export const commands: CliCommand<never>[] = [
+  planCli,
+  simulateCli,
+  runCli,
+  sweepCli,
+  compareCli,
+  scaleCli,
+  batchCli,
+  demoCli,
+  reportCli,
+];
 
 /** Settings every command shares: output to io, errors thrown (never process.exit), suggestions. */
 export function configure(cmd: Command, io: CliIo, prefix = 'claude-load'): Command {

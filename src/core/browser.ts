@@ -15,3 +15,4 @@ export { metricDefinitions } from './report/definitions';
 export { RunFileError, validateRun } from './report/validate';
 export * from './format/index';
 export * from './live/windows';
+export type * from './sweep/types';

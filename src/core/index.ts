@@ -15,3 +15,5 @@ export * from './format/index';
 export * from './live/windows';
 export * from './simulator/index';
 export * from './batch/index';
+export * from './sweep/index';
+export * from './compare/index';

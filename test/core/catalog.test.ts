@@ -3,11 +3,15 @@ import assert from 'node:assert/strict';
 import {
   CatalogError,
   builtinCatalog,
+  contextWindowProblem,
   findTier,
   limitsFor,
+  maxTokensProblem,
   parseCatalogOverride,
+  parseScenario,
   pricesFor,
   resolveModel,
+  validatePlanInput,
 } from '../../src/core/index';
 
 test('every model has a complete, non-negative price table and a known bucket', () => {
@@ -121,4 +125,45 @@ test('a catalog override merges prices and rejects a bad field by name', () => {
     }),
   );
   assert.equal(resolveModel(added, 'my-model').prices.cacheRead, 0.1);
+});
+
+test('model limits: every served model has a context window, max output, thinking modes and a release date', () => {
+  for (const m of builtinCatalog.models) {
+    assert.match(m.releaseDate ?? '', /^\d{4}-\d{2}-\d{2}$/, `${m.id} releaseDate`);
+    if (m.status === 'retired') continue;
+    assert.ok(m.contextWindow === 1_000_000 || m.contextWindow === 200_000, `${m.id} contextWindow`);
+    assert.ok(m.maxOutputTokens === 128_000 || m.maxOutputTokens === 64_000, `${m.id} maxOutputTokens`);
+    assert.ok(m.thinking && (m.thinking.adaptive || m.thinking.enabled), `${m.id} thinking`);
+  }
+  const haiku = resolveModel(builtinCatalog, 'claude-haiku-4-5');
+  assert.equal(maxTokensProblem(haiku, 64_000), null);
+  assert.equal(
+    maxTokensProblem(haiku, 64_001, 'maxTokens'),
+    'maxTokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5',
+  );
+  assert.equal(contextWindowProblem(haiku, 200_000), null);
+  assert.match(
+    contextWindowProblem(haiku, 200_001) ?? '',
+    /^prompt is too long: 200001 tokens > 200000 maximum/,
+  );
+});
+
+test('planner input and plan files reject sizes above the model limits, naming the field and the limit', () => {
+  const base = { model: 'claude-haiku-4-5', rpm: 10, inputTokens: 1000, outputTokens: 500 };
+  validatePlanInput(base);
+  assert.throws(
+    () => validatePlanInput({ ...base, outputTokens: 1e9 }),
+    (e: Error & { field?: string }) => e.field === 'outputTokens' && /> 64000/.test(e.message),
+  );
+  assert.throws(
+    () => validatePlanInput({ ...base, inputTokens: 300_000 }),
+    (e: Error & { field?: string }) => e.field === 'inputTokens' && /200000/.test(e.message),
+  );
+  const plan = { model: 'claude-sonnet-5-5', requests: 1, prompts: { type: 'synthetic', inputTokens: 100 } };
+  parseScenario({ ...plan, maxTokens: 128_000 });
+  assert.throws(
+    () => parseScenario({ ...plan, maxTokens: 200_000 }),
+    (e: Error & { field?: string }) =>
+      e.field === 'maxTokens' && /maxTokens: 200000 > 128000, .*claude-sonnet-5-5/.test(e.message),
+  );
 });

@@ -16,6 +16,9 @@ test("a burst above the tier RPM is seen as 429s on the bucket's request limit",
     model: 'claude-sonnet-5-5',
     load: { type: 'concurrency', concurrency: 8 },
     requests: 80,
+    // Short replies: the simulator answers "at least N words" with exactly max_tokens, and 50 replies of
+    // the default length would exhaust tier1's OTPM before its RPM.
+    maxTokens: 50,
     stream: false,
   });
   const r = await startLoadTest(scenario, reportHooks).done;

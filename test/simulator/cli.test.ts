@@ -146,6 +146,25 @@ test('parseSimulateArgs maps flags to options', () => {
   assert.equal(options.port, 4010);
 });
 
+test('parseSimulateArgs: connection timeouts and the connection cap', () => {
+  const { options } = parseSimulateArgs([
+    '--request-timeout',
+    '5000',
+    '--headers-timeout',
+    '2000',
+    '--keep-alive-timeout',
+    '1000',
+    '--max-connections',
+    '64',
+  ]);
+  assert.equal(options.requestTimeoutMs, 5000);
+  assert.equal(options.headersTimeoutMs, 2000);
+  assert.equal(options.keepAliveTimeoutMs, 1000);
+  assert.equal(options.maxConnections, 64);
+  assert.throws(() => parseSimulateArgs(['--max-connections', '0']), /--max-connections/);
+  assert.throws(() => parseSimulateArgs(['--request-timeout', '1.5']), /--request-timeout/);
+});
+
 test('simulate: --burst-seconds, --acceleration-limit and --batch-latency reach the simulator; bad values name the flag', () => {
   const { options } = parseSimulateArgs([
     '--burst-seconds',

@@ -35,7 +35,8 @@ test('non-streaming message: shape, usage and "Respond with exactly"', async () 
 });
 
 test('every rate-limit header is present in the documented format', async () => {
-  await withSim({ tier: 'build' }, async (_sim, client) => {
+  // A frozen clock: the buckets do not refill between the debit and the headers.
+  await withSim({ tier: 'build', clock: () => 0 }, async (_sim, client) => {
     const { response } = await client.messages.create(userMessage('hello')).withResponse();
     const h = response.headers;
     const limits = { requests: 5000, 'input-tokens': 5_000_000, 'output-tokens': 1_000_000 };

@@ -5,7 +5,11 @@ import { estimateRequestTokens, estimateTokens, TOKEN_FRAMING } from '../../src/
 import { CapacityGate } from '../../src/core/simulator/capacity';
 import { exactReply, generateReply } from '../../src/core/simulator/generator';
 import { planTiming } from '../../src/core/simulator/latency';
-import { Rng, createSimRandom } from '../../src/core/simulator/random';
+import { createSimRandom } from '../../src/core/simulator/random';
+import { Rng } from '../../src/core/util/random';
+import { valueForSchema } from '../../src/core/simulator/schemaValue';
+import { nestsDeeperThan } from '../../src/core/simulator/validation';
+import { jsonLength } from '../../src/core/tokens/count';
 import { LimitState, TokenBucket, admit } from '../../src/core/simulator/rateLimiter';
 import { StatsRecorder } from '../../src/core/simulator/stats';
 
@@ -176,4 +180,66 @@ test('stats: totals by status and per-second rates over the last complete second
   assert.equal(s.recent.outputTokensPerSec, 250);
   now = 60_000; // a quiet minute later the rates are zero again
   assert.equal(stats.snapshot(0, 0, 7).recent.requestsPerSec, 0);
+});
+
+test('jsonLength equals JSON.stringify(...).length without recursion; nestsDeeperThan is iterative', () => {
+  const values: unknown[] = [
+    null,
+    1.5,
+    'a "quoted" \u00e9 \n',
+    [],
+    {},
+    [1, [2, [3, {}]], { a: null, 'b"c': [true, false] }],
+    { type: 'tool_use', input: { x: [1, 2, { y: 'z' }] }, cache_control: { type: 'ephemeral' } },
+  ];
+  for (const v of values) assert.equal(jsonLength(v), JSON.stringify(v).length, JSON.stringify(v));
+  const withCc = { a: 1, cache_control: { type: 'ephemeral' } };
+  assert.equal(jsonLength(withCc, 'cache_control'), JSON.stringify({ a: 1 }).length);
+  let deep: unknown = [];
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  assert.equal(jsonLength(deep), 400_002);
+  assert.equal(nestsDeeperThan(deep, 64), true);
+  assert.equal(nestsDeeperThan({ a: [[{ b: 1 }]] }, 64), false);
+});
+
+test('valueForSchema: required, enums, bounds, nested objects and arrays, anyOf; hostile depth is bounded', () => {
+  const rng = new Rng(4);
+  const schema = {
+    type: 'object',
+    properties: {
+      id: { type: 'integer', minimum: 10, maximum: 12 },
+      kind: { enum: ['a', 'b'] },
+      name: { type: 'string', minLength: 12, maxLength: 20 },
+      at: { type: 'string', format: 'date-time' },
+      items: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 2,
+        items: {
+          type: 'object',
+          properties: { n: { type: 'number', minimum: 0, maximum: 1 } },
+          required: ['n'],
+        },
+      },
+      either: { anyOf: [{ type: 'boolean' }, { type: 'string' }] },
+      fixed: { const: 42 },
+    },
+    required: ['id', 'kind', 'name', 'at', 'items', 'either', 'fixed'],
+  };
+  for (let i = 0; i < 20; i++) {
+    const v = valueForSchema(schema, rng) as Record<string, unknown>;
+    assert.ok(Number.isInteger(v.id) && (v.id as number) >= 10 && (v.id as number) <= 12);
+    assert.ok(v.kind === 'a' || v.kind === 'b');
+    assert.ok((v.name as string).length >= 12 && (v.name as string).length <= 20);
+    assert.ok(!Number.isNaN(Date.parse(v.at as string)));
+    const items = v.items as { n: number }[];
+    assert.equal(items.length, 2);
+    for (const it of items) assert.ok(it.n >= 0 && it.n <= 1);
+    assert.equal(typeof v.either, 'boolean');
+    assert.equal(v.fixed, 42);
+  }
+  // Self-similar nesting far deeper than any real schema ends at the depth bound.
+  let s: Record<string, unknown> = { type: 'string' };
+  for (let i = 0; i < 1000; i++) s = { type: 'object', properties: { x: s }, required: ['x'] };
+  assert.doesNotThrow(() => valueForSchema(s, rng));
 });

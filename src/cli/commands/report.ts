@@ -6,6 +6,7 @@ import { RunFileError, diagnose, metricDefinitions, parseRunFile, writeReportFil
 import { CliError, EXIT, type CliIo } from '../cliError';
 import { cliCommand } from '../command';
 import { loadReportAssets } from '../reportAssets';
+import { mergeCommand } from './compare';
 
 export interface ReportOptions {
   /** run.json, or a run folder holding one. */
@@ -45,24 +46,42 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
   return EXIT.ok;
 }
 
-export const reportCli = cliCommand<{ out?: string }>({
+export const reportCli = cliCommand<{ out?: string; merge?: boolean; name?: string; json?: boolean }>({
   name: 'report',
   define: () =>
     new Command('report')
-      .summary('regenerate report.html and timeseries.csv from a saved run.json')
+      .summary('regenerate a run report, or merge runs taken in parallel into one (--merge)')
       .description(
-        'Regenerates report.html (standalone, offline) and timeseries.csv from a saved run.json ' +
-          '(or from the run.json in a run folder).',
+        'Regenerates report.html (standalone, offline) and timeseries.csv from a saved run.json (or from the ' +
+          'run.json in a run folder). With --merge, combines runs taken at the same time by several generator ' +
+          'processes or machines into one run: histograms merged exactly, windows aligned on wall-clock ' +
+          'seconds, totals summed.',
       )
-      .usage('<run.json> [--out DIR]')
-      .argument('[run.json]', 'a saved run.json, or the run folder that holds it')
-      .option('--out <dir>', 'where to write (default: the folder of run.json)'),
+      .usage('<run.json> [--out DIR] | --merge <run.json> <run.json> [...] --out DIR')
+      .argument('[runs...]', 'a saved run.json or run folder (with --merge: two or more)')
+      .option('--out <dir>', 'where to write (default: the folder of run.json; required with --merge)')
+      .option('--merge', 'merge the given runs into one run.json, timeseries.csv and report.html')
+      .option('--name <name>', "with --merge: the merged run's name")
+      .option('--json', 'with --merge: print the merged summary as JSON'),
   examples: [
     'claude-load report .claude-load/runs/2026-01-01T00-00-00-000Z-demo',
     'claude-load report run.json --out /tmp/report',
+    'claude-load report --merge agent-1/run.json agent-2/run.json --out merged',
   ],
-  run: ({ out }, [file], io) => {
+  run: async ({ out, merge, name, json }, files, io) => {
+    if (merge) {
+      if (!out) throw new CliError('--merge needs --out DIR for the merged run.');
+      const runs = await Promise.all(
+        files.map(async (f) =>
+          (await stat(f).catch(() => undefined))?.isDirectory() ? join(f, 'run.json') : f,
+        ),
+      );
+      return mergeCommand({ files: runs, out, name, json }, io);
+    }
+    const [file, ...extra] = files;
     if (!file) throw new CliError('missing the run.json to read (claude-load report <run.json>).');
+    if (extra.length > 0)
+      throw new CliError(`one run at a time (got ${files.length}); to combine runs use --merge.`);
     return reportCommand({ file, out }, io);
   },
 });

@@ -10,6 +10,7 @@ import {
   ScenarioError,
   ThresholdError,
 } from '../../core/index';
+import { parseStages, StageError } from '../../core/sweep/index';
 import type { Scenario } from '../../core/index';
 import { loadCatalogOption } from '../catalogOption';
 import { CliError, type CliIo } from '../cliError';
@@ -36,6 +37,8 @@ export interface RunFlags {
   rate?: number;
   arrival?: 'constant' | 'poisson';
   maxInFlight?: number;
+  /** k6-style stages: "30s:5" = ramp to 5 req/s over 30 s. */
+  stage?: string[];
   requests?: number;
   duration?: string;
   maxCost?: number;
@@ -173,8 +176,28 @@ export function planFromFlags(
       ...(flags.arrival ? { arrival: flags.arrival } : {}),
       ...(flags.maxInFlight !== undefined ? { maxInFlight: flags.maxInFlight } : {}),
     };
+  } else if (flags.stage?.length) {
+    if (flags.concurrency !== undefined)
+      throw new CliError('--stage and --concurrency cannot be used together');
+    let shape;
+    try {
+      shape = parseStages(
+        flags.stage,
+        flags.maxInFlight !== undefined ? { maxInFlight: flags.maxInFlight } : {},
+      );
+    } catch (e) {
+      if (e instanceof StageError) throw new CliError(e.message);
+      throw e;
+    }
+    // In the plan file's own ramp shape, so the same checks (and limits) apply.
+    raw.load = {
+      type: 'ramp',
+      startRps: shape.startRps,
+      stages: shape.stages.map((st) => ({ duration: `${st.durationMs}ms`, rps: st.rps })),
+      maxInFlight: shape.maxInFlight,
+    };
   } else if (flags.arrival || flags.maxInFlight !== undefined) {
-    throw new CliError(`${flags.arrival ? '--arrival' : '--max-in-flight'} needs --rate`);
+    throw new CliError(`${flags.arrival ? '--arrival' : '--max-in-flight'} needs --rate or --stage`);
   }
   if (flags.requests !== undefined) raw.requests = flags.requests;
   if (flags.duration !== undefined) raw.duration = flags.duration;
@@ -354,7 +377,16 @@ export const runCli = cliCommand<Parsed>({
           .helpGroup(load),
       )
       .addOption(
-        new Option('--max-in-flight <n>', 'open-loop cap on requests in flight (with --rate)')
+        new Option(
+          '--stage <duration:rate>',
+          'k6-style stage, repeatable: ramp to RATE req/s over DURATION (e.g. --stage 30s:5 --stage 10s:50 --stage 30s:5)',
+        )
+          .argParser(collect)
+          .conflicts(['rate', 'concurrency'])
+          .helpGroup(load),
+      )
+      .addOption(
+        new Option('--max-in-flight <n>', 'open-loop cap on requests in flight (with --rate or --stage)')
           .argParser(numberFlag('--max-in-flight', { int: true }))
           .helpGroup(load),
       )

@@ -42,6 +42,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
   port: '--port',
   burstSeconds: '--burst-seconds',
   batchLatencyMs: '--batch-latency',
+  requestTimeoutMs: '--request-timeout',
+  headersTimeoutMs: '--headers-timeout',
+  keepAliveTimeoutMs: '--keep-alive-timeout',
+  maxConnections: '--max-connections',
 };
 
 /** The flags as commander parsed them (values still text: the messages below name each flag). */
@@ -67,6 +71,10 @@ export interface SimulateFlags {
   spendCap?: string;
   replyMean?: string;
   replySd?: string;
+  requestTimeout?: string;
+  headersTimeout?: string;
+  keepAliveTimeout?: string;
+  maxConnections?: string;
   catalog?: string;
   quiet?: boolean;
 }
@@ -176,6 +184,16 @@ export function simulateOptions(values: SimulateFlags): SimulateOptions {
       );
     }
   }
+  const ms = 'a positive integer of milliseconds';
+  options.requestTimeoutMs = num('--request-timeout', values.requestTimeout, isPositiveInt, ms);
+  options.headersTimeoutMs = num('--headers-timeout', values.headersTimeout, isPositiveInt, ms);
+  options.keepAliveTimeoutMs = num('--keep-alive-timeout', values.keepAliveTimeout, isPositiveInt, ms);
+  options.maxConnections = num(
+    '--max-connections',
+    values.maxConnections,
+    isPositiveInt,
+    'a positive integer',
+  );
   if (values.catalog !== undefined) options.catalog = loadCatalogOption(values.catalog);
   return { simulator: options, quiet: values.quiet ?? false };
 }
@@ -335,6 +353,12 @@ export const simulateCli = cliCommand<SimulateFlags>({
       .addOption(opt('--spend-cap <usd|tier>', 'monthly spend cap at catalog prices (default none)'))
       .addOption(opt('--reply-mean <n>', 'mean reply length in output tokens (default 150)'))
       .addOption(opt('--reply-sd <n>', 'its standard deviation (default mean/3)'))
+      .addOption(opt('--request-timeout <ms>', 'time a client has to send a whole request (default 120000)'))
+      .addOption(opt('--headers-timeout <ms>', 'time a client has to send its headers (default 30000)'))
+      .addOption(
+        opt('--keep-alive-timeout <ms>', 'idle kept-alive connections close after this (default 65000)'),
+      )
+      .addOption(opt('--max-connections <n>', 'open connections at most; more are refused (default 16384)'))
       .addOption(opt('--catalog <file>', 'catalog override JSON (prices, limits, models)'))
       .addOption(opt('--quiet', 'no per-second summary')),
   examples: [

@@ -1,6 +1,13 @@
 // Turns raw planner input (CLI flags, VS Code form values, JSON) into a PlanInput, or says which field is wrong.
 // Runs on every keystroke of the planner form: cheap, and throws nothing but PlanInputError.
-import { CatalogError, findTier, resolveModel } from '../catalog/catalog';
+import {
+  CatalogError,
+  contextWindowProblem,
+  findModel,
+  findTier,
+  maxTokensProblem,
+  resolveModel,
+} from '../catalog/catalog';
 import { builtinCatalog } from '../catalog/data';
 import type { Catalog } from '../catalog/types';
 import type { CacheTtl, CustomLimits, ModelShare, PlanInput } from './types';
@@ -183,6 +190,15 @@ function parse(raw: unknown, catalog: Catalog): PlanInput {
   const rpm = requiredNumber(r, 'rpm', { min: 0 }, 'average requests per minute, e.g. 100');
   const inputTokens = requiredNumber(r, 'inputTokens', { min: 0 }, 'average input tokens per request');
   const outputTokens = requiredNumber(r, 'outputTokens', { min: 0 }, 'average output tokens per request');
+  // Per-request sizes must fit every model's limits (max output, context window).
+  for (const id of mix ? mix.map((m) => m.model) : [model!]) {
+    const entry = findModel(catalog, id);
+    if (!entry) continue;
+    const tooMany = maxTokensProblem(entry, outputTokens, 'outputTokens');
+    if (tooMany) throw new PlanInputError(tooMany, 'outputTokens');
+    const tooLong = contextWindowProblem(entry, inputTokens);
+    if (tooLong) throw new PlanInputError(`inputTokens: ${tooLong}`, 'inputTokens');
+  }
   const peakFactor = optionalNumber(r, 'peakFactor', { min: 1, hint: 'peak RPM / average RPM' }, 1);
   const cachedTokens = optionalNumber(r, 'cachedTokens', { min: 0 }, 0);
   if (cachedTokens > inputTokens) {

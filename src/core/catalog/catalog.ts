@@ -120,3 +120,20 @@ export function pricesFor(model: ModelEntry, promptTokens: number): PriceTable {
 export function bucketName(catalog: Catalog, bucket: string): string {
   return catalog.buckets.find((b) => b.id === bucket)?.displayName ?? bucket;
 }
+
+/**
+ * Why `maxTokens` is not accepted by `model`, naming `field` and the model's limit; null when it fits
+ * (or the catalog does not know the limit, e.g. a custom model).
+ */
+export function maxTokensProblem(model: ModelEntry, maxTokens: number, field = 'max_tokens'): string | null {
+  const limit = model.maxOutputTokens;
+  if (limit === undefined || maxTokens <= limit) return null;
+  return `${field}: ${maxTokens} > ${limit}, which is the maximum allowed number of output tokens for ${model.id}`;
+}
+
+/** Why a prompt of `inputTokens` does not fit the model's context window (the API's wording); or null. */
+export function contextWindowProblem(model: ModelEntry, inputTokens: number): string | null {
+  const limit = model.contextWindow;
+  if (limit === undefined || inputTokens <= limit) return null;
+  return `prompt is too long: ${inputTokens} tokens > ${limit} maximum (context window of ${model.id})`;
+}

@@ -1,6 +1,6 @@
 // The built-in catalog: prices, limits and tiers as collected in ../shared/reference/anthropic-api.md.
 // Prices change: users override this with a JSON file (see override.ts).
-import type { BucketLimits, Catalog, ModelEntry, PriceTable, SpeedProfile } from './types';
+import type { BucketLimits, Catalog, ModelEntry, PriceTable, SpeedProfile, ThinkingSupport } from './types';
 
 /** Builds a price table from the input/output price and the cache-read multiplier. */
 function prices(input: number, output: number, cacheReadMultiplier = 0.1): PriceTable {
@@ -25,6 +25,21 @@ const speed = {
   haiku: { ttftMs: 400, ttftMsPer1kInput: 6, outputTokensPerSec: 150, estimate: true },
 } satisfies Record<string, SpeedProfile>;
 
+// Limits from the models overview pages (2026-11): context window, max output (Messages API).
+const M = 1_000_000;
+const K = 1_000;
+const big = { contextWindow: 1 * M, maxOutputTokens: 128 * K };
+const small = { contextWindow: 200 * K, maxOutputTokens: 64 * K };
+const thinking = {
+  alwaysOn: { adaptive: true, enabled: false, alwaysOn: true },
+  adaptiveOnly: { adaptive: true, enabled: false, alwaysOn: false },
+  adaptiveOrBudget: { adaptive: true, enabled: true, alwaysOn: false },
+  budgetOnly: { adaptive: false, enabled: true, alwaysOn: false },
+} satisfies Record<string, ThinkingSupport>;
+const ESTIMATED = 'no official release date found; estimated';
+// deprecatedAt of the two deprecated models is an estimate too (the reference gives only their end of
+// life; the API announces retirements at least 60 days ahead).
+
 const models: ModelEntry[] = [
   {
     id: 'claude-fable-5-2',
@@ -36,6 +51,9 @@ const models: ModelEntry[] = [
     bucket: 'fable-5',
     tokenizer: 'new',
     speed: speed.fable,
+    ...big,
+    thinking: thinking.alwaysOn,
+    releaseDate: '2026-11-09',
   },
   {
     id: 'claude-fable-5-1',
@@ -46,6 +64,10 @@ const models: ModelEntry[] = [
     bucket: 'fable-5',
     tokenizer: 'new',
     speed: speed.fable,
+    ...big,
+    thinking: thinking.alwaysOn,
+    releaseDate: '2026-09-15',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-fable-5',
@@ -56,6 +78,10 @@ const models: ModelEntry[] = [
     bucket: 'fable-5',
     tokenizer: 'new',
     speed: speed.fable,
+    ...big,
+    thinking: thinking.alwaysOn,
+    releaseDate: '2026-06-23',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-opus-5-5',
@@ -66,6 +92,10 @@ const models: ModelEntry[] = [
     bucket: 'opus-5-5',
     tokenizer: 'new',
     speed: speed.opus,
+    ...big,
+    thinking: thinking.alwaysOn,
+    releaseDate: '2026-10-07',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-opus-5',
@@ -76,6 +106,9 @@ const models: ModelEntry[] = [
     bucket: 'opus-5',
     tokenizer: 'new',
     speed: speed.opus,
+    ...big,
+    thinking: thinking.adaptiveOnly,
+    releaseDate: '2026-07-24',
   },
   ...(['4-8', '4-7', '4-6'] as const).map((v): ModelEntry => ({
     id: `claude-opus-${v}`,
@@ -86,6 +119,10 @@ const models: ModelEntry[] = [
     bucket: 'opus-4',
     tokenizer: v === '4-6' ? 'classic' : 'new',
     speed: speed.opus,
+    ...big,
+    thinking: v === '4-6' ? thinking.adaptiveOrBudget : thinking.adaptiveOnly,
+    releaseDate: { '4-8': '2026-06-09', '4-7': '2026-04-16', '4-6': '2026-02-05' }[v],
+    ...(v === '4-8' ? { releaseDateUnconfirmed: ESTIMATED } : {}),
   })),
   {
     id: 'claude-opus-4-5',
@@ -98,6 +135,10 @@ const models: ModelEntry[] = [
     bucket: 'opus-4',
     tokenizer: 'classic',
     speed: speed.opus,
+    ...small,
+    thinking: thinking.budgetOnly,
+    releaseDate: '2025-11-24',
+    deprecatedAt: '2026-10-22',
   },
   {
     id: 'claude-sonnet-5-5',
@@ -108,6 +149,10 @@ const models: ModelEntry[] = [
     bucket: 'sonnet-5-5',
     tokenizer: 'new',
     speed: speed.sonnet,
+    ...big,
+    thinking: thinking.adaptiveOnly,
+    releaseDate: '2026-10-07',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-sonnet-5',
@@ -118,6 +163,10 @@ const models: ModelEntry[] = [
     bucket: 'sonnet-5',
     tokenizer: 'new',
     speed: speed.sonnet,
+    ...big,
+    thinking: thinking.adaptiveOnly,
+    releaseDate: '2026-04-14',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-sonnet-4-6',
@@ -128,6 +177,9 @@ const models: ModelEntry[] = [
     bucket: 'sonnet-4',
     tokenizer: 'classic',
     speed: speed.sonnet,
+    ...big,
+    thinking: thinking.adaptiveOrBudget,
+    releaseDate: '2026-02-17',
   },
   {
     id: 'claude-sonnet-4-5',
@@ -140,6 +192,10 @@ const models: ModelEntry[] = [
     bucket: 'sonnet-4',
     tokenizer: 'classic',
     speed: speed.sonnet,
+    ...small,
+    thinking: thinking.budgetOnly,
+    releaseDate: '2025-09-29',
+    deprecatedAt: '2026-08-31',
   },
   {
     id: 'claude-haiku-5-5',
@@ -151,6 +207,10 @@ const models: ModelEntry[] = [
     bucket: 'haiku-5-5',
     tokenizer: 'new',
     speed: speed.haiku,
+    ...big,
+    thinking: thinking.adaptiveOnly,
+    releaseDate: '2026-10-07',
+    releaseDateUnconfirmed: ESTIMATED,
   },
   {
     id: 'claude-haiku-4-5',
@@ -161,6 +221,9 @@ const models: ModelEntry[] = [
     bucket: 'haiku-4-5',
     tokenizer: 'classic',
     speed: speed.haiku,
+    ...small,
+    thinking: thinking.budgetOnly,
+    releaseDate: '2025-10-15',
   },
   // Retired: requests are refused, prices kept so old reports still price.
   ...(['claude-opus-4-1', 'claude-opus-4'] as const).map((id): ModelEntry => ({
@@ -173,6 +236,7 @@ const models: ModelEntry[] = [
     bucket: 'retired',
     tokenizer: 'classic',
     speed: speed.opus,
+    releaseDate: id === 'claude-opus-4' ? '2025-05-22' : '2025-08-05',
   })),
   {
     id: 'claude-sonnet-4',
@@ -184,6 +248,7 @@ const models: ModelEntry[] = [
     bucket: 'retired',
     tokenizer: 'classic',
     speed: speed.sonnet,
+    releaseDate: '2025-05-22',
   },
   {
     id: 'claude-3-5-haiku-20241022',
@@ -196,6 +261,7 @@ const models: ModelEntry[] = [
     cacheReadsCountTowardItpm: true,
     tokenizer: 'classic',
     speed: speed.haiku,
+    releaseDate: '2024-10-22',
   },
 ];
 

@@ -3,11 +3,13 @@ export { builtinCatalog } from './data';
 export {
   CatalogError,
   bucketName,
+  contextWindowProblem,
   currentModelIds,
   customTier,
   findModel,
   findTier,
   limitsFor,
+  maxTokensProblem,
   pricesFor,
   resolveModel,
   tierNames,

@@ -24,6 +24,16 @@ export interface SpeedProfile {
   estimate: true;
 }
 
+/** Thinking modes a model accepts (reference: "Model limits and thinking"). */
+export interface ThinkingSupport {
+  /** `thinking: {type: "adaptive"}` (+ `output_config.effort`). */
+  adaptive: boolean;
+  /** `thinking: {type: "enabled", budget_tokens}`. */
+  enabled: boolean;
+  /** Thinking cannot be turned off (`disabled` -> 400; no thinking field still thinks). */
+  alwaysOn: boolean;
+}
+
 export interface ModelEntry {
   id: string;
   displayName: string;
@@ -44,6 +54,17 @@ export interface ModelEntry {
   cacheReadsCountTowardItpm?: boolean;
   tokenizer: TokenizerGeneration;
   speed: SpeedProfile;
+  /** Release date, YYYY-MM-DD (the models endpoint's created_at). */
+  releaseDate?: string;
+  /** Set when the release date is an estimate, not from an official page. */
+  releaseDateUnconfirmed?: string;
+  /** YYYY-MM-DD the deprecation was announced (deprecated models). */
+  deprecatedAt?: string;
+  /** Largest prompt in tokens (input + cache); above it the API answers 400 "prompt is too long". */
+  contextWindow?: number;
+  /** Largest max_tokens the Messages API accepts. */
+  maxOutputTokens?: number;
+  thinking?: ThinkingSupport;
 }
 
 export interface BucketInfo {

@@ -8,10 +8,12 @@ export {
   parseThresholdExpression,
   thresholdMetricNames,
   ThresholdError,
+  compare as compareThresholdValue,
 } from './thresholds';
 export { parseRateLimitHeaders, outcomeForStatus } from './request';
-export { scrub } from './recorder';
+export { scrub, limitKind as rateLimitKind } from './recorder';
 export { digestPrompt, recordedScenario } from './promptDigest';
+export { TypedEmitter } from './emitter';
 export { estimateScenarioCost, type CostEstimate } from './estimate';
 export {
   AdmissionPipeline,

@@ -211,7 +211,7 @@ function pick(h: MetricHistogram): { p50: number; p95: number; p99: number } {
 }
 
 /** Which limit a 429 hit: spend cap by error code, else the exhausted header. */
-function limitKind(s: RequestSample): LimitKind {
+export function limitKind(s: RequestSample): LimitKind {
   if (s.errorCode?.includes('spend')) return 'spend';
   const rl = s.rateLimit;
   if (!rl) return 'unknown';

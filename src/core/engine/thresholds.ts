@@ -121,7 +121,7 @@ export function evaluateThresholds(
   });
 }
 
-function compare(a: number, op: Op, b: number): boolean {
+export function compare(a: number, op: Op, b: number): boolean {
   switch (op) {
     case '<':
       return a < b;

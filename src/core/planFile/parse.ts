@@ -9,6 +9,7 @@ import {
   describeSchemaError,
   findModel,
   findTier,
+  maxTokensProblem,
   resolveModel,
 } from '../catalog/index';
 import type { Catalog } from '../catalog/index';
@@ -133,6 +134,13 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
       );
     }
     for (const [metric, cond] of Object.entries(scenario.thresholds)) parseThreshold(metric, cond);
+    // max_tokens above a model's max output is a 400 from the API: say so before sending anything.
+    const maxTokensField = p.maxTokens !== undefined ? 'maxTokens' : 'max_tokens';
+    for (const m of models) {
+      const entry = findModel(catalog, m.model);
+      const problem = entry ? maxTokensProblem(entry, scenario.maxTokens, maxTokensField) : null;
+      if (problem) throw new ScenarioError(problem, maxTokensField);
+    }
     if (scenario.requests === undefined && scenario.durationMs === undefined && load.type !== 'ramp') {
       throw new ScenarioError(
         'requests or duration is required: say when the test stops (e.g. "requests": 100 or "duration": "30s")',

@@ -2,14 +2,14 @@
 // to a report that cannot be rendered), then timeseries.csv and report.html. Every file is written to
 // a temporary name and renamed, so a full disk or a crash never leaves a truncated run.json; every
 // file is scrubbed of the key (its exact value and anything shaped like an Anthropic key).
-import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunResult } from '../model/run';
 import { scrubSecrets } from '../util/scrub';
 import { timeseriesCsv } from './csv';
 import { renderReportHtml, type ReportAssets } from './html';
 import { serializeRun } from './runFile';
+import { writeFileAtomic } from '../util/atomicWrite';
 
 export interface RunOutputPaths {
   runJson: string;
@@ -52,17 +52,7 @@ async function ensureDir(dir: string): Promise<void> {
     });
 }
 
-/** Writes `text` to `path` through a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-}
+export { writeFileAtomic };
 
 /**
  * Makes sure `dir` is a folder results can be written to, creating it if missing. Called before a run

@@ -6,14 +6,23 @@ import type { CachePlan } from './cache';
 import type { Servable } from './capacity';
 import { API_ERROR_MESSAGE, OVERLOADED_MESSAGE, failure } from './errors';
 import type { FaultKind } from './faults';
-import { generateReply } from './generator';
+import { composeReply } from './generator';
 import type { Reply } from './generator';
 import { ZERO_TIMING, planTiming } from './latency';
 import type { Timing } from './latency';
 import { pushRateLimitHeaders } from './rateLimiter';
 import type { LimitState } from './rateLimiter';
 import { sendFailure, sendJson } from './respond';
-import { SSE_HEADERS, errorEvent, messageObject, streamHead, streamTail, textDelta } from './sse';
+import {
+  SSE_HEADERS,
+  blockStop,
+  errorEvent,
+  messageObject,
+  renderTokens,
+  replyContent,
+  streamHead,
+  streamTail,
+} from './sse';
 import type { SimState, Stoppable, UsageCounts } from './state';
 import type { MessagesRequest } from './validation';
 
@@ -128,13 +137,8 @@ export class Exchange implements Servable, Stoppable {
     sim.stats.cacheRead += u.cacheRead;
     sim.stats.cacheCreation += u.write5m + u.write1h;
     const r = this.request;
-    const reply = (this.reply = generateReply(
-      sim.rng.text,
-      r.body,
-      r.maxTokens,
-      r.stopSequences,
-      this.model.tokenizer,
-      sim.cfg.reply,
+    const reply = (this.reply = composeReply(sim.rng, r, this.model.tokenizer, sim.cfg.reply, () =>
+      sim.nextToolUseId(),
     ));
     this.outputTokens = Math.max(1, reply.pieces.length);
     this.messageId = sim.nextMessageId();
@@ -214,7 +218,7 @@ export class Exchange implements Servable, Stoppable {
       messageObject(
         this.messageId,
         this.request.model,
-        reply.pieces.join(''),
+        replyContent(reply),
         reply.stopReason,
         reply.stopSequence,
         this.usage,
@@ -232,7 +236,7 @@ export class Exchange implements Servable, Stoppable {
     this.res.writeHead(200, headers);
     this.sim.streaming++;
     this.streamingCounted = true;
-    return streamHead(this.messageId, this.request.model, this.usage);
+    return streamHead(this.messageId, this.request.model, this.usage, this.reply!.blocks?.[0]);
   }
 
   /** Real ms after service start at which delta `d` is complete. */
@@ -256,9 +260,7 @@ export class Exchange implements Servable, Stoppable {
       }
       const from = d === 0 ? 0 : 1 + (d - 1) * TOKENS_PER_DELTA;
       const to = d === 0 ? 1 : Math.min(from + TOKENS_PER_DELTA, pieces.length);
-      let text = pieces[from]!;
-      for (let i = from + 1; i < to; i++) text += pieces[i];
-      chunk += textDelta(text);
+      chunk += renderTokens(this.reply!, from, to);
       tokens += to - from;
       this.nextDelta++;
     }
@@ -272,7 +274,12 @@ export class Exchange implements Servable, Stoppable {
       this.settleOutput();
       this.sim.addSpend(this.model, this.usage, this.outputTokens);
       const reply = this.reply!;
-      this.res.end(chunk + streamTail(reply.stopReason, reply.stopSequence, this.usage, this.outputTokens));
+      const blocks = reply.blocks;
+      const last =
+        blocks && blocks.length > 0 ? blockStop(blocks[blocks.length - 1]!, blocks.length - 1) : undefined;
+      this.res.end(
+        chunk + streamTail(reply.stopReason, reply.stopSequence, this.usage, this.outputTokens, last),
+      );
       this.complete(true);
       return;
     }

@@ -1,5 +1,5 @@
 // Faults on demand: a seeded draw per admitted request picks at most one fault by its rate.
-import type { Rng } from './random';
+import type { Rng } from '../util/random';
 
 export type FaultKind = '529' | '500' | 'stream-error' | 'disconnect';
 

@@ -2,7 +2,7 @@
 // with seeded lognormal jitter. `fast` runs the same profile 20x faster, `zero` adds no delay at all.
 // Every delay is divided by the time scale.
 import type { SpeedProfile } from '../catalog/index';
-import type { Rng } from './random';
+import type { Rng } from '../util/random';
 
 export type LatencyPreset = 'realistic' | 'fast' | 'zero';
 

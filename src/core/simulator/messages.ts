@@ -11,7 +11,7 @@ import type { LimitState, Refusal } from './rateLimiter';
 import { sendFailure, sendJson } from './respond';
 import type { SimState, UsageCounts } from './state';
 import { walkRequestTokens } from '../tokens/count';
-import { isFailure, validateMessages } from './validation';
+import { checkAgainstModel, isFailure, validateMessages } from './validation';
 import type { ApiVersion } from './validation';
 
 function rateLimitHeaders(sim: SimState, limits: LimitState): string[] {
@@ -91,6 +91,8 @@ export function handleMessages(
 
   const now = sim.clock.simNow();
   const tok = walkRequestTokens(v.body, model.tokenizer);
+  const wrong = checkAgainstModel(v, model, tok.total, false);
+  if (wrong) return sendFailure(sim, res, wrong, requestId);
   let usage: UsageCounts;
   let plan: CachePlan | null = null;
   if (tok.cacheControl) {
@@ -141,6 +143,9 @@ export function handleCountTokens(
   if (isFailure(v)) return sendFailure(sim, res, v, requestId);
   const model = resolveServedModel(sim, res, v.model, requestId);
   if (!model) return;
+  const total = walkRequestTokens(v.body, model.tokenizer).total;
+  const wrong = checkAgainstModel(v, model, total, true);
+  if (wrong) return sendFailure(sim, res, wrong, requestId);
   const bucket = sim.countTokens;
   bucket.refill(sim.clock.simNow());
   const headers: string[] = [];
@@ -156,7 +161,6 @@ export function handleCountTokens(
   }
   bucket.take(1);
   pushRequestHeaders(headers, bucket, sim.clock);
-  const total = walkRequestTokens(v.body, model.tokenizer).total;
   sendJson(sim, res, 200, `{"input_tokens":${total}}`, requestId, headers);
   sim.stats.completed();
 }

@@ -1,24 +1,28 @@
-// GET /v1/models and /v1/models/{id}, from the catalog. Release dates are not in the catalog, so
-// created_at is the epoch, which the API documents for an unknown release date.
+// GET /v1/models and /v1/models/{id}, from the catalog: created_at from the release date,
+// deprecated_at / retires_at from the lifecycle dates, limits from the model's entry.
 import { URLSearchParams } from 'node:url';
 import type { Catalog, ModelEntry } from '../catalog/index';
 
-const EPOCH = '1970-01-01T00:00:00Z';
+/** Fallback created_at for a model the catalog has no date for (an override): the catalog's date. */
+function day(date: string | undefined): string | null {
+  return date ? `${date}T00:00:00Z` : null;
+}
 
-export function modelInfo(m: ModelEntry): Record<string, unknown> {
+export function modelInfo(m: ModelEntry, catalog: Catalog): Record<string, unknown> {
   const lifecycle = m.status === 'retired' ? 'retired' : m.status === 'deprecated' ? 'deprecated' : 'active';
   return {
     type: 'model',
     id: m.id,
     display_name: m.displayName,
-    created_at: EPOCH,
+    created_at: day(m.releaseDate) ?? day(catalog.asOf),
     lifecycle,
     line: m.family,
-    deprecated_at: null,
-    retires_at: m.endOfLife ? `${m.endOfLife}T00:00:00Z` : null,
+    deprecated_at:
+      m.status === 'deprecated' || m.status === 'retired' ? day(m.deprecatedAt ?? m.endOfLife) : null,
+    retires_at: day(m.endOfLife),
     capabilities: null,
-    max_input_tokens: null,
-    max_tokens: null,
+    max_input_tokens: m.contextWindow ?? null,
+    max_tokens: m.maxOutputTokens ?? null,
   };
 }
 
@@ -56,7 +60,7 @@ export function listModels(catalog: Catalog, query: string): ModelsAnswer {
   return {
     status: 200,
     body: JSON.stringify({
-      data: page.map(modelInfo),
+      data: page.map((m) => modelInfo(m, catalog)),
       has_more: hasMore,
       first_id: page[0]?.id ?? null,
       last_id: page[page.length - 1]?.id ?? null,
@@ -67,5 +71,5 @@ export function listModels(catalog: Catalog, query: string): ModelsAnswer {
 /** One model by id (retired ones too: the catalogue keeps them as a record). */
 export function getModel(catalog: Catalog, id: string): string | null {
   const m = catalog.models.find((x) => x.id === id);
-  return m ? JSON.stringify(modelInfo(m)) : null;
+  return m ? JSON.stringify(modelInfo(m, catalog)) : null;
 }

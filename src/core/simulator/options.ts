@@ -45,6 +45,14 @@ export interface SimulatorOptions {
   cacheMinTokens?: number;
   /** Bucket size in seconds of the per-minute limit (60 = a full minute may burst). Default 60. */
   burstSeconds?: number;
+  /** Time a client has to send a whole request (headers and body), ms. Default 120,000. */
+  requestTimeoutMs?: number;
+  /** Time a client has to send the request headers, ms (<= requestTimeoutMs). Default 30,000. */
+  headersTimeoutMs?: number;
+  /** Idle time before a kept-alive connection is closed, ms. Default 65,000. */
+  keepAliveTimeoutMs?: number;
+  /** Open connections at most; more are refused (closed) by the server. Default 16,384. */
+  maxConnections?: number;
   /** Acceleration limit: a sharp rise over the recent request rate draws 429 ramp_limit_exceeded. Off by default. */
   accelerationLimit?: boolean;
   /** Message Batches: median simulated ms for one batch request to finish (seeded lognormal spread). Default 10 min. */
@@ -84,6 +92,10 @@ export interface SimConfig {
   reply: ReplyLength;
   cacheMinTokens: number;
   burstSeconds: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
   accelerationLimit: boolean;
   batchLatencyMs: number;
   catalog: Catalog;
@@ -182,6 +194,19 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
   if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.length === 0)) {
     throw new SimulatorConfigError('apiKey must be a non-empty string', 'apiKey');
   }
+  const requestTimeoutMs = positive('requestTimeoutMs', o.requestTimeoutMs, 120_000, true);
+  const headersTimeoutMs = positive(
+    'headersTimeoutMs',
+    o.headersTimeoutMs,
+    Math.min(30_000, requestTimeoutMs),
+    true,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new SimulatorConfigError(
+      `headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`,
+      'headersTimeoutMs',
+    );
+  }
   if (o.accelerationLimit !== undefined && typeof o.accelerationLimit !== 'boolean') {
     throw new SimulatorConfigError('accelerationLimit must be true or false', 'accelerationLimit');
   }
@@ -206,6 +231,10 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
     reply: { mean, sd: sdRaw ?? mean / 3 },
     cacheMinTokens: o.cacheMinTokens === undefined ? 1024 : Math.max(0, o.cacheMinTokens),
     burstSeconds: positive('burstSeconds', o.burstSeconds, 60),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: positive('keepAliveTimeoutMs', o.keepAliveTimeoutMs, 65_000, true),
+    maxConnections: positive('maxConnections', o.maxConnections, 16_384, true),
     accelerationLimit: o.accelerationLimit === true,
     batchLatencyMs: positive('batchLatencyMs', o.batchLatencyMs, 10 * 60_000),
     catalog,

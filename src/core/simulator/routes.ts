@@ -28,9 +28,34 @@ function apiKeyOf(req: IncomingMessage): string {
   return '';
 }
 
+/**
+ * The per-request catch-all: whatever a handler throws becomes a well-formed 500 (or, when the
+ * headers already went out, a dropped connection) and the server keeps serving.
+ */
+export function guarded(sim: SimState, res: ServerResponse, requestId: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    sim.cfg.log(`simulator: request ${requestId} failed: ${(e as Error)?.message ?? String(e)}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    try {
+      sendFailure(sim, res, failure(500, 'api_error', 'Internal server error (simulator)'), requestId);
+    } catch {
+      res.destroy();
+    }
+  }
+}
+
 export function handleRequest(sim: SimState, req: IncomingMessage, res: ServerResponse): void {
   sim.stats.arrived();
   const requestId = sim.nextRequestId();
+  guarded(sim, res, requestId, () => routeRequest(sim, req, res, requestId));
+}
+
+function routeRequest(sim: SimState, req: IncomingMessage, res: ServerResponse, requestId: string): void {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -87,7 +112,12 @@ export function handleRequest(sim: SimState, req: IncomingMessage, res: ServerRe
     return;
   }
   if (route === Route.GetModel) {
-    const id = decodeURIComponent(path.slice(11));
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(11));
+    } catch {
+      return sendFailure(sim, res, invalid(`model_id: invalid percent-encoding in ${path}`), requestId);
+    }
     const body = getModel(sim.cfg.catalog, id);
     if (body === null)
       return sendFailure(sim, res, failure(404, 'not_found_error', `model: ${id}`), requestId);
@@ -149,7 +179,9 @@ function readBody(
       const f = invalid(`There was an error parsing the body of your request: ${(e as Error).message}`);
       return sendFailure(sim, res, f, requestId);
     }
-    if (route === Route.Messages) handleMessages(sim, res, requestId, version, raw);
-    else handleCountTokens(sim, res, requestId, version, raw);
+    guarded(sim, res, requestId, () => {
+      if (route === Route.Messages) handleMessages(sim, res, requestId, version, raw);
+      else handleCountTokens(sim, res, requestId, version, raw);
+    });
   });
 }

@@ -25,11 +25,21 @@ function urlHost(host: string): string {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const cfg = resolveOptions(options);
   const sim = new SimState(cfg);
-  const server = createServer({ noDelay: true }, (req, res) => handleRequest(sim, req, res));
-  // Load generators keep connections open between bursts; streams can last minutes.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
+  // Slow clients are timed out (headers, then the whole request; a response stream is not limited:
+  // streams can last minutes), and connections are capped so a flood cannot exhaust descriptors.
+  const server = createServer(
+    {
+      noDelay: true,
+      requestTimeout: cfg.requestTimeoutMs,
+      headersTimeout: cfg.headersTimeoutMs,
+      keepAliveTimeout: cfg.keepAliveTimeoutMs,
+      // How often node checks the two timeouts above (its default, 30 s, would blunt short ones).
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(cfg.headersTimeoutMs / 4))),
+    },
+    (req, res) => handleRequest(sim, req, res),
+  );
+  server.keepAliveTimeout = cfg.keepAliveTimeoutMs;
+  server.maxConnections = cfg.maxConnections;
   server.maxRequestsPerSocket = 0;
 
   await new Promise<void>((resolve, reject) => {

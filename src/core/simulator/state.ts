@@ -101,6 +101,10 @@ export class SimState {
     return 'msg_01' + this.rng.ids.base62(22);
   }
 
+  nextToolUseId(): string {
+    return 'toolu_01' + this.rng.ids.base62(22);
+  }
+
   /** True when the monthly spend cap is reached (the month runs on simulated time). */
   spendCapReached(): boolean {
     if (this.cfg.spendCapUsd === null) return false;

@@ -1,5 +1,7 @@
 // Hand-written validation of Messages and count_tokens bodies (faster than a schema on the hot path).
 // Messages name the field as the API does: "max_tokens: Field required", "messages.0.role: ...".
+import { contextWindowProblem, maxTokensProblem } from '../catalog/index';
+import type { ModelEntry } from '../catalog/index';
 import { invalid } from './errors';
 import type { ApiFailure } from './errors';
 
@@ -9,6 +11,46 @@ export type ApiVersion = (typeof API_VERSIONS)[number];
 /** The sampling parameters the 2026-10-21 API version removed. */
 const SAMPLING = ['temperature', 'top_p', 'top_k'] as const;
 
+/** Top-level fields the Messages API knows; anything else is "Extra inputs are not permitted". */
+const KNOWN_FIELDS = new Set([
+  'model',
+  'max_tokens',
+  'messages',
+  'system',
+  'stream',
+  'stop_sequences',
+  'metadata',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'output_config',
+  'cache_control',
+  'service_tier',
+  'speed',
+  'inference_geo',
+  'container',
+  'context_management',
+  'mcp_servers',
+  ...SAMPLING,
+]);
+
+/** Deeper JSON than this is refused up front (a bomb of nested arrays must not reach the counters). */
+export const MAX_JSON_DEPTH = 64;
+
+export type ToolChoice = 'auto' | 'any' | 'tool' | 'none';
+export type Effort = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+const EFFORTS: readonly string[] = ['low', 'medium', 'high', 'xhigh', 'max'];
+
+export interface ToolDefinition {
+  name: string;
+  inputSchema: Record<string, unknown>;
+}
+
+export type ThinkingRequest =
+  | { type: 'enabled'; budgetTokens: number }
+  | { type: 'adaptive'; effort: Effort | null }
+  | { type: 'disabled' };
+
 export interface MessagesRequest {
   body: Record<string, unknown>;
   model: string;
@@ -16,9 +58,13 @@ export interface MessagesRequest {
   maxTokens: number;
   stream: boolean;
   stopSequences: string[] | null;
+  /** Client tools (server tools are not simulated). */
+  tools: ToolDefinition[];
+  toolChoice: { type: ToolChoice; name: string | null };
+  thinking: ThinkingRequest | null;
 }
 
-export function isFailure(v: MessagesRequest | ApiFailure): v is ApiFailure {
+export function isFailure<T extends object>(v: T | ApiFailure): v is ApiFailure {
   return typeof (v as ApiFailure).status === 'number';
 }
 
@@ -37,6 +83,20 @@ export function checkVersion(version: string | undefined): ApiFailure | null {
     );
   }
   return null;
+}
+
+/** Whether `value` nests deeper than `limit` (iterative: the point is to survive hostile depth). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function checkBlocks(blocks: unknown[], path: string): ApiFailure | null {
@@ -64,6 +124,14 @@ export function validateMessages(
 ): MessagesRequest | ApiFailure {
   if (!isObj(raw)) return invalid('Request body must be a JSON object');
   const body = raw;
+  for (const key of Object.keys(body)) {
+    if (!KNOWN_FIELDS.has(key)) return invalid(`${key}: Extra inputs are not permitted`);
+  }
+  for (const key of Object.keys(body)) {
+    if (nestsDeeperThan(body[key], MAX_JSON_DEPTH)) {
+      return invalid(`${key}: nesting is deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+  }
 
   const model = body.model;
   if (model === undefined) return invalid('model: Field required');
@@ -129,9 +197,12 @@ export function validateMessages(
     if (ss.length > 0) stopSequences = ss as string[];
   }
 
-  if (body.tools !== undefined && body.tools !== null && !Array.isArray(body.tools)) {
-    return invalid('tools: Input should be a valid list');
-  }
+  const tools = parseTools(body.tools);
+  if (!Array.isArray(tools)) return tools;
+  const toolChoice = parseToolChoice(body.tool_choice, tools);
+  if (isFailure(toolChoice)) return toolChoice;
+  const thinking = parseThinking(body.thinking, body.output_config, maxTokens, forCount);
+  if (thinking !== null && isFailure(thinking)) return thinking;
 
   for (const p of SAMPLING) {
     const v = body[p];
@@ -149,5 +220,135 @@ export function validateMessages(
     }
   }
 
-  return { body, model, maxTokens, stream, stopSequences };
+  return { body, model, maxTokens, stream, stopSequences, tools, toolChoice, thinking };
+}
+
+function parseTools(raw: unknown): ToolDefinition[] | ApiFailure {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return invalid('tools: Input should be a valid list');
+  const out: ToolDefinition[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i++) {
+    const t: unknown = raw[i];
+    if (!isObj(t)) return invalid(`tools.${i}: Input should be a valid dictionary`);
+    if (typeof t.name !== 'string') return invalid(`tools.${i}.name: Field required`);
+    if (!/^[a-zA-Z0-9_-]{1,128}$/.test(t.name)) {
+      return invalid(`tools.${i}.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`);
+    }
+    if (seen.has(t.name)) return invalid(`tools: Tool names must be unique (${t.name})`);
+    seen.add(t.name);
+    // Server tools (web search, code execution, ...) carry a versioned `type` and no input_schema.
+    if (typeof t.type === 'string' && t.type !== 'custom') continue;
+    if (!isObj(t.input_schema)) {
+      return invalid(
+        `tools.${i}.input_schema: ${t.input_schema === undefined ? 'Field required' : 'Input should be a valid dictionary'}`,
+      );
+    }
+    if (t.input_schema.type !== 'object')
+      return invalid(`tools.${i}.input_schema.type: Input should be 'object'`);
+    out.push({ name: t.name, inputSchema: t.input_schema });
+  }
+  return out;
+}
+
+function parseToolChoice(raw: unknown, tools: ToolDefinition[]): MessagesRequest['toolChoice'] | ApiFailure {
+  if (raw === undefined || raw === null) return { type: 'auto', name: null };
+  if (!isObj(raw)) return invalid('tool_choice: Input should be a valid dictionary');
+  const type = raw.type;
+  if (type !== 'auto' && type !== 'any' && type !== 'tool' && type !== 'none') {
+    return invalid("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
+  }
+  if (raw.disable_parallel_tool_use !== undefined && typeof raw.disable_parallel_tool_use !== 'boolean') {
+    return invalid('tool_choice.disable_parallel_tool_use: Input should be a valid boolean');
+  }
+  if (type === 'tool') {
+    if (typeof raw.name !== 'string') return invalid('tool_choice.name: Field required');
+    if (!tools.some((t) => t.name === raw.name)) {
+      return invalid(`tool_choice: Tool '${raw.name}' not found in tools`);
+    }
+    return { type, name: raw.name };
+  }
+  if (type === 'any' && tools.length === 0) {
+    return invalid("tool_choice: 'any' requires at least one tool in tools");
+  }
+  return { type, name: null };
+}
+
+function parseThinking(
+  raw: unknown,
+  outputConfig: unknown,
+  maxTokens: number,
+  forCount: boolean,
+): ThinkingRequest | ApiFailure | null {
+  let effort: Effort | null = null;
+  if (outputConfig !== undefined && outputConfig !== null) {
+    if (!isObj(outputConfig)) return invalid('output_config: Input should be a valid dictionary');
+    const e = outputConfig.effort;
+    if (e !== undefined && e !== null) {
+      if (typeof e !== 'string' || !EFFORTS.includes(e)) {
+        return invalid(`output_config.effort: Input should be ${EFFORTS.map((x) => `'${x}'`).join(', ')}`);
+      }
+      effort = e as Effort;
+    }
+  }
+  if (raw === undefined || raw === null) return null;
+  if (!isObj(raw)) return invalid('thinking: Input should be a valid dictionary');
+  if (raw.type === 'disabled') return { type: 'disabled' };
+  if (raw.type === 'adaptive') return { type: 'adaptive', effort };
+  if (raw.type !== 'enabled') {
+    return invalid("thinking.type: Input should be 'enabled', 'adaptive' or 'disabled'");
+  }
+  const b = raw.budget_tokens;
+  if (b === undefined) return invalid('thinking.enabled.budget_tokens: Field required');
+  if (typeof b !== 'number' || !Number.isInteger(b)) {
+    return invalid('thinking.enabled.budget_tokens: Input should be a valid integer');
+  }
+  if (b < 1024)
+    return invalid('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
+  if (!forCount && b >= maxTokens) {
+    return invalid(`max_tokens must be greater than thinking.budget_tokens (${maxTokens} <= ${b})`);
+  }
+  return { type: 'enabled', budgetTokens: b };
+}
+
+/**
+ * The checks that need the model: max_tokens and the prompt against its limits, and the thinking
+ * mode it accepts (reference: "Model limits and thinking").
+ */
+export function checkAgainstModel(
+  v: MessagesRequest,
+  model: ModelEntry,
+  inputTokens: number,
+  forCount: boolean,
+): ApiFailure | null {
+  if (!forCount) {
+    const tooMany = maxTokensProblem(model, v.maxTokens);
+    if (tooMany) return invalid(tooMany);
+  }
+  const tooLong = contextWindowProblem(model, inputTokens);
+  if (tooLong) return invalid(tooLong);
+  const support = model.thinking;
+  const t = v.thinking;
+  // Forced tool use cannot be combined with thinking (always-on models think on every request).
+  const forced = v.toolChoice.type === 'any' || v.toolChoice.type === 'tool';
+  if (forced && ((t && t.type !== 'disabled') || (!t && support?.alwaysOn))) {
+    return invalid(
+      `tool_choice: '${v.toolChoice.type}' forces tool use, which is not supported with thinking` +
+        `${support?.alwaysOn ? ` (always on for ${model.id})` : ''}; use {"type": "auto"}`,
+    );
+  }
+  if (t && support) {
+    if (t.type === 'disabled' && support.alwaysOn) {
+      return invalid(`thinking.type: 'disabled' is not supported for ${model.id} (thinking is always on)`);
+    }
+    if (t.type === 'enabled' && !support.enabled) {
+      return invalid(`thinking.type: 'enabled' is not supported for ${model.id}; use {"type": "adaptive"}`);
+    }
+    if (t.type === 'adaptive' && !support.adaptive) {
+      return invalid(
+        `thinking.type: 'adaptive' is not supported for ${model.id}; use {"type": "enabled", "budget_tokens": N}`,
+      );
+    }
+  }
+  return null;
 }

@@ -33,6 +33,35 @@ export function estimateTokensOfLength(n: number, tokenizer: TokenizerGeneration
   return tokenizer === 'new' ? Math.ceil((n * 3) / 10) : Math.ceil(n / 4);
 }
 
+/**
+ * `JSON.stringify(value).length` without recursion (a deeply nested body would overflow the stack),
+ * skipping the top-level key `skipKey`. Values come from JSON.parse, so no undefined or functions.
+ */
+export function jsonLength(value: unknown, skipKey: string | null = null): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  let top = true;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') {
+      n += (JSON.stringify(v) ?? 'null').length;
+    } else if (Array.isArray(v)) {
+      n += 2 + Math.max(0, v.length - 1);
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else {
+      let keys = Object.keys(v);
+      if (top && skipKey !== null) keys = keys.filter((k) => k !== skipKey);
+      n += 2 + Math.max(0, keys.length - 1);
+      for (const k of keys) {
+        n += JSON.stringify(k).length + 1;
+        stack.push((v as Obj)[k]);
+      }
+    }
+    top = false;
+  }
+  return n;
+}
+
 /** Cache TTL of a breakpoint. */
 export type CacheTtl = '5m' | '1h';
 
@@ -69,7 +98,7 @@ function withoutCacheControl(block: Obj): Obj {
 }
 
 function jsonTokens(block: Obj, tokenizer: TokenizerGeneration): number {
-  return estimateTokens(JSON.stringify(withoutCacheControl(block)), tokenizer);
+  return estimateTokensOfLength(jsonLength(block, 'cache_control'), tokenizer);
 }
 
 /** Tokens of one content block (anything but a bare string). */

@@ -12,11 +12,12 @@ import { walkRequestTokens } from '../../tokens/count';
 import { failure } from '../errors';
 import type { ApiFailure } from '../errors';
 import { FaultInjector } from '../faults';
-import { generateReply } from '../generator';
-import { deriveSeed, Rng } from '../random';
+import { composeReply, generateReply } from '../generator';
+import { deriveSeed, Rng } from '../../util/random';
 import { TokenBucket } from '../rateLimiter';
-import { messageObject } from '../sse';
+import { messageObject, replyContent } from '../sse';
 import type { SimState, UsageCounts } from '../state';
+import { isFailure, validateMessages } from '../validation';
 
 export const BATCH_MAX_REQUESTS = 100_000;
 export const BATCH_MAX_BYTES = 256 * 1024 * 1024;
@@ -132,7 +133,17 @@ export class SimBatch {
     const r = this.requests[i]!;
     const model = this.models[i]!;
     const rng = new Rng(deriveSeed(this.seed, i));
-    const reply = generateReply(rng, r.params, r.maxTokens, r.stopSequences, model.tokenizer, sim.cfg.reply);
+    // Validated at create time; parsed again here for the tools and thinking the reply depends on.
+    const v = validateMessages(r.params, '2023-06-01', false);
+    const reply = isFailure(v)
+      ? generateReply(rng, r.params, r.maxTokens, r.stopSequences, model.tokenizer, sim.cfg.reply)
+      : composeReply(
+          { text: rng, tools: rng },
+          v,
+          model.tokenizer,
+          sim.cfg.reply,
+          () => 'toolu_01' + rng.base62(22),
+        );
     const usage: UsageCounts = {
       input: walkRequestTokens(r.params, model.tokenizer).total,
       cacheRead: 0,
@@ -144,7 +155,7 @@ export class SimBatch {
     const message = messageObject(
       id,
       String(r.params.model),
-      reply.pieces.join(''),
+      replyContent(reply),
       reply.stopReason,
       reply.stopSequence,
       usage,

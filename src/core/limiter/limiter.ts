@@ -1,0 +1,445 @@
+// createLimiter: one organisation's rate limits shared by every instance through Redis (or kept
+// in-process). See gcra.ts for the arithmetic and gcra.lua.ts for the Redis script.
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { adjust, newState, pauseFor, reserve, syncDeficits } from './gcra';
+import type { GcraParams, GcraState } from './gcra';
+import { FIXED_WINDOW_LUA, GCRA_LUA } from './gcra.lua';
+import { createLimitResolver } from './limits';
+import type { ResolvedBucket } from './limits';
+import { sleep } from './sleep';
+import { LimiterConfigError, LimiterUnavailableError } from './types';
+import type {
+  AcquireRequest,
+  ApiUsage,
+  Lease,
+  Limiter,
+  LimiterOptions,
+  LimiterStats,
+  RateLimits,
+  RemainingSnapshot,
+} from './types';
+
+type ScriptReply = string | [string, string];
+interface LimiterRedis extends Redis {
+  claudeLimiterGcra(key: string, ...args: (string | number)[]): Promise<ScriptReply>;
+  claudeLimiterFixedWindow(key: string, windowMs: number): Promise<number>;
+}
+
+/** Redis key of a bucket: the hash tag `{namespace:bucket}` keeps it in one Cluster slot. */
+export function bucketKey(namespace: string, bucket: string): string {
+  return `{${namespace}:${bucket}}`;
+}
+
+/** Registers the limiter's scripts on a client (ioredis runs EVALSHA and falls back to EVAL on NOSCRIPT). */
+export function defineLimiterScripts(redis: Redis): void {
+  const r = redis as LimiterRedis;
+  if (typeof r.claudeLimiterGcra !== 'function')
+    redis.defineCommand('claudeLimiterGcra', { numberOfKeys: 1, lua: GCRA_LUA });
+  if (typeof r.claudeLimiterFixedWindow !== 'function')
+    redis.defineCommand('claudeLimiterFixedWindow', { numberOfKeys: 1, lua: FIXED_WINDOW_LUA });
+}
+
+function isConnectionError(e: unknown): boolean {
+  // A ReplyError is Redis answering (a bug or a wrong key type): not an outage.
+  return !(e instanceof Error && e.name === 'ReplyError');
+}
+
+function nonNegative(v: number | null | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+function checkOptions(o: LimiterOptions): void {
+  if (!o || typeof o !== 'object') throw new LimiterConfigError('options: expected an object.', 'options');
+  if (typeof o.namespace !== 'string' || o.namespace.length === 0 || /[{}]/.test(o.namespace)) {
+    throw new LimiterConfigError(
+      'namespace: a non-empty string without { or } (shared by every instance).',
+      'namespace',
+    );
+  }
+  const pos = (v: unknown, field: string) => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+      throw new LimiterConfigError(`${field}: expected a number > 0, got ${JSON.stringify(v)}.`, field);
+    }
+  };
+  pos(o.burstSeconds, 'burstSeconds');
+  pos(o.timeScale, 'timeScale');
+  pos(o.localShare, 'localShare');
+  pos(o.commandTimeoutMs, 'commandTimeoutMs');
+  if (o.onRedisDown !== undefined && !['wait', 'local', 'fail'].includes(o.onRedisDown)) {
+    throw new LimiterConfigError(
+      `onRedisDown: use 'wait', 'local' or 'fail' (got ${JSON.stringify(o.onRedisDown)}).`,
+      'onRedisDown',
+    );
+  }
+  if (o.strategy !== undefined && !['gcra', 'fixedWindow'].includes(o.strategy)) {
+    throw new LimiterConfigError(
+      `strategy: use 'gcra' or 'fixedWindow' (got ${JSON.stringify(o.strategy)}).`,
+      'strategy',
+    );
+  }
+}
+
+interface BucketRuntime {
+  resolved: ResolvedBucket;
+  key: string;
+  params: GcraParams;
+  localParams: GcraParams;
+  /** ARGV prefix of the script: rpm, itpm, otpm, burstSeconds, timeScale (pre-stringified). */
+  argv: string[];
+}
+
+/** Creates a limiter. With `redis`, every instance using the same namespace shares the limits. */
+export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
+  checkOptions(options);
+  const resolver = createLimitResolver(options.limits);
+  const namespace = options.namespace;
+  const burstSeconds = options.burstSeconds ?? 1;
+  const timeScale = options.timeScale ?? 1;
+  const policy = options.onRedisDown ?? 'wait';
+  const strategy = options.strategy ?? 'gcra';
+  const localShare = options.localShare ?? 1;
+  const now = options.now ?? (() => performance.now());
+  const stats: LimiterStats = {
+    acquires: 0,
+    waited: 0,
+    roundTrips: 0,
+    redisErrors: 0,
+    localFallbacks: 0,
+    pauses: 0,
+  };
+
+  let redis: LimiterRedis | null = null;
+  let ownsRedis = false;
+  if (options.redis !== undefined) {
+    if (typeof options.redis === 'string') {
+      redis = new Redis(options.redis, {
+        lazyConnect: true,
+        // Fail fast while disconnected: the onRedisDown policy decides what happens, not a hidden queue.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: options.commandTimeoutMs ?? 1000,
+        retryStrategy: (times) => Math.min(50 * times, 500),
+      }) as LimiterRedis;
+      ownsRedis = true;
+      redis.on('error', () => {
+        stats.redisErrors++;
+      });
+      try {
+        await redis.connect();
+      } catch (e) {
+        if (policy === 'fail') {
+          redis.disconnect();
+          throw new LimiterUnavailableError(
+            `redis: cannot connect (${(e as Error).message}); onRedisDown is 'fail'.`,
+          );
+        }
+      }
+    } else {
+      redis = options.redis as LimiterRedis;
+    }
+    defineLimiterScripts(redis);
+  }
+
+  const runtimes = new Map<string, BucketRuntime>();
+  const runtimeOf = (model: string | undefined): BucketRuntime => {
+    const resolved = resolver.resolve(model);
+    let rt = runtimes.get(resolved.bucket);
+    if (!rt) {
+      const l = resolved.limits;
+      const limits = [l.rpm, l.itpm, l.otpm] as const;
+      rt = {
+        resolved,
+        key: bucketKey(namespace, resolved.bucket),
+        params: { limits, burstSeconds, timeScale },
+        localParams: {
+          limits: [l.rpm * localShare, l.itpm * localShare, l.otpm * localShare],
+          burstSeconds,
+          timeScale,
+        },
+        argv: [l.rpm, l.itpm, l.otpm, burstSeconds, timeScale].map(String),
+      };
+      runtimes.set(resolved.bucket, rt);
+    }
+    return rt;
+  };
+
+  // In-process state: the whole limiter without Redis, or the 'local' fallback while Redis is down.
+  const localStates = new Map<string, GcraState>();
+  const localState = (bucket: string): GcraState => {
+    let st = localStates.get(bucket);
+    if (!st) localStates.set(bucket, (st = newState()));
+    return st;
+  };
+  const localParamsOf = (rt: BucketRuntime) => (redis ? rt.localParams : rt.params);
+
+  const redisUp = () => redis !== null && redis.status === 'ready';
+  let closed = false;
+
+  const send = (rt: BucketRuntime, op: string, a: readonly number[]): Promise<ScriptReply> => {
+    stats.roundTrips++;
+    return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
+  };
+  // The server's remaining as tokens below OUR bucket's capacity (its bucket may be larger).
+  const deficitsOf = (rt: BucketRuntime, r: RemainingSnapshot): number[] => {
+    const l = rt.params.limits;
+    const one = (limit: number, rem: number | undefined) =>
+      rem !== undefined && Number.isFinite(rem) && limit > 0
+        ? Math.max(0, (limit * burstSeconds) / 60 - rem)
+        : 0;
+    return [one(l[0], r.requests), one(l[1], r.inputTokens), one(l[2], r.outputTokens)];
+  };
+  const sendQuietly = (rt: BucketRuntime, op: string, a: readonly number[]): Promise<void> =>
+    send(rt, op, a).then(
+      () => undefined,
+      () => {
+        stats.redisErrors++;
+      },
+    );
+
+  class LimiterLease implements Lease {
+    private done = false;
+    constructor(
+      private readonly rt: BucketRuntime,
+      readonly waitedMs: number,
+      readonly inputTokens: number,
+      readonly outputTokens: number,
+      readonly source: 'redis' | 'local',
+      readonly scheduledAt: number,
+    ) {}
+    get bucket(): string {
+      return this.rt.resolved.bucket;
+    }
+    private apply(deltas: readonly number[]): Promise<void> {
+      if (strategy === 'fixedWindow') return Promise.resolve();
+      if (this.source === 'local') {
+        const st = localState(this.rt.resolved.bucket);
+        const p = localParamsOf(this.rt);
+        adjust(st, p, deltas, now());
+        if (deltas.length > 3) syncDeficits(st, p, deltas.slice(3), now());
+        return Promise.resolve();
+      }
+      // The reservation was made in Redis; a true-up while it is down is lost (the next sync corrects it).
+      if (!redisUp()) return Promise.resolve();
+      return sendQuietly(this.rt, 'adjust', deltas);
+    }
+    settle(usage: ApiUsage | null | undefined, remaining?: RemainingSnapshot): Promise<void> {
+      if (this.done || !usage) return Promise.resolve();
+      this.done = true;
+      const deficits = remaining ? deficitsOf(this.rt, remaining) : null;
+      const input =
+        nonNegative(usage.input_tokens) +
+        nonNegative(usage.cache_creation_input_tokens) +
+        (this.rt.resolved.cacheReadsCount ? nonNegative(usage.cache_read_input_tokens) : 0);
+      const output = nonNegative(usage.output_tokens);
+      const din = input - this.inputTokens;
+      const dout = output - this.outputTokens;
+      if (din === 0 && dout === 0 && !deficits) return Promise.resolve();
+      return this.apply(deficits ? [0, din, dout, ...deficits] : [0, din, dout]);
+    }
+    release(): void {
+      if (this.done) return;
+      this.done = true;
+      void this.apply([-1, -this.inputTokens, -this.outputTokens]);
+    }
+  }
+
+  const waitThenLease = async (
+    rt: BucketRuntime,
+    waitMs: number,
+    started: number,
+    costs: readonly number[],
+    source: 'redis' | 'local',
+    signal: AbortSignal | undefined,
+    scheduledAt: number,
+  ): Promise<Lease> => {
+    const lease = new LimiterLease(rt, 0, costs[1]!, costs[2]!, source, scheduledAt);
+    if (waitMs > 0) {
+      stats.waited++;
+      try {
+        await sleep(waitMs, signal);
+      } catch (e) {
+        lease.release();
+        throw e;
+      }
+    }
+    (lease as { waitedMs: number }).waitedMs = now() - started;
+    return lease;
+  };
+
+  const acquireLocal = (rt: BucketRuntime, costs: number[], started: number, signal?: AbortSignal) => {
+    const t = now();
+    const at = reserve(localState(rt.resolved.bucket), localParamsOf(rt), costs, t);
+    return waitThenLease(rt, at - t, started, costs, 'local', signal, at);
+  };
+
+  const acquireFixedWindow = async (rt: BucketRuntime, signal?: AbortSignal): Promise<Lease> => {
+    // The widely copied pattern: INCR a per-minute key (window from the instance's clock), EXPIRE it,
+    // and over the limit wait for the next window. Requests only; tokens are not counted.
+    const started = now();
+    const windowMs = 60_000 / timeScale;
+    const limit = rt.resolved.limits.rpm;
+    const counts = localFixed;
+    for (;;) {
+      const wallNow = Date.now();
+      const window = Math.floor(wallNow / windowMs);
+      let n = 0;
+      let shared = redis !== null && redisUp();
+      if (shared) {
+        stats.roundTrips++;
+        try {
+          n = await redis!.claudeLimiterFixedWindow(`${rt.key}:fw:${window}`, Math.ceil(windowMs));
+        } catch (e) {
+          if (!isConnectionError(e)) throw e;
+          stats.redisErrors++;
+          shared = false;
+        }
+      }
+      if (redis && !shared) {
+        // The same onRedisDown policy as the token buckets.
+        if (policy === 'fail')
+          throw new LimiterUnavailableError("redis is unreachable; onRedisDown is 'fail'.");
+        if (policy === 'wait') {
+          await sleep(100, signal);
+          continue;
+        }
+        stats.localFallbacks++;
+      }
+      if (!shared) {
+        const k = `${rt.key}:${window}`;
+        n = (counts.get(k) ?? 0) + 1;
+        if (counts.size > 4) counts.clear();
+        counts.set(k, n);
+      }
+      if (limit <= 0 || n <= limit) break;
+      stats.waited++;
+      await sleep((window + 1) * windowMs - wallNow, signal);
+    }
+    return new LimiterLease(rt, now() - started, 0, 0, redis && redisUp() ? 'redis' : 'local', NaN);
+  };
+  const localFixed = new Map<string, number>();
+
+  const acquire = (request: AcquireRequest = {}): Promise<Lease> => {
+    if (closed) return Promise.reject(new LimiterUnavailableError('the limiter is closed.'));
+    stats.acquires++;
+    let rt: BucketRuntime;
+    try {
+      rt = runtimeOf(request.model);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (request.signal?.aborted) return Promise.reject(request.signal.reason);
+    if (strategy === 'fixedWindow') return acquireFixedWindow(rt, request.signal);
+    const costs = [1, nonNegative(request.inputTokens), nonNegative(request.outputTokens)];
+    const started = now();
+    if (!redis) return acquireLocal(rt, costs, started, request.signal);
+    // Fast path (Redis up, no wait): one script call and no extra promise hops.
+    if (redisUp()) {
+      const signal = request.signal;
+      return send(rt, 'acquire', costs).then(
+        (reply) => {
+          const [wait, at] = reply as [string, string];
+          const w = Number(wait);
+          if (w > 0) return waitThenLease(rt, w, started, costs, 'redis', signal, Number(at));
+          return new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', Number(at));
+        },
+        (e: unknown) => {
+          if (!isConnectionError(e)) throw e;
+          stats.redisErrors++;
+          return acquireShared(rt, costs, started, signal);
+        },
+      );
+    }
+    return acquireShared(rt, costs, started, request.signal);
+  };
+
+  const acquireShared = async (
+    rt: BucketRuntime,
+    costs: number[],
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Lease> => {
+    let backoff = 50;
+    for (;;) {
+      if (redisUp()) {
+        try {
+          const reply = (await send(rt, 'acquire', costs)) as [string, string];
+          return waitThenLease(rt, Number(reply[0]), started, costs, 'redis', signal, Number(reply[1]));
+        } catch (e) {
+          if (!isConnectionError(e)) throw e;
+          stats.redisErrors++;
+        }
+      }
+      if (closed) throw new LimiterUnavailableError('the limiter is closed.');
+      if (policy === 'fail') {
+        throw new LimiterUnavailableError(
+          `redis is unreachable (status ${redis!.status}); onRedisDown is 'fail'.`,
+        );
+      }
+      if (policy === 'local') {
+        stats.localFallbacks++;
+        return acquireLocal(rt, costs, started, signal);
+      }
+      // 'wait': poll until Redis is back (ioredis reconnects in the background) or the caller aborts.
+      await sleep(backoff, signal);
+      backoff = Math.min(backoff * 2, 500);
+    }
+  };
+
+  const bucketsFor = (model: string | undefined): BucketRuntime[] =>
+    model !== undefined ? [runtimeOf(model)] : resolver.knownBuckets().map((b) => runtimeByBucket(b));
+  const runtimeByBucket = (bucket: string): BucketRuntime => {
+    const hit = runtimes.get(bucket);
+    if (hit) return hit;
+    // A bucket id resolves like a model id the catalog does not know (flat or per-bucket limits).
+    try {
+      const viaModel = [...runtimes.values()].find((r) => r.resolved.bucket === bucket);
+      if (viaModel) return viaModel;
+      return runtimeOf(bucket);
+    } catch {
+      return runtimeOf(undefined);
+    }
+  };
+
+  return {
+    namespace,
+    strategy,
+    acquire,
+    limitsFor(model?: string): { bucket: string; limits: RateLimits; cacheReadsCount: boolean } {
+      const r = resolver.resolve(model);
+      return { bucket: r.bucket, limits: { ...r.limits }, cacheReadsCount: r.cacheReadsCount };
+    },
+    async pause(retryAfterSeconds: number, model?: string): Promise<void> {
+      if (!(retryAfterSeconds > 0) || !Number.isFinite(retryAfterSeconds)) return;
+      stats.pauses++;
+      const ms = retryAfterSeconds * 1000;
+      const targets = bucketsFor(model);
+      // The local state pauses too: it is the store without Redis and the fallback while it is down.
+      for (const rt of targets) pauseFor(localState(rt.resolved.bucket), ms, now());
+      if (redis && redisUp()) await Promise.all(targets.map((rt) => sendQuietly(rt, 'pause', [ms, 0, 0])));
+    },
+    async sync(model: string | undefined, remaining: RemainingSnapshot): Promise<void> {
+      if (strategy === 'fixedWindow') return;
+      const rt = runtimeOf(model);
+      const d = deficitsOf(rt, remaining);
+      if (d[0] === 0 && d[1] === 0 && d[2] === 0) return;
+      if (!redis) {
+        syncDeficits(localState(rt.resolved.bucket), rt.params, d, now());
+        return;
+      }
+      if (redisUp()) await sendQuietly(rt, 'sync', d);
+    },
+    stats: () => ({ ...stats }),
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (redis && ownsRedis) {
+        try {
+          await redis.quit();
+        } catch {
+          redis.disconnect();
+        }
+      }
+    },
+  };
+}
