@@ -59,10 +59,12 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
     // Loaded on demand: runs against a real API need none of the simulator. By default it runs in a
     // worker thread: its own event loop, so a high rate measures the simulator, not a shared, saturated
     // loop (at 1,000 streamed req/s in-process, p99 was 20x p95).
-    const sim =
-      (opts.simulatorIn ?? t.simulatorIn ?? 'worker') === 'worker'
-        ? await (await import('../simulator/workerHost')).startSimulatorInWorker(simOptions)
-        : await (await import('../simulator/index')).startSimulator(simOptions);
+    const host = await import('../simulator/workerHost');
+    const inWorker =
+      (opts.simulatorIn ?? t.simulatorIn ?? 'worker') === 'worker' && host.simulatorWorkerFile();
+    const sim = inWorker
+      ? await host.startSimulatorInWorker(simOptions)
+      : await (await import('../simulator/index')).startSimulator(simOptions);
     baseUrl = sim.url;
     close = () => sim.close();
     apiKey = simulatorKey; // the user's key never goes to the simulator

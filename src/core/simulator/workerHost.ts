@@ -13,16 +13,19 @@ export interface WorkerSimulatorHandle {
   close(): Promise<void>;
 }
 
-/** The worker's entry file: bundled next to this bundle, else the TypeScript source beside this file. */
-export function simulatorWorkerFile(dir = __dirname): string {
-  const bundled = join(dir, 'simulatorWorker.js');
-  return existsSync(bundled) ? bundled : join(dir, 'worker.ts');
+/**
+ * The worker's entry file: bundled next to this bundle, else the TypeScript source beside this file;
+ * undefined when neither ships (a package that left it out): callers then run the simulator in-process.
+ */
+export function simulatorWorkerFile(dir = __dirname): string | undefined {
+  return [join(dir, 'simulatorWorker.js'), join(dir, 'worker.ts')].find((f) => existsSync(f));
 }
 
 /** Options must be cloneable: `clock` and `log` (functions) stay behind. */
 export async function startSimulatorInWorker(options: SimulatorOptions): Promise<WorkerSimulatorHandle> {
   const { clock: _clock, log: _log, ...cloneable } = options;
   const file = simulatorWorkerFile();
+  if (!file) throw new Error('the simulator worker file is missing (dist/simulatorWorker.js)');
   // From source, tsx's hook does not reach worker threads: register its CommonJS loader first.
   const worker = file.endsWith('.ts')
     ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, {
