@@ -23,10 +23,10 @@ async function closedLoop(stream: boolean): Promise<void> {
       url: sim.url,
       stream,
       concurrency: 64,
-      requests: Math.round(8000 * scale),
+      requests: Math.round(5000 * scale),
       maxTokens: 16,
       prompt: 'Respond with exactly: OK',
-      warmupRequests: 1000,
+      warmupRequests: 600,
     });
     const r = await alternate(
       reps,
@@ -79,7 +79,7 @@ async function scaleTierOpenLoop(): Promise<void> {
       stream: true,
       concurrency: 5000,
       rps: 10_000 / 60,
-      seconds: Math.round(10 * scale),
+      seconds: Math.round(8 * scale),
       maxTokens: 260,
       prompt: 'Write about capacity planning.',
       warmupRequests: 200,

@@ -1,6 +1,6 @@
 // Memory end to end: the bundled CLI (engine, SDK, sockets) runs N requests against the simulator in
-// its own process; this bench samples the CLI's RSS from /proc every second. Default 100,000 requests
-// (about a minute); --memory-requests 1000000 for the full row (several minutes). Loopback only.
+// its own process; this bench samples the CLI's RSS from /proc every second. Default 60,000 requests
+// (under a minute); --memory-requests 1000000 for the full row (several minutes). Loopback only.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argValue, cores, emitRow, pinned, quick, startSimProcess, unlimited } from './lib';
 
-const requests = Number(argValue('--memory-requests') ?? (quick ? 30_000 : 100_000));
+const requests = Number(argValue('--memory-requests') ?? (quick ? 30_000 : 60_000));
 
 function rssMb(pid: number): number | undefined {
   try {
