@@ -61,7 +61,7 @@ console.log('| Measure | Result | Target | |');
 console.log('|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${cell(r.name)}${r.detail ? ` (${cell(r.detail)})` : ''} | ${cell(r.value)} | ${cell(r.target)} | ${r.pass ? 'ok' : '**below target**'} |`,
+    `| ${cell(r.name)}${r.detail ? ` (${cell(r.detail)})` : ''} | ${cell(r.value)} | ${cell(r.target)} | ${r.pass ? 'ok' : '**misses target**'} |`,
   );
 console.log(`\n${ran - failed}/${ran} benches ran cleanly`);
 process.exit(failed ? 1 : 0);
