@@ -1,314 +1,149 @@
-// Simulator benchmark: it must never be the bottleneck of the tests it serves.
-//  1. Non-streaming requests/s at latency zero, the server on one core (this process's main thread),
-//     driven by a raw keep-alive HTTP client in a child process.  Target >= 10,000 req/s.
-//  2. 5,000 concurrent open streams at realistic latency.  Target: all held, RSS < 500 MB, no errors.
-// Loopback only, bounded in count and time. The same file is the load client (`--client <json>`).
+// Simulator throughput against raw HTTP on the same machine: autocannon (pinned to the client core)
+// drives the simulator (its own process, pinned to the target core) and, alternately, a bare
+// node:http server answering the same bytes (same core). The row is simulator req/s / raw req/s per
+// repetition: what the simulator's work costs over Node's HTTP floor. Loopback only, bounded.
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
-import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { startSimulator } from '../src/core/simulator/index';
-import type { SimulatorHandle } from '../src/core/simulator/index';
+import { once } from 'node:events';
+import {
+  alternate,
+  cores,
+  emitRow,
+  fmtSpread,
+  pinned,
+  reps,
+  scale,
+  spread,
+  startSimProcess,
+  unlimited,
+} from './lib';
 
-// ---------------------------------------------------------------- client (child process) ----------
+const body = JSON.stringify({
+  model: 'claude-haiku-4-5',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'Respond with exactly: OK' }],
+});
 
-interface ClientJob {
-  mode: 'requests' | 'streams';
-  port: number;
-  body: string;
-  connections: number;
-  warmupMs: number;
-  durationMs: number;
-  /** streams: connections opened per ramp step (every 20 ms). */
-  rampPerStep?: number;
-}
+/** A node:http server answering every request with `reply` (the simulator's answer, captured). */
+const rawServerSource = `
+const http = require('node:http');
+const reply = Buffer.from(process.env.REPLY);
+const server = http.createServer({ noDelay: true }, (req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': reply.length }); res.end(reply); });
+});
+server.keepAliveTimeout = 65000;
+server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
 
-interface ClientResult {
-  completed: number;
-  byStatus: Record<string, number>;
-  socketErrors: number;
-  streamErrors: number;
-  peakOpen: number;
-  measuredMs: number;
-  clientCpuMs: number;
-}
-
-const TERMINATOR = '\r\n0\r\n\r\n';
-
-function runClient(job: ClientJob): Promise<ClientResult> {
-  const head =
-    `POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${job.port}\r\nContent-Type: application/json\r\n` +
-    `x-api-key: bench\r\nanthropic-version: 2026-10-21\r\nContent-Length: ${Buffer.byteLength(job.body)}\r\n\r\n`;
-  const request = Buffer.from(head + job.body);
-  const result: ClientResult = {
-    completed: 0,
-    byStatus: {},
-    socketErrors: 0,
-    streamErrors: 0,
-    peakOpen: 0,
-    measuredMs: 0,
-    clientCpuMs: 0,
-  };
-  let running = true;
-  let measuring = false;
-  let open = 0;
-  const sockets: Socket[] = [];
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-
-  const count = (status: string) => {
-    if (!measuring && job.mode === 'requests') return;
-    result.completed++;
-    result.byStatus[status] = (result.byStatus[status] ?? 0) + 1;
-  };
-
-  const openConnection = () => {
-    const socket = connect({ host: '127.0.0.1', port: job.port, noDelay: true });
-    sockets.push(socket);
-    let buf: Buffer | null = null;
-    let status = '';
-    let bodyStart = -1;
-    let contentLength = -1;
-    let tail = '';
-    const send = () => {
-      if (!running) return;
-      open++;
-      if (open > result.peakOpen) result.peakOpen = open;
-      socket.write(request);
-    };
-    socket.on('connect', send);
-    socket.on('error', () => {
-      if (running) result.socketErrors++;
-    });
-    socket.on('close', () => {
-      if (running) result.socketErrors++;
-    });
-    socket.on('data', (chunk: Buffer) => {
-      buf = buf === null ? chunk : Buffer.concat([buf, chunk]);
-      for (;;) {
-        if (bodyStart < 0) {
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const header = buf.toString('latin1', 0, end);
-          status = header.slice(9, 12);
-          const m = /\r\ncontent-length: (\d+)/i.exec(header);
-          contentLength = m ? Number(m[1]) : -1;
-          bodyStart = end + 4;
-          tail = '';
-        }
-        if (contentLength >= 0) {
-          const total = bodyStart + contentLength;
-          if (buf.length < total) return;
-          if (job.mode === 'streams' && buf.includes('event: error', bodyStart)) result.streamErrors++;
-          buf = buf.length === total ? null : buf.subarray(total);
-        } else {
-          // Chunked (paced stream): look for the terminating chunk; keep only a short tail.
-          const text = tail + buf.toString('latin1', bodyStart);
-          if (text.includes('event: error')) result.streamErrors++;
-          if (!text.endsWith(TERMINATOR)) {
-            tail = text.slice(-16);
-            buf = null;
-            bodyStart = 0;
-            return;
-          }
-          buf = null;
-        }
-        bodyStart = -1;
-        open--;
-        count(status);
-        send();
-        if (buf === null) return;
-      }
-    });
-  };
-
-  return new Promise((resolve) => {
-    if (job.mode === 'requests') {
-      for (let i = 0; i < job.connections; i++) openConnection();
-    } else {
-      const step = job.rampPerStep ?? 250;
-      let made = 0;
-      const ramp = setInterval(() => {
-        for (let i = 0; i < step && made < job.connections; i++, made++) openConnection();
-        if (made >= job.connections) clearInterval(ramp);
-      }, 20);
-    }
-    setTimeout(() => {
-      measuring = true;
-      result.completed = 0;
-      result.byStatus = {};
-    }, job.warmupMs);
-    setTimeout(() => {
-      running = false;
-      result.measuredMs = performance.now() - t0 - job.warmupMs;
-      const finish = () => {
-        for (const s of sockets) s.destroy();
-        const cpu = process.cpuUsage(cpu0);
-        result.clientCpuMs = (cpu.user + cpu.system) / 1000;
-        resolve(result);
-      };
-      if (job.mode === 'requests') finish();
-      else {
-        // Let the open streams finish (bounded), so an error at the end is still seen.
-        const deadline = performance.now() + 15_000;
-        const wait = setInterval(() => {
-          if (open <= 0 || performance.now() > deadline) {
-            clearInterval(wait);
-            finish();
-          }
-        }, 50);
-      }
-    }, job.warmupMs + job.durationMs);
+async function startRawServer(reply: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const [cmd, args] = pinned(cores.target, process.execPath, ['-e', rawServerSource]);
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, REPLY: reply },
   });
-}
-
-// ---------------------------------------------------------------- server side ----------------------
-
-function spawnClient(job: ClientJob): Promise<ClientResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(job)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c) => {
+      buf += String(c);
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
     });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`bench client exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as ClientResult);
-    });
+    child.on('exit', (code) => reject(new Error(`raw server exited (${code})`)));
   });
-}
-
-/** Samples the server process while the client runs. */
-function sampler(sim: SimulatorHandle) {
-  const peak = { rss: 0, heap: 0, inFlight: 0 };
-  const elu0 = performance.eventLoopUtilization();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const timer = setInterval(() => {
-    const m = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, m.rss);
-    peak.heap = Math.max(peak.heap, m.heapUsed);
-    peak.inFlight = Math.max(peak.inFlight, sim.stats().inFlight);
-  }, 100);
-  return () => {
-    clearInterval(timer);
-    const cpu = process.cpuUsage(cpu0);
-    return {
-      ...peak,
-      elu: performance.eventLoopUtilization(elu0).utilization,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      cpuShare: (cpu.user + cpu.system) / 1000 / (performance.now() - t0),
-    };
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
   };
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-const fast = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-/** Keep-alive connections of the request benchmark, one request in flight on each. */
-const CONNECTIONS = 128;
-
-async function benchRequests(label: string, content: string, maxTokens: number): Promise<boolean> {
-  const sim = await startSimulator({
-    latency: 'zero',
-    limits: { rpm: 1e12, itpm: 1e15, otpm: 1e15 },
-    port: 0,
-  });
-  const body = JSON.stringify({
-    model: 'claude-sonnet-5-5',
-    max_tokens: maxTokens,
-    messages: [{ role: 'user', content }],
-  });
-  const stop = sampler(sim);
-  const r = await spawnClient({
-    mode: 'requests',
-    port: sim.port,
-    body,
-    connections: CONNECTIONS,
-    warmupMs: 1000,
-    durationMs: fast ? 2000 : 5000,
-  });
-  const server = stop();
-  const served = sim.stats().requests;
-  await sim.close();
-  const rps = (r.completed / r.measuredMs) * 1000;
-  // Server CPU per request over the whole run (warm-up included) / everything it served.
-  const usPerRequest = (server.cpuMs * 1000) / served;
-  const errors = r.completed - (r.byStatus['200'] ?? 0) + r.socketErrors;
-  const ok = rps >= 10_000 && errors === 0;
-  console.log(
-    `  ${label}: ${fmt(rps)} req/s over ${(r.measuredMs / 1000).toFixed(1)} s, ${CONNECTIONS} keep-alive connections; ` +
-      `target >= 10,000 req/s: ${verdict(ok)} (${(rps / 10_000).toFixed(2)}x); errors ${errors}; ` +
-      `server process CPU ${usPerRequest.toFixed(1)} us per request (all threads, GC included)`,
-  );
-  return ok;
+/** autocannon's CLI, pinned; returns mean requests/s over the run (after its own warm-up). */
+async function autocannon(url: string, seconds: number, requestBody: string): Promise<number> {
+  const [cmd, args] = pinned(cores.client, process.execPath, [
+    'node_modules/autocannon/autocannon.js',
+    '-j',
+    '-c',
+    '64',
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-H',
+    'x-api-key=bench',
+    '-H',
+    'anthropic-version=2023-06-01',
+    '-b',
+    requestBody,
+    `${url}/v1/messages`,
+  ]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += String(c)));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`autocannon exited ${code}`);
+  const r = JSON.parse(out) as { requests: { average: number }; non2xx: number; errors: number };
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`autocannon saw ${r.non2xx} non-2xx and ${r.errors} errors`);
+  return r.requests.average;
 }
 
-async function benchStreams(): Promise<boolean> {
-  const target = 5000;
-  const sim = await startSimulator({
-    latency: 'realistic',
-    limits: { rpm: 1e12, itpm: 1e15, otpm: 1e15 },
-    port: 0,
-  });
-  const body = JSON.stringify({
-    model: 'claude-sonnet-5-5',
-    max_tokens: 1024,
-    stream: true,
-    messages: [{ role: 'user', content: 'Write a short story about load testing.' }],
-  });
-  const stop = sampler(sim);
-  const r = await spawnClient({
-    mode: 'streams',
-    port: sim.port,
-    body,
-    connections: target,
-    warmupMs: 0,
-    durationMs: fast ? 8000 : 12_000,
-    rampPerStep: 100, // 5,000 new connections/s: a burst of 5,000 at once would overflow accept queues
-  });
-  const server = stop();
-  const stats = sim.stats();
-  await sim.close();
-  const errors = r.completed - (r.byStatus['200'] ?? 0) + r.socketErrors + r.streamErrors;
-  const held = stats.peakInFlight; // exact peak counted by the simulator itself, not by the client
-  const ok = held >= target && server.rss < 500 * 1048576 && errors === 0;
-  console.log(
-    `  ${fmt(target)} concurrent streams (realistic Sonnet latency, ~${(r.measuredMs / 1000).toFixed(0)} s): ` +
-      `peak open ${fmt(held)} on the server (${fmt(r.peakOpen)} sent by the client); peak RSS ${mb(server.rss)} (heap ${mb(server.heap)}); ` +
-      `errors ${errors}; streams completed ${fmt(r.completed)}; output ${fmt(stats.outputTokens)} tokens; ` +
-      `server CPU ${(server.cpuShare * 100).toFixed(0)}% of one core, ELU ${server.elu.toFixed(2)}`,
-  );
-  console.log(
-    `    targets: ${fmt(target)} held: ${verdict(held >= target)}; RSS < 500 MB: ${verdict(server.rss < 500 * 1048576)} ` +
-      `(${(server.rss / (500 * 1048576)).toFixed(2)}x of the budget); no errors: ${verdict(errors === 0)}`,
-  );
-  return ok;
+async function compare(stream: boolean): Promise<void> {
+  const requestBody = stream ? body.replace('{', '{"stream":true,') : body;
+  const sim = await startSimProcess(['--latency', 'zero', ...unlimited]);
+  // The raw server answers with the simulator's own bytes, so both send the same payload.
+  const sample = await fetch(`${sim.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
+    body: requestBody,
+  }).then((r) => r.text());
+  const raw = await startRawServer(sample);
+  try {
+    const seconds = Math.max(3, Math.round(5 * scale));
+    await autocannon(sim.url, 2, requestBody); // warm-up, both
+    await autocannon(raw.url, 2, requestBody);
+    const r = await alternate(
+      reps,
+      () => autocannon(raw.url, seconds, requestBody),
+      () => autocannon(sim.url, seconds, requestBody),
+      (i, rawRate, simRate) =>
+        console.log(
+          `  rep ${i + 1}: raw node:http ${rawRate.toFixed(0)} req/s, simulator ${simRate.toFixed(0)} req/s`,
+        ),
+    );
+    const ratio = spread(r.b.map((s, i) => s / r.a[i]!));
+    const simRate = spread(r.b);
+    const mode = stream ? 'streamed (SSE)' : 'non-streaming';
+    emitRow({
+      name: `Simulator on one core, ${mode}, latency zero: req/s (autocannon, 64 connections)`,
+      value: `${simRate.median.toFixed(0)} (${simRate.min.toFixed(0)}-${simRate.max.toFixed(0)})`,
+      target: stream ? '>= 5,000' : '>= 10,000',
+      pass: simRate.median >= (stream ? 5000 : 10_000),
+    });
+    emitRow({
+      name: `Simulator / raw node:http server with the same reply, ${mode}`,
+      value: fmtSpread(ratio),
+      target: 'information',
+      pass: true,
+      detail: `raw node:http median ${spread(r.a).median.toFixed(0)} req/s`,
+    });
+  } finally {
+    await raw.stop();
+    await sim.stop();
+  }
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--client');
-  if (i >= 0) {
-    const result = await runClient(JSON.parse(process.argv[i + 1]!) as ClientJob);
-    process.stdout.write(JSON.stringify(result) + '\n');
-    return;
+  for (const stream of [false, true]) {
+    console.log(`simulator vs raw HTTP, ${stream ? 'streamed' : 'non-streaming'} (${reps} repetitions)`);
+    await compare(stream);
   }
-  console.log(
-    `simulator bench: Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}); server on this ` +
-      `process's main thread, load from a separate raw-HTTP client process`,
-  );
-  const results = [
-    await benchRequests('non-streaming, "Respond with exactly: OK"', 'Respond with exactly: OK', 64),
-    await benchRequests('non-streaming, ~150-token replies', 'Tell me something.', 1024),
-    await benchStreams(),
-  ];
-  console.log(`simulator bench: ${results.filter(Boolean).length}/${results.length} targets met`);
 }
 
-main().catch((e: unknown) => {
+main().catch((e) => {
   console.error(e);
-  process.exitCode = 1;
+  process.exit(1);
 });

@@ -17,6 +17,8 @@ const common = {
 const nodeTargets = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { entry: 'src/cli/bin.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // The simulator's worker thread (started by the engine for --simulate and simulator targets).
+  { entry: 'src/core/simulator/worker.ts', out: 'dist/simulatorWorker.js' },
   // A rehearsal instance process of `claude-load scale` (spawned next to dist/cli.js).
   { entry: 'src/core/scale/instanceMain.ts', out: 'dist/scaleInstance.js' },
 ];

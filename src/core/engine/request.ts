@@ -1,5 +1,6 @@
 // Sends one Messages request with the official SDK and measures it: send, first text delta, end,
 // usage from the server, outcome class and the rate-limit headers.
+import type { Agent } from 'undici';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -42,6 +43,29 @@ export interface SendOptions {
   attemptKey?: string;
 }
 
+/** The run's own connection pool of each client resolveTarget built (none with an injected fetch). */
+const connectionPools = new WeakMap<Anthropic, Agent>();
+const watchedSignals = new WeakSet<AbortSignal>();
+
+/**
+ * When `signal` aborts, destroys the client's connections, which ends every request in flight on them.
+ * One listener per signal, however many requests. False when the client has no pool of its own: then
+ * each request must carry the signal.
+ */
+export function cutConnectionsOnAbort(client: Anthropic, signal: AbortSignal): boolean {
+  const pool = connectionPools.get(client);
+  if (!pool) return false;
+  if (!watchedSignals.has(signal)) {
+    watchedSignals.add(signal);
+    signal.addEventListener('abort', () => void pool.destroy().catch(() => {}), { once: true });
+  }
+  return true;
+}
+
+export function registerConnectionPool(client: Anthropic, pool: Agent): void {
+  connectionPools.set(client, pool);
+}
+
 /** Never throws: every failure becomes an outcome. */
 export async function sendMeasured(opts: SendOptions): Promise<RequestMeasurement> {
   const { client, clock } = opts;
@@ -55,8 +79,10 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
     cacheWriteTokens: 0,
     cacheWrite1hTokens: 0,
   };
+  // Requests carry the run's signal only when its connections cannot be cut in one go (see target.ts).
+  const perRequestSignal = !cutConnectionsOnAbort(client, opts.signal);
   const reqOpts = {
-    signal: opts.signal,
+    ...(perRequestSignal ? { signal: opts.signal } : {}),
     ...(opts.attemptKey ? { headers: { [attemptHeader]: opts.attemptKey } } : {}),
   };
   let gotHeaders = false;

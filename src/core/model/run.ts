@@ -86,6 +86,8 @@ export type Target =
       limits?: { rpm?: number; itpm?: number; otpm?: number };
       burstSeconds?: number;
       accelerationLimit?: boolean;
+      /** Where the simulator runs: a worker thread (default) or the engine's own event loop (tests). */
+      simulatorIn?: 'worker' | 'in-process';
     };
 
 /** A validated, normalised scenario: what the engine runs. */
