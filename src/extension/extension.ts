@@ -23,6 +23,7 @@ import { registerShowLatencyCharts } from './commands/showLatencyCharts';
 import { registerStatusBar } from './statusBar';
 import { registerPlanCapacity } from './commands/planCapacity';
 import { registerRunHistory } from './views/runHistory';
+import { registerFindMaxThroughput } from './commands/findMaxThroughput';
 
 export function activate(context: vscode.ExtensionContext): Services {
   const log = new Logger();
@@ -79,6 +80,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerStatusBar,
   registerPlanCapacity,
   registerRunHistory,
+  registerFindMaxThroughput,
 ];
 
 export function deactivate(): void {}
