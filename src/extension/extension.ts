@@ -24,6 +24,7 @@ import { registerStatusBar } from './statusBar';
 import { registerPlanCapacity } from './commands/planCapacity';
 import { registerRunHistory } from './views/runHistory';
 import { registerFindMaxThroughput } from './commands/findMaxThroughput';
+import { registerCompareRuns } from './commands/compareRuns';
 
 export function activate(context: vscode.ExtensionContext): Services {
   const log = new Logger();
@@ -81,6 +82,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerPlanCapacity,
   registerRunHistory,
   registerFindMaxThroughput,
+  registerCompareRuns,
 ];
 
 export function deactivate(): void {}
