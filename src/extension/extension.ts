@@ -24,6 +24,8 @@ import { registerShowLatencyCharts } from './commands/showLatencyCharts';
 import { registerStatusBar } from './statusBar';
 import { registerPlanCapacity } from './commands/planCapacity';
 import { registerRunHistory } from './views/runHistory';
+import { registerFindMaxThroughput } from './commands/findMaxThroughput';
+import { registerCompareRuns } from './commands/compareRuns';
 
 export function activate(context: vscode.ExtensionContext): Services {
   const log = new Logger();
@@ -81,6 +83,8 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerStatusBar,
   registerPlanCapacity,
   registerRunHistory,
+  registerFindMaxThroughput,
+  registerCompareRuns,
 ];
 
 export function deactivate(): void {}

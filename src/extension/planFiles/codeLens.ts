@@ -26,6 +26,11 @@ class PlanCodeLensProvider implements vscode.CodeLensProvider {
         command: 'claudeLoad.planCapacity',
         arguments: [{ planFile: doc.uri }],
       }),
+      new vscode.CodeLens(top, {
+        title: '$(pulse) Sweep',
+        command: 'claudeLoad.findMaxThroughput',
+        arguments: [doc.uri],
+      }),
     ];
     const last = this.services.runs.lastReportFor(doc.uri);
     if (last) {
