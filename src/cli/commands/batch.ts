@@ -26,6 +26,7 @@ import { parseDuration } from '../../core/util/duration';
 import { loadCatalogOption } from '../catalogOption';
 import { CliError, EXIT } from '../cliError';
 import { cliCommand } from '../command';
+import { prepareOut } from '../execute';
 import { durationFlag, numberFlag } from '../options';
 import type { CliIo } from '../cliError';
 
@@ -169,6 +170,8 @@ export function batchSummaryText(r: BatchReport): string {
 export async function batchCommand(options: BatchOptions, io: CliIo): Promise<number> {
   const catalog = options.catalog ?? builtinCatalog;
   const scenario = scenarioOf(options, catalog);
+  // A bad --out costs nothing: checked before any batch is submitted.
+  if (options.out) await prepareOut(options.out);
   const count = scenario.requests ?? DEFAULT_REQUESTS;
   const items = workloadFromScenario(scenario, count, catalog);
 

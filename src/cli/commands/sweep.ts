@@ -29,7 +29,7 @@ import {
 } from '../../core/sweep/index';
 import { writeFileAtomic } from '../../core/util/atomicWrite';
 import { CliError, EXIT, type CliIo } from '../cliError';
-import { checkKeyPolicy } from '../execute';
+import { checkKeyPolicy, prepareOut } from '../execute';
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../core/util/duration';
 import { loadCatalogOption } from '../catalogOption';
@@ -198,6 +198,7 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
     throw e;
   }
   const scenario = scenarioOf(o);
+  if (o.out) await prepareOut(o.out);
   // The same key policy as run: a shared plan file must not be able to collect the key.
   checkKeyPolicy(scenario, {
     apiKey: io.env.ANTHROPIC_API_KEY,
@@ -340,6 +341,8 @@ function ratesFlag(text: string): number[] {
 
 /** A duration of 0 or more (warm-up and ramp may be "0s"). */
 function durationMsFlag(flag: string, text: string): number {
+  // Warm-up and ramp may be switched off.
+  if (/^\s*0\s*(ms|s|m|h)?\s*$/.test(text)) return 0;
   try {
     const ms = parseDuration(text, flag);
     if (ms > 3_600_000) throw new CliError(`${flag} must be at most 1h (got "${text}")`);
