@@ -273,17 +273,16 @@ test('batchCommand: a plan file with the simulator target, and no key for the AP
   assert.equal(r.requests, 40);
   assert.equal(r.messagesApi?.tier, 'scale');
 
-  // An --out that is a file: the results are printed, then the save fails with exit 3.
+  // An --out under a file is refused before any batch is submitted (exit 2, nothing printed).
   const blocked = captureIo();
   await assert.rejects(
     batchCommand(
       { planFile: plan, pollMs: 50, json: true, batchLatencyMs: 60_000, out: join(plan, 'sub') },
       blocked.io,
     ),
-    (e: unknown) =>
-      e instanceof CliError && e.exitCode === 3 && /^--out .*cannot save batch\.json/.test(e.message),
+    (e: unknown) => e instanceof CliError && e.exitCode === 2 && /^--out: .*not a folder/.test(e.message),
   );
-  assert.equal((JSON.parse(blocked.out.stdout) as BatchFile['report']).requests, 40);
+  assert.equal(blocked.out.stdout, '');
 
   const noKey = captureIo();
   await assert.rejects(
