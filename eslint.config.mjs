@@ -19,7 +19,7 @@ const noRuntimeVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'media/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'media/**', '.test-build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
