@@ -404,3 +404,46 @@ export function screenshot(page: Page | Frame, name: string): Promise<string> {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Columns of drawn pixels (runs at least `minWidth` px wide, so 1 px grid lines do not count) along
+ * the canvas row that has the most of them: the bars of a bar chart, as [left, right] in canvas px.
+ */
+export async function canvasBarColumns(
+  page: Page | Frame,
+  selector: string,
+  minWidth = 3,
+): Promise<[number, number][]> {
+  return page.evaluate(
+    ({ sel, minWidth }) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const canvas = doc.querySelector(sel) as {
+        width: number;
+        height: number;
+        getContext(
+          kind: '2d',
+        ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+      } | null;
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return [];
+      const { width, height } = canvas;
+      const data = ctx.getImageData(0, 0, width, height).data;
+      let best: [number, number][] = [];
+      for (let y = Math.floor(height * 0.2); y < Math.floor(height * 0.8); y += 2) {
+        const runs: [number, number][] = [];
+        let start = -1;
+        for (let x = 0; x <= width; x++) {
+          const on = x < width && data[(y * width + x) * 4 + 3]! > 200;
+          if (on && start < 0) start = x;
+          if (!on && start >= 0) {
+            if (x - start >= minWidth) runs.push([start, x - 1]);
+            start = -1;
+          }
+        }
+        if (runs.length > best.length) best = runs;
+      }
+      return best;
+    },
+    { sel: selector, minWidth },
+  );
+}

@@ -10,6 +10,7 @@ import { renderReportHtml } from '../../src/core/report/html';
 import type { RunResult } from '../../src/core/model/run';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
+  canvasBarColumns,
   canvasIsDrawn,
   cspViolations,
   pageErrors,
@@ -131,6 +132,36 @@ test('in VS Code: a malformed run shows an error naming the field', { timeout: 6
     await post(page, { type: 'run/show', run: bad });
     await page.waitForSelector('#app[data-ready="error"]');
     assert.match((await page.textContent('[data-field="error"]')) ?? '', /"timeseries" is missing/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a 6-second run: one outcome bar per second, each centred on its slot, none skipped', async () => {
+  assert.ok(harness);
+  const base = makeSampleRun();
+  const src = base.timeseries.filter((w) => w.completed > 0);
+  const timeseries = src.slice(0, 6).map((w, t) => ({ ...w, t }));
+  const run = makeSampleRun({ timeseries, name: 'six seconds' });
+  const page = await harness.openWebview('report');
+  try {
+    await waitForPosted(page, 'report/ready');
+    await post(page, { type: 'run/show', run });
+    await page.waitForSelector('#app[data-ready="true"]');
+    const selector = 'canvas[data-chart="outcomes"]';
+    assert.ok(await canvasIsDrawn(page, selector));
+    await screenshot(page, 'report-six-seconds');
+    // Wider than any tick label's stroke: only bars count.
+    const bars = await canvasBarColumns(page, selector, 20);
+    // Short runs once drew bars on every other slot with repeated ticks (0, 1, 1, 2, 2, ...).
+    assert.equal(bars.length, 6, JSON.stringify(bars));
+    const centres = bars.map(([l, r]) => (l + r) / 2);
+    const widths = bars.map(([l, r]) => r - l + 1);
+    const gaps = centres.slice(1).map((c, i) => c - centres[i]!);
+    for (const g of gaps) assert.ok(Math.abs(g - gaps[0]!) <= 2, `even spacing: ${JSON.stringify(gaps)}`);
+    // Each bar fills most of its one-second slot (not half of it).
+    for (const w of widths) assert.ok(w >= 0.6 * gaps[0]!, `bar ${w} px of a ${gaps[0]} px slot`);
+    assert.deepEqual(pageErrors(page), []);
   } finally {
     await page.close();
   }

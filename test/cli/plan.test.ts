@@ -141,10 +141,13 @@ test('human output: compact table with requirements, cost, tiers, recommendation
     'Concurrency: 13 requests in flight', // 200/60 * 3.66 s = 12.2
     'Recommendations:',
     '[model-routing]',
-    'Warnings:',
+    // The one caveat here is about catalog data, not the plan: listed apart from warnings.
+    'Notes on the data:',
+    '[unconfirmed]',
   ]) {
     assert.ok(r.stdout.includes(s), `output has ${JSON.stringify(s)}:\n${r.stdout}`);
   }
+  assert.ok(!r.stdout.includes('Warnings:'), r.stdout);
   assert.match(r.stdout, /start\s+no\s+20%\s+5%\s+10%\s+2,592%\s+\$500\.00\s+spend/);
   const md = await run(...worked, '--markdown');
   assert.equal(md.code, 0);

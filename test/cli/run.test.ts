@@ -406,8 +406,15 @@ test('demo: plans, load-tests the simulator and writes the report', async () => 
   assert.match(r.stdout, /requests \d+: ok \d+/);
   assert.match(r.stdout, /report.html/);
   assert.ok(existsSync(join(dir, 'report.html')));
+  // The first thing a new user runs prints no warning: no planner warning (data caveats are notes)
+  // and no warning diagnosis.
+  assert.ok(!/^Warnings:|\[warning\]/m.test(r.stdout), r.stdout);
   const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
   assert.ok(run.summary.requests.ok > 0);
+  assert.ok(
+    (run.diagnosis as { severity: string }[]).every((d) => d.severity === 'info'),
+    JSON.stringify(run.diagnosis),
+  );
   const bad = await cli(['demo', '--duration', '-1s']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--duration: use a number with a unit/);

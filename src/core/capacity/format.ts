@@ -143,6 +143,20 @@ function answerLines(r: PlanResult): string[] {
   ];
 }
 
+/**
+ * A catalog figure not confirmed by an official source is a caveat about the data, not a problem
+ * with the user's plan: it is listed apart, so "Warnings" means something to act on.
+ */
+function splitWarnings(r: PlanResult): {
+  warnings: PlanResult['warnings'];
+  dataNotes: PlanResult['warnings'];
+} {
+  return {
+    warnings: r.warnings.filter((w) => w.id !== 'unconfirmed'),
+    dataNotes: r.warnings.filter((w) => w.id === 'unconfirmed'),
+  };
+}
+
 /** Compact aligned table for a terminal. */
 export function formatPlanTable(r: PlanResult): string {
   const out: string[] = [headline(r), trafficLine(r), ''];
@@ -151,7 +165,10 @@ export function formatPlanTable(r: PlanResult): string {
   if (r.recommendations.length) {
     out.push('', 'Recommendations:', ...r.recommendations.map((x) => `  - [${x.id}] ${x.message}`));
   }
-  if (r.warnings.length) out.push('', 'Warnings:', ...r.warnings.map((x) => `  - [${x.id}] ${x.message}`));
+  const { warnings, dataNotes } = splitWarnings(r);
+  if (warnings.length) out.push('', 'Warnings:', ...warnings.map((x) => `  - [${x.id}] ${x.message}`));
+  if (dataNotes.length)
+    out.push('', 'Notes on the data:', ...dataNotes.map((x) => `  - [${x.id}] ${x.message}`));
   return out.join('\n') + '\n';
 }
 
@@ -175,8 +192,12 @@ export function formatPlanMarkdown(r: PlanResult): string {
   if (r.recommendations.length) {
     out.push('### Recommendations', '', ...r.recommendations.map((x) => `- **${x.id}**: ${x.message}`), '');
   }
-  if (r.warnings.length) {
-    out.push('### Warnings', '', ...r.warnings.map((x) => `- **${x.id}**: ${x.message}`), '');
+  const { warnings, dataNotes } = splitWarnings(r);
+  if (warnings.length) {
+    out.push('### Warnings', '', ...warnings.map((x) => `- **${x.id}**: ${x.message}`), '');
+  }
+  if (dataNotes.length) {
+    out.push('### Notes on the data', '', ...dataNotes.map((x) => `- **${x.id}**: ${x.message}`), '');
   }
   return out.join('\n');
 }
