@@ -325,9 +325,12 @@ export async function cspViolations(page: Page | Frame): Promise<CspViolation[]>
   return page.evaluate(() => (globalThis as unknown as HarnessWindow).__cspViolations);
 }
 
-/** Number of canvas pixels with any opacity; -1 if there is no such canvas or it cannot be read. */
-export async function canvasPixelCount(page: Page | Frame, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
+/** A canvas's RGBA pixels, read in the page (base64 across the wire); null if there is none to read. */
+async function canvasPixels(
+  page: Page | Frame,
+  selector: string,
+): Promise<{ width: number; height: number; rgba: Uint8Array } | null> {
+  const got = await page.evaluate((sel) => {
     const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
     const canvas = doc.querySelector(sel) as {
       width: number;
@@ -337,14 +340,27 @@ export async function canvasPixelCount(page: Page | Frame, selector: string): Pr
       ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
     } | null;
     if (!canvas || typeof canvas.getContext !== 'function' || canvas.width === 0 || canvas.height === 0)
-      return -1;
+      return null;
     const ctx = canvas.getContext('2d');
-    if (!ctx) return -1;
+    if (!ctx) return null;
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
-    return n;
+    let bin = '';
+    for (let i = 0; i < data.length; i += 0x8000)
+      bin += String.fromCharCode(...data.subarray(i, Math.min(i + 0x8000, data.length)));
+    return { width: canvas.width, height: canvas.height, b64: btoa(bin) };
   }, selector);
+  return (
+    got && { width: got.width, height: got.height, rgba: new Uint8Array(Buffer.from(got.b64, 'base64')) }
+  );
+}
+
+/** Number of canvas pixels with any opacity; -1 if there is no such canvas or it cannot be read. */
+export async function canvasPixelCount(page: Page | Frame, selector: string): Promise<number> {
+  const px = await canvasPixels(page, selector);
+  if (!px) return -1;
+  let n = 0;
+  for (let i = 3; i < px.rgba.length; i += 4) if (px.rgba[i] !== 0) n++;
+  return n;
 }
 
 /** Number of canvas pixels within `tolerance` (per channel) of the opaque colour `hex` (#rrggbb). */
@@ -354,29 +370,44 @@ export async function canvasColorCount(
   hex: string,
   tolerance = 8,
 ): Promise<number> {
-  return page.evaluate(
-    ({ sel, hex, tolerance }) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-      const canvas = doc.querySelector(sel) as {
-        width: number;
-        height: number;
-        getContext(
-          kind: '2d',
-        ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-      } | null;
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx || canvas.width === 0) return -1;
-      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! < 250) continue;
-        if (want.every((w, k) => Math.abs(data[i + k]! - w) <= tolerance)) n++;
+  const px = await canvasPixels(page, selector);
+  if (!px) return -1;
+  const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  let n = 0;
+  for (let i = 0; i < px.rgba.length; i += 4) {
+    if (px.rgba[i + 3]! < 250) continue;
+    if (want.every((w, k) => Math.abs(px.rgba[i + k]! - w) <= tolerance)) n++;
+  }
+  return n;
+}
+
+/**
+ * Columns of drawn pixels (runs at least `minWidth` px wide, so 1 px grid lines do not count) along
+ * the canvas row that has the most of them: the bars of a bar chart, as [left, right] in canvas px.
+ */
+export async function canvasBarColumns(
+  page: Page | Frame,
+  selector: string,
+  minWidth = 3,
+): Promise<[number, number][]> {
+  const px = await canvasPixels(page, selector);
+  if (!px) return [];
+  const { width, height, rgba } = px;
+  let best: [number, number][] = [];
+  for (let y = Math.floor(height * 0.2); y < Math.floor(height * 0.8); y += 2) {
+    const runs: [number, number][] = [];
+    let start = -1;
+    for (let x = 0; x <= width; x++) {
+      const on = x < width && rgba[(y * width + x) * 4 + 3]! > 200;
+      if (on && start < 0) start = x;
+      if (!on && start >= 0) {
+        if (x - start >= minWidth) runs.push([start, x - 1]);
+        start = -1;
       }
-      return n;
-    },
-    { sel: selector, hex, tolerance },
-  );
+    }
+    if (runs.length > best.length) best = runs;
+  }
+  return best;
 }
 
 /**
@@ -405,45 +436,22 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/**
- * Columns of drawn pixels (runs at least `minWidth` px wide, so 1 px grid lines do not count) along
- * the canvas row that has the most of them: the bars of a bar chart, as [left, right] in canvas px.
- */
-export async function canvasBarColumns(
+/** data-value and text of every [data-metric] element (first of each key). */
+export async function shownMetrics(
   page: Page | Frame,
-  selector: string,
-  minWidth = 3,
-): Promise<[number, number][]> {
-  return page.evaluate(
-    ({ sel, minWidth }) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-      const canvas = doc.querySelector(sel) as {
-        width: number;
-        height: number;
-        getContext(
-          kind: '2d',
-        ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-      } | null;
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx) return [];
-      const { width, height } = canvas;
-      const data = ctx.getImageData(0, 0, width, height).data;
-      let best: [number, number][] = [];
-      for (let y = Math.floor(height * 0.2); y < Math.floor(height * 0.8); y += 2) {
-        const runs: [number, number][] = [];
-        let start = -1;
-        for (let x = 0; x <= width; x++) {
-          const on = x < width && data[(y * width + x) * 4 + 3]! > 200;
-          if (on && start < 0) start = x;
-          if (!on && start >= 0) {
-            if (x - start >= minWidth) runs.push([start, x - 1]);
-            start = -1;
-          }
-        }
-        if (runs.length > best.length) best = runs;
-      }
-      return best;
-    },
-    { sel: selector, minWidth },
-  );
+): Promise<Record<string, { value: string; text: string }>> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+      .document;
+    const out: Record<string, { value: string; text: string }> = {};
+    for (const el of Array.from(doc.querySelectorAll('[data-metric]')) as {
+      getAttribute(n: string): string | null;
+      textContent: string | null;
+    }[]) {
+      const key = el.getAttribute('data-metric') ?? '';
+      if (!(key in out))
+        out[key] = { value: el.getAttribute('data-value') ?? '', text: el.textContent ?? '' };
+    }
+    return out;
+  });
 }

@@ -14,6 +14,7 @@ import {
   post,
   posted,
   screenshot,
+  shownMetrics,
   startWebviewHarness,
   waitForPosted,
   webviewState,
@@ -76,24 +77,6 @@ async function postAll(page: Page, messages: HostToLive[]): Promise<void> {
   }, messages);
 }
 
-/** data-value and text of every [data-metric] element (first of each key). */
-async function metrics(page: Page): Promise<Record<string, { value: string; text: string }>> {
-  return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
-      .document;
-    const out: Record<string, { value: string; text: string }> = {};
-    for (const el of Array.from(doc.querySelectorAll('[data-metric]')) as {
-      getAttribute(n: string): string | null;
-      textContent: string | null;
-    }[]) {
-      const key = el.getAttribute('data-metric') ?? '';
-      if (!(key in out))
-        out[key] = { value: el.getAttribute('data-value') ?? '', text: el.textContent ?? '' };
-    }
-    return out;
-  });
-}
-
 async function assertChartsDrawn(page: Page): Promise<void> {
   for (const c of charts)
     assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
@@ -144,7 +127,7 @@ test(
 
       const last = running.at(-1)!;
       const totals = totalsAt(ws, 39);
-      const m = await metrics(page);
+      const m = await shownMetrics(page);
       assert.equal(Number(m['latency.p95']?.value), last.latencyMs.p95);
       assert.equal(m['latency.p95']?.text, ms(last.latencyMs.p95));
       assert.equal(Number(m['latency.p50']?.value), last.latencyMs.p50);
@@ -183,7 +166,7 @@ test(
         { type: 'live/done', summary: sample.summary, diagnosis: sample.diagnosis },
       ]);
       await page.waitForSelector(`#app[data-state="done"][data-windows="${ws.length}"]`);
-      const done = await metrics(page);
+      const done = await shownMetrics(page);
       assert.equal(Number(done['summary.total']?.value), sample.summary.requests.total);
       assert.equal(Number(done['summary.latency.p95']?.value), sample.summary.latencyMs.p95);
       // Finished: the tiles show the whole run (the summary), not the last second (#14 item 5).
@@ -246,7 +229,7 @@ test(
     const page = await open({ initialState: saved, theme: 'light' });
     try {
       await page.waitForSelector('#app[data-state="running"][data-windows="30"][data-live="false"]');
-      const m = await metrics(page);
+      const m = await shownMetrics(page);
       assert.equal(Number(m['latency.p95']?.value), mid.at(-1)!.latencyMs.p95);
       assert.equal(Number(m.errors?.value), 3);
       await assertChartsDrawn(page);
@@ -262,7 +245,7 @@ test(
       ]);
       await page.waitForSelector('#app[data-state="running"][data-windows="36"][data-live="true"]');
       assert.equal(await page.isVisible('[data-testid="stop"]'), true);
-      const m2 = await metrics(page);
+      const m2 = await shownMetrics(page);
       assert.equal(Number(m2.errors?.value), 6);
       assert.equal(Number(m2['latency.p95']?.value), ws[35]!.latencyMs.p95);
       assert.equal(
@@ -296,7 +279,7 @@ test(
     const page = await open({ initialState: saved });
     try {
       await page.waitForSelector('#app[data-state="done"][data-live="false"]');
-      assert.equal(Number((await metrics(page))['summary.total']?.value), 300);
+      assert.equal(Number((await shownMetrics(page))['summary.total']?.value), 300);
       assert.equal(await page.isVisible('[data-testid="open-report"]'), false);
       await post(page, {
         type: 'live/restore',
@@ -313,7 +296,7 @@ test(
       await page.waitForSelector('#app[data-state="running"][data-windows="0"]');
       assert.equal(await page.textContent('[data-field="name"]'), 'second run');
       assert.equal(await page.locator('[data-field="summary"]').count(), 0);
-      assert.equal((await metrics(page))['latency.p95']?.value, '');
+      assert.equal((await shownMetrics(page))['latency.p95']?.value, '');
       assert.deepEqual(await problems(page), []);
     } finally {
       await page.close();
@@ -359,7 +342,7 @@ test(
       await page.waitForSelector('#app[data-windows="600"]');
       // A few hundred ms when idle; room for a loaded machine running test files in parallel.
       assert.ok(elapsed < 4000, `drawn in ${Math.round(elapsed)} ms`);
-      const m = await metrics(page);
+      const m = await shownMetrics(page);
       assert.equal(Number(m.errors?.value), 360);
       assert.equal(Number(m['latency.p95']?.value), hour.at(-1)!.latencyMs.p95);
       const state = (await webviewState(page)) as { windows: TimeWindow[] };

@@ -17,6 +17,7 @@ import {
   post,
   repoRoot,
   screenshot,
+  shownMetrics,
   startWebviewHarness,
   waitForPosted,
   webviewState,
@@ -34,27 +35,9 @@ after(async () => {
   await harness?.close();
 });
 
-/** data-value and text of every [data-metric] element (first of each key). */
-async function metrics(page: Page): Promise<Record<string, { value: string; text: string }>> {
-  return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
-      .document;
-    const out: Record<string, { value: string; text: string }> = {};
-    for (const el of Array.from(doc.querySelectorAll('[data-metric]')) as {
-      getAttribute(n: string): string | null;
-      textContent: string | null;
-    }[]) {
-      const key = el.getAttribute('data-metric') ?? '';
-      if (!(key in out))
-        out[key] = { value: el.getAttribute('data-value') ?? '', text: el.textContent ?? '' };
-    }
-    return out;
-  });
-}
-
 async function assertShowsRun(page: Page, run: RunResult): Promise<void> {
   await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
-  const m = await metrics(page);
+  const m = await shownMetrics(page);
   const s = run.summary;
   const expectNumber = (key: string, value: number) => {
     assert.ok(m[key], `metric ${key} shown`);
@@ -252,14 +235,14 @@ test(
     const page = await harness.openWebview('report', { initialState: { run } });
     try {
       await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
-      const m = await metrics(page);
+      const m = await shownMetrics(page);
       assert.equal(Number(m['firstContent.p95']?.value), 77);
       assert.equal(m['firstContent.p95']?.text, '77 ms');
       assert.equal(Number(m['tokens.thinking']?.value), 12_345);
       assert.equal(m['tokens.thinking']?.text, '12,345');
       assert.equal(Number(m['toolUseReplies']?.value), 17);
       // An ordinary run shows none of the three.
-      const plain = await metrics(
+      const plain = await shownMetrics(
         await harness!.openWebview('report', { initialState: { run: base } }).then(async (p) => {
           await p.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
           return p;
