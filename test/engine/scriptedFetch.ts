@@ -1,6 +1,6 @@
 // A Messages API as a fetch function (no socket, no wall clock): replies are scripted per request, and
 // their timings move an injected manual clock, so engine tests are exact and can run in parallel.
-import type { ScriptedReply } from '../fixtures/scriptedServer';
+import { scriptedErrorBody, scriptedMessage, type ScriptedReply } from '../fixtures/scriptedServer';
 
 /** A monotonic clock the test (and the scripted replies) move forward. */
 export class ManualClock {
@@ -21,14 +21,6 @@ export interface ScriptedFetch {
   /** Bodies and headers of every /v1/messages request, in order. */
   requests: { body: any; headers: Headers }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
-
-const errorTypes: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  529: 'overloaded_error',
-};
 
 export function scriptedFetch(
   script: (index: number) => FetchReply,
@@ -68,31 +60,9 @@ export function scriptedFetch(
       at(r.totalMs);
       if (r.retryAfter !== undefined) headers.set('retry-after', String(r.retryAfter));
       headers.set('x-should-retry', status === 429 || status >= 500 ? 'true' : 'false');
-      return Response.json(
-        {
-          type: 'error',
-          error: { type: errorTypes[status] ?? 'api_error', message: r.errorMessage ?? `status ${status}` },
-          request_id: `req_${id}`,
-        },
-        { status, headers },
-      );
+      return Response.json(scriptedErrorBody(r, status, id), { status, headers });
     }
-    const usage = {
-      input_tokens: r.inputTokens ?? 10,
-      output_tokens: r.outputTokens ?? 5,
-      cache_read_input_tokens: r.cacheRead ?? 0,
-      cache_creation_input_tokens: r.cacheWrite ?? 0,
-    };
-    const message = {
-      id: `msg_${id}`,
-      type: 'message',
-      role: 'assistant',
-      model: body.model,
-      content: [] as unknown[],
-      stop_reason: null as string | null,
-      stop_sequence: null,
-      usage: { ...usage, output_tokens: 1 },
-    };
+    const { usage, message } = scriptedMessage(r, id, body.model);
     if (!body.stream) {
       at(r.totalMs);
       return Response.json(
