@@ -25,6 +25,7 @@ import {
   describeBinding,
   parseSlo,
   SweepFileError,
+  type SweepOptions,
   type SweepResult,
 } from '../../core/sweep/index';
 import { writeFileAtomic } from '../../core/util/atomicWrite';
@@ -37,7 +38,25 @@ import { cliCommand } from '../command';
 import { collect, numberFlag, urlFlag } from '../options';
 import { loadReportAssets } from '../reportAssets';
 
-export interface SweepCommandOptions {
+/** The flags that are the core sweep's own options keep their core names, types and docs. */
+type SweepFlagsFromCore = Pick<
+  SweepOptions,
+  | 'rates'
+  | 'arrival'
+  | 'maxRate'
+  | 'startRate'
+  | 'precision'
+  | 'stepDurationMs'
+  | 'warmupMs'
+  | 'rampMs'
+  | 'slo'
+  | 'maxCostUsd'
+  | 'errorBudget'
+  | 'tier'
+  | 'maxInFlight'
+>;
+
+export interface SweepCommandOptions extends SweepFlagsFromCore {
   /** Plan file (positional); flags override it. */
   plan?: string;
   /** `--simulate[=tier]`: the in-process simulator at this tier. */
@@ -50,23 +69,9 @@ export interface SweepCommandOptions {
   /** `--output-tokens`: max_tokens per request. */
   outputTokens?: number;
   stream?: boolean;
-  /** `--rates 1,2,5,10` (req/s). Exactly one of rates / auto. */
-  rates?: number[];
+  /** Exactly one of `rates` (`--rates 1,2,5,10`, req/s) / `auto`. */
   auto?: boolean;
-  arrival?: 'constant' | 'poisson';
-  maxRate?: number;
-  startRate?: number;
-  precision?: number;
-  stepDurationMs: number;
-  warmupMs: number;
-  rampMs?: number;
-  slo?: string[];
-  maxCostUsd?: number;
-  errorBudget?: number;
-  /** Tier for the prediction when the target is not the simulator. */
-  tier?: string;
   burstSeconds?: number;
-  maxInFlight?: number;
   thresholds?: string[];
   out?: string;
   json?: boolean;
