@@ -215,8 +215,10 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
   });
   const controller = new AbortController();
   o.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  let interrupted = false;
   const onSigint = () => {
     if (controller.signal.aborted) return io.exitNow(EXIT.interrupted);
+    interrupted = true;
     io.stderr.write(
       '\nstopping the sweep: the steps measured so far are kept (Ctrl-C again quits at once)\n',
     );
@@ -283,6 +285,8 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
         `threshold ${t.expr}: ${t.pass ? 'pass' : 'FAIL'} (${t.value === null ? t.message : t.value})\n`,
       );
   }
+  // As `run`: a sweep the user interrupted exits 130 once what was measured is saved and printed.
+  if (interrupted) return EXIT.interrupted;
   return thresholds.some((t) => !t.pass) ? EXIT.thresholdFailed : EXIT.ok;
 }
 
