@@ -30,8 +30,6 @@ import { prepareOut } from '../execute';
 import { durationFlag, numberFlag } from '../options';
 import type { CliIo } from '../cliError';
 
-/** Ctrl-C: the batches were canceled (and ended); the partial results were printed and saved. */
-const EXIT_INTERRUPTED = 130;
 const DEFAULT_REQUESTS = 100;
 
 /**
@@ -260,7 +258,8 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
       );
     }
   }
-  return report.canceled ? EXIT_INTERRUPTED : EXIT.ok;
+  // Ctrl-C: the batches were canceled (and ended); the partial results were printed and saved.
+  return report.canceled ? EXIT.interrupted : EXIT.ok;
 }
 
 interface BatchParsed {
@@ -326,7 +325,7 @@ export const batchCli = cliCommand<BatchParsed>({
     const controller = new AbortController();
     let stopping = false;
     const onSignal = () => {
-      if (stopping) return io.exitNow(EXIT_INTERRUPTED);
+      if (stopping) return io.exitNow(EXIT.interrupted);
       stopping = true;
       io.stderr.write('\ncanceling the batches and waiting until they end (Ctrl-C again quits at once)\n');
       controller.abort();
