@@ -31,6 +31,7 @@ function mode(
     latency: { p50: 40, p99 },
     waitMs: { p50: 0.4, p99: 1.2 },
     roundTripsPerRequest: 2,
+    limiterWaits: 0,
     perInstanceOk: [50, 50],
     okPerSecond: [12, 10, 9],
   };
@@ -85,7 +86,10 @@ test('every text in the report is escaped', () => {
 });
 
 test('the sentence and the table name the best and the worst mode', () => {
-  assert.match(scaleSentence(result), /shared drew 0\.0 % 429s at 97\.0 % utilisation; none drew 40\.0 %/);
+  assert.match(
+    scaleSentence(result),
+    /^2 instances offering 600 RPM against a limit of 600 RPM: shared drew 0\.0 % 429s at 97\.0 % utilisation; none drew 40\.0 %/,
+  );
   const table = formatScaleTable({ ...result, modes: [{ ...result.modes[0]!, interrupted: true }] });
   assert.match(table, /^mode\s+sent\s+ok\s+429/);
   assert.match(table, /none \(interrupted\)\s+100\s+100\s+40\s+40\.0 %\s+480 \/ 600\s+80\.0 %/);

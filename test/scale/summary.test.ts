@@ -35,6 +35,7 @@ function report(
     latency: empty,
     wait: empty,
     roundTrips: 2 * ok,
+    limiterWaits: 0,
     lastOkMs,
     okPerSecond: [],
     ...extra,

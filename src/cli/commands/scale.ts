@@ -40,7 +40,7 @@ export interface ScaleOptions {
   /** A load-test plan file: model, prompts, max_tokens, the simulator's tier / limits / burst / time scale. */
   plan?: string;
   instances: number;
-  /** Offered requests/s of all instances together; or `offered` as a multiple of the RPM limit. */
+  /** Offered requests/s of all instances together (simulated time); or `offered` as a multiple of the RPM limit. */
   rate?: number;
   offered?: number;
   durationMs: number;
@@ -110,9 +110,12 @@ export function formatScaleTable(r: ScaleResult): string {
   return table.map(line).join('\n') + '\n';
 }
 
-/** The offered load in requests/s (of the simulator's time scale) and its bounds, naming the flags. */
+/**
+ * The offered load in requests per real second (--rate and --offered are in simulated time, as in
+ * `sweep`: the simulator and the limiter run `timeScale` times faster) and its bounds, naming the flags.
+ */
 function offeredRate(o: ScaleOptions, w: ScaleWorkload): number {
-  const rps = o.rate ?? ((o.offered ?? 2) * w.limits.rpm * w.timeScale) / 60;
+  const rps = (o.rate ?? ((o.offered ?? 2) * w.limits.rpm) / 60) * w.timeScale;
   const from = o.rate !== undefined ? '--rate' : `--offered ${o.offered ?? 2}x of ${w.limits.rpm} RPM`;
   if (rps > scaleBounds.rps)
     throw new CliError(
@@ -149,7 +152,7 @@ export async function scaleCommand(options: ScaleOptions, io: CliIo): Promise<nu
   if (options.out) await prepareOut(options.out);
   const log = options.json ? () => undefined : (line: string) => void io.stderr.write(line + '\n');
   log(
-    `${workload.name}: ${options.instances} instances, ${workload.model}, ${offeredRps.toFixed(1)} req/s offered, ` +
+    `${workload.name}: ${options.instances} instances, ${workload.model}, ${offeredRps.toFixed(1)} req/s (real time) offered, ` +
       `limits ${workload.limits.rpm} RPM / ${workload.limits.itpm} ITPM / ${workload.limits.otpm} OTPM (${workload.limitsFrom})`,
   );
 

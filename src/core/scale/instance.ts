@@ -159,6 +159,7 @@ export async function runInstance(
     latency: latency.encode(),
     wait: wait.encode(),
     roundTrips: limiter?.stats().roundTrips ?? 0,
+    limiterWaits: limiter?.stats().waited ?? 0,
     lastOkMs,
     okPerSecond: Array.from(okPerSecond, (v) => v ?? 0),
     stopped: control.stop.aborted,

@@ -71,7 +71,7 @@ export function scaleSentence(r: ScaleResult): string {
   if (!best) return 'No mode finished: nothing was measured.';
   const worst = [...r.modes].sort((a, b) => b.rateLimitedRate - a.rateLimitedRate)[0]!;
   return (
-    `${r.instances} instances at ${r.offeredRps.toFixed(1)} req/s offered against ${r.limits.rpm} RPM: ` +
+    `${r.instances} instances offering ${((r.offeredRps * 60) / r.timeScale).toFixed(0)} RPM against a limit of ${r.limits.rpm} RPM: ` +
     `${best.mode} drew ${pct(best.rateLimitedRate)} 429s at ${pct(best.utilization)} utilisation` +
     (worst !== best ? `; ${worst.mode} drew ${pct(worst.rateLimitedRate)}.` : '.')
   );

@@ -86,6 +86,7 @@ export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: Sca
   let rateLimited = 0;
   let attempts = 0;
   let roundTrips = 0;
+  let limiterWaits = 0;
   const okPerSecond: number[] = [];
   for (const r of reports) {
     latency.add(MetricHistogram.decode(r.latency));
@@ -95,6 +96,7 @@ export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: Sca
     rateLimited += r.rateLimited;
     attempts += r.attempts;
     roundTrips += r.roundTrips;
+    limiterWaits += r.limiterWaits ?? 0;
     r.okPerSecond.forEach((v, i) => (okPerSecond[i] = (okPerSecond[i] ?? 0) + v));
   }
   // Throughput from the start to the last ok reply (at least the offered window): replies that
@@ -123,6 +125,7 @@ export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: Sca
     latency: { p50: l.p50, p99: l.p99 },
     waitMs: { p50: w.p50, p99: w.p99 },
     roundTripsPerRequest: sent > 0 ? roundTrips / sent : 0,
+    limiterWaits,
     perInstanceOk: reports.map((r) => r.ok),
     okPerSecond: Array.from(okPerSecond, (v) => v ?? 0),
     ...(reports.some((r) => r.stopped) || reports.length < o.instances ? { interrupted: true } : {}),

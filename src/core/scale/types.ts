@@ -6,7 +6,7 @@ export type ScaleMode = (typeof SCALE_MODES)[number];
 
 export interface ScaleRunOptions {
   instances: number;
-  /** Offered load of all instances together, requests per second. */
+  /** Offered load of all instances together, requests per real second (simulated: / timeScale). */
   offeredRps: number;
   durationMs: number;
   modes: ScaleMode[];
@@ -46,6 +46,8 @@ export interface InstanceReport {
   /** Limiter or queue wait, encoded histogram. */
   wait: string;
   roundTrips: number;
+  /** Acquires the limiter made wait (not counting the round trip itself). */
+  limiterWaits: number;
   /** ms from the start to the last ok reply. */
   lastOkMs: number;
   /** ok replies per second bucket since the start (org usage over time). */
@@ -74,6 +76,8 @@ export interface ModeResult {
   latency: { p50: number; p99: number };
   waitMs: { p50: number; p99: number };
   roundTripsPerRequest: number;
+  /** Acquires the limiter made wait, all instances (0 at an offered load well under the limit). */
+  limiterWaits: number;
   perInstanceOk: number[];
   /** ok replies per real second since the start, all instances together. */
   okPerSecond: number[];
