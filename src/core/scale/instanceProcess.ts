@@ -1,7 +1,8 @@
 // The child processes of a rehearsal (app instances, the simulator) as real OS processes. Protocol on
 // stdin: "go <wall ms>" starts an instance (so all start together), "stop" ends it early (Ctrl-C:
-// it reports what it measured). A child exits when its stdin closes, so nothing outlives a
-// coordinator that died, even by SIGKILL. The last JSON line on stdout is the child's report.
+// it reports what it measured). With `keepStdinOpen`, a child (listenToCoordinator) exits when its
+// stdin closes, so nothing outlives a coordinator that died, even by SIGKILL. The last JSON line on
+// stdout is the child's report.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 
@@ -38,11 +39,22 @@ export function killOnExit(child: ChildProcess): void {
   }
 }
 
+export interface InstanceProcessOptions {
+  /** The ready line; default "ready". */
+  readyPattern?: RegExp;
+  /**
+   * Keep stdin open after "go", for "stop" and for the exit-when-stdin-closes watchdog. Default
+   * false: "go" ends stdin (children that read only "go" and exit when their event loop drains).
+   */
+  keepStdinOpen?: boolean;
+}
+
 export function startInstanceProcess<Report>(
   args: string[],
   label: string,
-  readyPattern: RegExp = /^ready$/m,
+  options: InstanceProcessOptions = {},
 ): InstanceProcess<Report> {
+  const readyPattern = options.readyPattern ?? /^ready$/m;
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   killOnExit(child);
   let out = '';
@@ -92,7 +104,7 @@ export function startInstanceProcess<Report>(
     readyLine,
     done,
     pid: child.pid,
-    go: (t) => send(`go ${t}`),
+    go: (t) => (options.keepStdinOpen ? send(`go ${t}`) : child.stdin.end(`go ${t}\n`)),
     stop: () => send('stop'),
     send,
     kill: () => child.kill('SIGKILL'),

@@ -40,6 +40,7 @@ function startInstance(job: InstanceJob): InstanceProcess<InstanceReport> {
   const child = startInstanceProcess<InstanceReport>(
     childCommand('scaleInstance.js', 'instanceMain.ts'),
     `instance ${job.index} (${job.mode})`,
+    { keepStdinOpen: true },
   );
   child.send(`job ${JSON.stringify(job)}`);
   return child;
@@ -52,7 +53,7 @@ async function startSimulatorProcess(
   const sim = startInstanceProcess<never>(
     [...childCommand('scaleSimulator.js', 'simulatorMain.ts'), JSON.stringify(options)],
     'simulator',
-    /^listening (http:\/\/\S+)$/m,
+    { readyPattern: /^listening (http:\/\/\S+)$/m, keepStdinOpen: true },
   );
   try {
     const line = await sim.readyLine;
