@@ -97,7 +97,7 @@ export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: Sca
     rateLimited += r.rateLimited;
     attempts += r.attempts;
     roundTrips += r.roundTrips;
-    limiterWaits += r.limiterWaits ?? 0;
+    limiterWaits += r.limiterWaits;
     r.okPerSecond.forEach((v, i) => (okPerSecond[i] = (okPerSecond[i] ?? 0) + v));
   }
   // Throughput from the start to the last ok reply (at least the offered window): replies that
