@@ -255,7 +255,7 @@ test('Ctrl-C halfway (SIGINT to the whole process group): every child stops, wha
   }
 });
 
-test('a coordinator killed outright (SIGKILL) leaves no node child: instances and the simulator exit when their stdin closes', async () => {
+test('a coordinator killed outright (SIGKILL) leaves no child: instances and the simulator exit when their stdin closes, the simulator stops redis-server', async () => {
   const run = startCli([...cliArgs, '--modes', 'shared']);
   let children: number[] = [];
   try {
@@ -268,9 +268,7 @@ test('a coordinator killed outright (SIGKILL) leaves no node child: instances an
     run.child.kill('SIGKILL');
     await run.exit;
     assert.ok(await until(() => node.every((p) => !alive(p)), 10_000), 'the node children exit');
-    // redis-server has no stdin to watch: it outlives a SIGKILLed coordinator (no persistence; the
-    // README says so). Clean up here.
-    for (const p of kids.redis) process.kill(p, 'SIGKILL');
+    assert.ok(await until(() => kids.redis.every((p) => !alive(p)), 5000), 'redis-server is stopped');
   } finally {
     for (const p of children) if (alive(p)) process.kill(p, 'SIGKILL');
   }

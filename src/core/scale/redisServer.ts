@@ -7,6 +7,8 @@ import { killOnExit } from './instanceProcess';
 export interface RedisServerHandle {
   port: number;
   url: string;
+  /** The server's process id (of the current process after a restart). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL). Idempotent. */
   stop(): Promise<void>;
   /** Kills it hard (for outage tests); `restart()` brings it back on the same port. */
@@ -104,6 +106,9 @@ export async function startRedisServer(
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid;
+    },
     stop: () => waitExit(child, 'SIGTERM'),
     kill: () => waitExit(child, 'SIGKILL'),
     async restart() {

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { jainIndex } from '../limiter/index';
 import { MetricHistogram } from '../metrics/histogram';
 import type { RateLimits } from '../limiter/index';
-import type { SimulatorOptions } from '../simulator/index';
 import { startInstanceProcess } from './instanceProcess';
 import type { InstanceProcess } from './instanceProcess';
 import { startRedisServer } from './redisServer';
@@ -19,6 +18,7 @@ import type {
   ScaleMode,
   ScaleResult,
   ScaleRunOptions,
+  SimulatorProcessJob,
 } from './types';
 
 /** Shares of the offered load: even at skew 0, from (1 - skew) to (1 + skew) of the mean otherwise. */
@@ -48,10 +48,10 @@ function startInstance(job: InstanceJob): InstanceProcess<InstanceReport> {
 
 /** The org's simulator as its own OS process; resolves with it and its URL once it listens. */
 async function startSimulatorProcess(
-  options: SimulatorOptions,
+  job: SimulatorProcessJob,
 ): Promise<{ sim: InstanceProcess<never>; url: string }> {
   const sim = startInstanceProcess<never>(
-    [...childCommand('scaleSimulator.js', 'simulatorMain.ts'), JSON.stringify(options)],
+    [...childCommand('scaleSimulator.js', 'simulatorMain.ts'), JSON.stringify(job)],
     'simulator',
     { readyPattern: /^listening (http:\/\/\S+)$/m, keepStdinOpen: true },
   );
@@ -157,10 +157,9 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
   try {
     const redisUrl = o.redisUrl ?? (server = await startRedisServer('redis-server', { detached: true })).url;
     const simulator = await startSimulatorProcess({
-      latency: 'fast',
-      limits: o.limits,
-      burstSeconds: o.burstSeconds,
-      timeScale,
+      simulator: { latency: 'fast', limits: o.limits, burstSeconds: o.burstSeconds, timeScale },
+      // The simulator process stops the redis-server started here if this process dies outright.
+      guardPids: server?.pid !== undefined ? [server.pid] : [],
     });
     sim = simulator.sim;
     log(`simulator (pid ${sim.pid}) at ${simulator.url}`);

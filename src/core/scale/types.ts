@@ -1,5 +1,6 @@
 // Shapes of a scale-out rehearsal (`claude-load scale`).
 import type { RateLimits } from '../limiter/index';
+import type { SimulatorOptions } from '../simulator/index';
 
 export const SCALE_MODES = ['none', 'fixed-window', 'shared', 'queue'] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
@@ -97,7 +98,14 @@ export interface ScaleResult {
   interrupted?: boolean;
 }
 
-/** Job of one instance process (argv JSON). */
+/** Job of the simulator process (argv JSON). */
+export interface SimulatorProcessJob {
+  simulator: SimulatorOptions;
+  /** Processes to stop (SIGTERM) when this one stops: the redis-server of the rehearsal. */
+  guardPids: number[];
+}
+
+/** Job of one instance process (a "job" line on its stdin). */
 export interface InstanceJob {
   index: number;
   mode: ScaleMode;
