@@ -138,7 +138,7 @@ export function renderScaleHtml(r: ScaleResult, css: string): string {
       reference: { value: 1, label: '1' },
     }),
     barChartSvg({
-      title: 'Latency p99 from the intended send (limiter/queue wait included)',
+      title: 'Latency p99 (from the intended send, waits included)',
       unit: 'ms',
       bars: bars((m) => m.latency.p99),
     }),
