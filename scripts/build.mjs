@@ -21,6 +21,8 @@ const nodeTargets = [
   { entry: 'src/core/simulator/worker.ts', out: 'dist/simulatorWorker.js' },
   // A rehearsal instance process of `claude-load scale` (spawned next to dist/cli.js).
   { entry: 'src/core/scale/instanceMain.ts', out: 'dist/scaleInstance.js' },
+  // The simulator process of a rehearsal, holding the org's limits for all instances.
+  { entry: 'src/core/scale/simulatorMain.ts', out: 'dist/scaleSimulator.js' },
 ];
 
 const jobs = [];

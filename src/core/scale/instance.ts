@@ -7,22 +7,31 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLimiter, limitedFetch } from '../limiter/index';
 import type { Limiter } from '../limiter/index';
+import { sleep } from '../limiter/sleep';
 import { MetricHistogram } from '../metrics/histogram';
 import { createClaudeProducer, createClaudeWorker } from '../queue/index';
+import { listenToCoordinator } from './instanceProcess';
 import type { InstanceJob, InstanceReport } from './types';
 
-function waitForGo(): Promise<number> {
-  return new Promise((resolve) => {
-    let buf = '';
-    process.stdin.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const m = /go (\d+)/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-  });
+/** How the coordinator drives an instance: the start time, and an early stop (Ctrl-C). */
+export interface InstanceControl {
+  /** Resolves with the wall-clock start (ms since the epoch) once told to go. */
+  go: Promise<number>;
+  /** Aborted when told to stop: sending ends and in-flight requests are aborted. */
+  stop: AbortSignal;
+  /** Called once set up (the process prints "ready"). */
+  onReady(): void;
 }
 
-export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleepUnless = (ms: number, signal: AbortSignal) => sleep(ms, signal).catch(() => undefined);
+
+/** Runs one instance; `finish` receives the report before the limiter and queue are closed. */
+export async function runInstance(
+  job: InstanceJob,
+  control: InstanceControl,
+  finish: (report: InstanceReport) => void,
+): Promise<void> {
   const latency = new MetricHistogram();
   const wait = new MetricHistogram();
   const report = { index: job.index, offered: 0, ok: 0, failed: 0, attempts: 0, rateLimited: 0 };
@@ -51,13 +60,12 @@ export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
       ? limitedFetch(limiter!, { fetch: counting, onLease: (l) => wait.record(l.waitedMs) })
       : counting;
   const client = new Anthropic({ apiKey: 'rehearsal', baseURL: job.baseURL, maxRetries: 2, fetch: sdkFetch });
-  const params = {
-    model: job.model,
-    max_tokens: job.maxTokens,
-    messages: [
-      { role: 'user' as const, content: `Instance ${job.index}: summarise the rehearsal in one line.` },
-    ],
-  };
+  // The workload's bodies in turn, each instance starting at its own offset.
+  let sent = 0;
+  const nextParams = () =>
+    job.bodies[
+      (job.index + sent++) % job.bodies.length
+    ] as unknown as Anthropic.MessageCreateParamsNonStreaming;
 
   let queueParts: {
     producer: ReturnType<typeof createClaudeProducer>;
@@ -92,13 +100,22 @@ export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
     await queueParts.worker.worker.waitUntilReady();
   }
 
-  process.stdout.write('ready\n');
-  const startAt = await waitForGo();
-  const delay0 = startAt - Date.now();
-  if (delay0 > 0) await new Promise((r) => setTimeout(r, delay0));
+  control.onReady();
+  const startAt = await Promise.race([
+    control.go,
+    new Promise<number>((r) => control.stop.addEventListener('abort', () => r(0), { once: true })),
+  ]);
+  await sleepUnless(startAt - Date.now(), control.stop);
   const t0 = performance.now();
   const inflight = new Set<Promise<void>>();
   const drain = new AbortController();
+  // Told to stop: no more sends, in-flight requests aborted (what they measured so far is kept).
+  control.stop.addEventListener('abort', () => drain.abort(), { once: true });
+  // A queued job's wait cannot be aborted: it is abandoned when the drain ends.
+  const drained = new Promise<never>((_, reject) =>
+    drain.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+  );
+  drained.catch(() => undefined);
   const countOk = () => {
     lastOkMs = performance.now() - t0;
     const sec = Math.floor(lastOkMs / 1000);
@@ -106,10 +123,12 @@ export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
   };
 
   const one = async (intended: number) => {
+    const params = nextParams();
     try {
       if (queueParts) {
         const j = await queueParts.producer.enqueue(params);
-        const r = (await j.waitUntilFinished(queueParts.events)) as { queueWaitMs: number };
+        const finished = j.waitUntilFinished(queueParts.events) as Promise<{ queueWaitMs: number }>;
+        const r = await Promise.race([finished, drained]);
         wait.record(r.queueWaitMs);
       } else {
         await client.messages.create(params, { signal: drain.signal });
@@ -122,10 +141,11 @@ export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
     }
   };
   const interval = 1000 / job.rps;
-  for (let t = 0; t < job.durationMs; t += interval) {
+  for (let t = 0; t < job.durationMs && !control.stop.aborted; t += interval) {
     const intended = t0 + t;
     const d = intended - performance.now();
-    if (d > 1) await new Promise((r) => setTimeout(r, d));
+    if (d > 1) await sleepUnless(d, control.stop);
+    if (control.stop.aborted) break;
     report.offered++;
     const p = one(intended);
     inflight.add(p);
@@ -134,27 +154,49 @@ export async function runInstance(job: InstanceJob): Promise<InstanceReport> {
   const timer = setTimeout(() => drain.abort(), job.drainMs);
   await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, job.drainMs + 500))]);
   clearTimeout(timer);
-  const roundTrips = limiter?.stats().roundTrips ?? 0;
+  finish({
+    ...report,
+    latency: latency.encode(),
+    wait: wait.encode(),
+    roundTrips: limiter?.stats().roundTrips ?? 0,
+    limiterWaits: limiter?.stats().waited ?? 0,
+    lastOkMs,
+    okPerSecond: Array.from(okPerSecond, (v) => v ?? 0),
+    stopped: control.stop.aborted,
+  });
   if (queueParts) {
     await queueParts.worker.close();
     await queueParts.events.close();
     await queueParts.producer.close();
   }
   await limiter?.close();
-  return {
-    ...report,
-    latency: latency.encode(),
-    wait: wait.encode(),
-    roundTrips,
-    lastOkMs,
-    okPerSecond: Array.from(okPerSecond, (v) => v ?? 0),
-  };
 }
 
-/** Entry when run as a child process: argv[2] = InstanceJob JSON. */
+/**
+ * Entry when run as a child process. stdin lines: "job <InstanceJob JSON>" (first; stdin has no
+ * size limit, argv has), "go <wall ms>", "stop".
+ */
 export async function instanceMain(): Promise<void> {
-  const job = JSON.parse(process.argv[process.argv.length - 1]!) as InstanceJob;
-  const report = await runInstance(job);
-  process.stdout.write(JSON.stringify(report) + '\n');
+  const stop = new AbortController();
+  let onGo!: (t: number) => void;
+  const go = new Promise<number>((r) => (onGo = r));
+  let onJob!: (job: InstanceJob) => void;
+  const jobReceived = new Promise<InstanceJob>((r) => (onJob = r));
+  listenToCoordinator(
+    (line) => {
+      const m = /^go (\d+)$/.exec(line);
+      if (m) onGo(Number(m[1]));
+      else if (line === 'stop') stop.abort();
+      else if (line.startsWith('job ')) onJob(JSON.parse(line.slice(4)) as InstanceJob);
+    },
+    // stdin closed before the report: the coordinator is gone; nobody would read it.
+    () => process.exit(1),
+  );
+  const job = await jobReceived;
+  // The report goes out first; closing the limiter and queue gets 3 s, then the process ends anyway.
+  await runInstance(job, { go, stop: stop.signal, onReady: () => process.stdout.write('ready\n') }, (r) => {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
   process.exit(0);
 }

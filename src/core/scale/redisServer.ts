@@ -2,10 +2,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { killOnExit } from './instanceProcess';
 
 export interface RedisServerHandle {
   port: number;
   url: string;
+  /** The server's process id (of the current process after a restart). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL). Idempotent. */
   stop(): Promise<void>;
   /** Kills it hard (for outage tests); `restart()` brings it back on the same port. */
@@ -37,7 +40,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(binary: string, port: number): Promise<ChildProcess> {
+function launch(binary: string, port: number, detached: boolean): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       binary,
@@ -53,8 +56,9 @@ function launch(binary: string, port: number): Promise<ChildProcess> {
         '--loglevel',
         'notice',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached },
     );
+    killOnExit(child);
     let out = '';
     const onData = (b: Buffer) => {
       out += b.toString();
@@ -87,18 +91,29 @@ function waitExit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-/** Starts redis-server (default binary `redis-server` from PATH) on a free 127.0.0.1 port. */
-export async function startRedisServer(binary = 'redis-server'): Promise<RedisServerHandle> {
+/**
+ * Starts redis-server (default binary `redis-server` from PATH) on a free 127.0.0.1 port. It is
+ * killed when this process exits. `detached`: in its own process group, so a Ctrl-C in the terminal
+ * (sent to the whole group) leaves it to the coordinator, which still needs it to wind down.
+ */
+export async function startRedisServer(
+  binary = 'redis-server',
+  options: { detached?: boolean } = {},
+): Promise<RedisServerHandle> {
   const port = await freePort();
-  let child = await launch(binary, port);
+  const detached = options.detached ?? false;
+  let child = await launch(binary, port, detached);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid;
+    },
     stop: () => waitExit(child, 'SIGTERM'),
     kill: () => waitExit(child, 'SIGKILL'),
     async restart() {
       await waitExit(child, 'SIGKILL');
-      child = await launch(binary, port);
+      child = await launch(binary, port, detached);
     },
   };
 }

@@ -1,12 +1,13 @@
 // Shapes of a scale-out rehearsal (`claude-load scale`).
 import type { RateLimits } from '../limiter/index';
+import type { SimulatorOptions } from '../simulator/index';
 
 export const SCALE_MODES = ['none', 'fixed-window', 'shared', 'queue'] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
 
 export interface ScaleRunOptions {
   instances: number;
-  /** Offered load of all instances together, requests per second. */
+  /** Offered load of all instances together, requests per real second (simulated: / timeScale). */
   offeredRps: number;
   durationMs: number;
   modes: ScaleMode[];
@@ -17,6 +18,8 @@ export interface ScaleRunOptions {
   burstSeconds: number;
   model: string;
   maxTokens: number;
+  /** Messages bodies the instances send in turn (a plan file's workload); default: a short prompt to `model`. */
+  bodies?: Record<string, unknown>[];
   /** A running Redis; omitted: redis-server from PATH on a free port. */
   redisUrl?: string;
   /** Simulator time compression (limits refill that much faster; the limiter follows). Default 1. */
@@ -25,6 +28,10 @@ export interface ScaleRunOptions {
   drainMs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Ctrl-C: stop the running mode, keep what it measured, skip the rest. */
+  signal?: AbortSignal;
+  /** Called with each mode's result as it finishes (the CLI saves scale.json after each). */
+  onMode?: (result: ModeResult) => void | Promise<void>;
 }
 
 /** What one instance process reports. */
@@ -40,10 +47,14 @@ export interface InstanceReport {
   /** Limiter or queue wait, encoded histogram. */
   wait: string;
   roundTrips: number;
+  /** Acquires the limiter made wait (not counting the round trip itself). */
+  limiterWaits: number;
   /** ms from the start to the last ok reply. */
   lastOkMs: number;
   /** ok replies per second bucket since the start (org usage over time). */
   okPerSecond: number[];
+  /** Told to stop early (Ctrl-C): the figures cover part of the duration. */
+  stopped?: boolean;
 }
 
 export interface ModeResult {
@@ -55,15 +66,24 @@ export interface ModeResult {
   rateLimitedRate: number;
   attempts: number;
   retries: number;
+  /** ok replies per minute of (simulated) time from the start to the last ok reply. */
   achievedRpm: number;
   limitRpm: number;
+  /** Requests the org's bucket allowed over that span: the starting burst plus the refill. */
+  allowedRequests: number;
+  /** ok / allowedRequests (<= 1 unless more was served than the limit allows). */
   utilization: number;
   fairness: number;
   latency: { p50: number; p99: number };
   waitMs: { p50: number; p99: number };
   roundTripsPerRequest: number;
+  /** Acquires the limiter made wait, all instances (0 at an offered load well under the limit). */
+  limiterWaits: number;
   perInstanceOk: number[];
+  /** ok replies per real second since the start, all instances together. */
   okPerSecond: number[];
+  /** Stopped early (Ctrl-C): the figures cover part of the duration. */
+  interrupted?: boolean;
 }
 
 export interface ScaleResult {
@@ -72,10 +92,20 @@ export interface ScaleResult {
   durationMs: number;
   limits: RateLimits;
   burstSeconds: number;
+  timeScale: number;
   modes: ModeResult[];
+  /** Stopped by Ctrl-C / SIGTERM: later modes were skipped. */
+  interrupted?: boolean;
 }
 
-/** Job of one instance process (argv JSON). */
+/** Job of the simulator process (argv JSON). */
+export interface SimulatorProcessJob {
+  simulator: SimulatorOptions;
+  /** Processes to stop (SIGTERM) when this one stops: the redis-server of the rehearsal. */
+  guardPids: number[];
+}
+
+/** Job of one instance process (a "job" line on its stdin). */
 export interface InstanceJob {
   index: number;
   mode: ScaleMode;
@@ -88,8 +118,8 @@ export interface InstanceJob {
   limits: RateLimits;
   burstSeconds: number;
   timeScale: number;
-  model: string;
-  maxTokens: number;
+  /** Messages bodies sent in turn. */
+  bodies: Record<string, unknown>[];
   /** Jobs per instance worker in queue mode. */
   concurrency: number;
 }
