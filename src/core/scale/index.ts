@@ -4,3 +4,5 @@ export { startRedisServer, freePort, RedisServerMissingError } from './redisServ
 export type { RedisServerHandle } from './redisServer';
 export { SCALE_MODES } from './types';
 export type { InstanceReport, ModeResult, ScaleMode, ScaleResult, ScaleRunOptions } from './types';
+export { LimiterSetupError, limiterSetupFromPlan, limiterSetupSnippet, tsNumber } from './limiterSnippet';
+export type { LimiterSetup, LimiterSetupBucket } from './limiterSnippet';

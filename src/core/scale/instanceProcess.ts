@@ -11,7 +11,11 @@ export interface InstanceProcess<Report> {
 }
 
 export function startInstanceProcess<Report>(args: string[], label: string): InstanceProcess<Report> {
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Inside VS Code process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it run the script as Node.
+  const child = spawn(process.execPath, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
   let out = '';
   let err = '';
   let onReady!: () => void;

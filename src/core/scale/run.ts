@@ -98,12 +98,14 @@ export function summarizeMode(mode: ScaleMode, reports: InstanceReport[], o: Sca
 /** Runs every mode in turn on identical offered load. Throws RedisServerMissingError without redis-server. */
 export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
   const log = o.log ?? (() => undefined);
+  const signal = o.signal;
   let server: RedisServerHandle | null = null;
   const redisUrl = o.redisUrl ?? (server = await startRedisServer()).url;
   const timeScale = o.timeScale ?? 1;
   const modes: ModeResult[] = [];
   try {
     for (const mode of o.modes) {
+      if (signal?.aborted) break;
       const simOptions: SimulatorOptions = {
         latency: 'fast',
         limits: o.limits,
@@ -131,8 +133,14 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
           concurrency: 8,
         }),
       );
+      // Cancel: kill every instance of this mode at once (their reports reject and end the mode).
+      const killAll = () => running.forEach((r) => r.kill());
+      signal?.addEventListener('abort', killAll, { once: true });
+      // A report that fails is handled below (the first failure ends the mode); none goes unhandled.
+      for (const r of running) r.done.catch(() => undefined);
       try {
-        await Promise.all(running.map((r) => r.ready));
+        // An instance that dies (or is killed) before it is ready ends the wait with its error.
+        await Promise.all(running.map((r) => Promise.race([r.ready, r.done.then(() => undefined)])));
         const startAt = Date.now() + 200;
         for (const r of running) r.go(startAt);
         log(`${mode}: ${o.instances} instances running for ${(o.durationMs / 1000).toFixed(1)} s`);
@@ -144,9 +152,11 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
             `utilisation ${(result.utilization * 100).toFixed(0)} %`,
         );
       } catch (e) {
-        for (const r of running) r.kill();
+        killAll();
+        if (signal?.aborted) break;
         throw e;
       } finally {
+        signal?.removeEventListener('abort', killAll);
         await sim.close();
       }
     }
@@ -160,5 +170,6 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
     limits: o.limits,
     burstSeconds: o.burstSeconds,
     modes,
+    ...(signal?.aborted ? { cancelled: true } : {}),
   };
 }

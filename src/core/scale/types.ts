@@ -25,6 +25,8 @@ export interface ScaleRunOptions {
   drainMs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Aborting kills every instance process, stops the simulator and Redis, and returns the modes done so far. */
+  signal?: AbortSignal;
 }
 
 /** What one instance process reports. */
@@ -73,6 +75,8 @@ export interface ScaleResult {
   limits: RateLimits;
   burstSeconds: number;
   modes: ModeResult[];
+  /** Set when the signal stopped the rehearsal: `modes` holds only the modes that finished. */
+  cancelled?: boolean;
 }
 
 /** Job of one instance process (argv JSON). */
