@@ -1,5 +1,5 @@
 // Shapes of a scale-out rehearsal (`claude-load scale`).
-import type { RateLimits } from '../limiter/index';
+import type { RateLimits } from '../limiter/types';
 
 export const SCALE_MODES = ['none', 'fixed-window', 'shared', 'queue'] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
