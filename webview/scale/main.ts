@@ -2,7 +2,7 @@
 // ends; the app draws the mode comparison (429 share, utilisation, fairness, p99), per-instance
 // throughput, and the same numbers as tables for screen readers. "Copy limiter setup" asks the host to
 // put the snippet on the clipboard. The result lives in the webview state, so a re-created panel redraws.
-import { fmtDateTime, fmtMs, fmtNumber } from '../../src/core/browser';
+import { fmtDateTime, fmtDuration, fmtNumber } from '../../src/core/browser';
 import type { ScaleResult } from '../../src/core/browser';
 import type { HostToScale, ScaleRunInfo, ScaleToHost } from '../../src/shared/protocol/messages';
 import { isHostToScale } from '../../src/shared/protocol/guards';
@@ -25,7 +25,7 @@ function setupLine(result: ScaleResult, info: ScaleRunInfo): string {
   const l = result.limits;
   return (
     `${result.instances} instances of ${info.model}, offered ${fmtNumber(offeredMultiple(result), 2)}x the RPM ` +
-    `limit (${fmtNumber(result.offeredRps, 1)} req/s) for ${fmtMs(result.durationMs)} per mode. ` +
+    `limit (${fmtNumber(result.offeredRps, 1)} req/s) for ${fmtDuration(result.durationMs / 1000)} per mode. ` +
     `Org limits (${info.tierDisplayName}, from ${info.source}): ${fmtNumber(l.rpm, 0)} RPM, ` +
     `${fmtNumber(l.itpm, 0)} ITPM, ${fmtNumber(l.otpm, 0)} OTPM, burst ${fmtNumber(result.burstSeconds, 1)} s. ` +
     `Started ${fmtDateTime(info.startedAt)}.`

@@ -95,7 +95,7 @@ export function createModeMetricChart(canvas: HTMLCanvasElement, spec: MetricSpe
         type: 'linear',
         beginAtZero: true,
         max: spec.max,
-        title: { display: true, text: spec.title, color: theme.foreground },
+        // No axis title: the figure's caption names the metric (and a narrow panel keeps the room).
         ticks: { color: theme.foreground, maxTicksLimit: 5, callback: (v) => spec.format(Number(v) / scale) },
         grid: { color: theme.grid },
         border: { color: theme.grid },
