@@ -6,7 +6,9 @@
 // redraws a re-created panel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import type { ScaleResult } from '../../src/core/browser';
 import type { ScaleRunInfo } from '../../src/shared/protocol/messages';
 import { modeRows, perInstanceRpm } from '../../webview/scale/model';
 import { sampleScaleResult } from '../fixtures/sampleScale';
@@ -296,3 +298,38 @@ test('a re-created panel redraws from its state before the host answers', { time
     await page.close();
   }
 });
+
+test(
+  'a recorded rehearsal (runScale on the simulator, 4 instances at 2x) renders in Light and Dark Modern',
+  { timeout: 60_000 },
+  async () => {
+    // Recorded with runScale (4 instances, skew 0.5, 600 RPM, 6 s per mode) on the development machine.
+    const recorded = JSON.parse(
+      readFileSync(new URL('../fixtures/scaleRehearsal.json', import.meta.url), 'utf8'),
+    ) as ScaleResult;
+    for (const theme of ['light', 'dark'] as const) {
+      const page = await open({ theme });
+      try {
+        await page.setViewportSize({ width: 1000, height: 1100 });
+        await post(page, {
+          type: 'scale/show',
+          result: recorded,
+          info: {
+            ...info,
+            tierDisplayName: 'Custom',
+            source: 'the command',
+            startedAt: '2026-11-28T10:42:00.000Z',
+          },
+        });
+        await page.waitForSelector('#app[data-state="done"]');
+        await assertChartsDrawn(page);
+        const values = await metricValues(page);
+        for (const r of modeRows(recorded))
+          assert.equal(Number(values[`${r.mode}.utilization`]), r.utilization, `${r.mode} utilisation`);
+        await screenshot(page, `scale-recorded-${theme}`);
+      } finally {
+        await page.close();
+      }
+    }
+  },
+);
