@@ -245,7 +245,8 @@ export async function rehearseScaling(services: Services, arg?: unknown): Promis
 }
 
 export function registerRehearseScaling(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('claudeLoad.rehearseScaling', (arg?: unknown) =>
+  const command = vscode.commands.registerCommand('claudeLoad.rehearseScaling', (arg?: unknown) =>
     rehearseScaling(services, arg),
   );
+  return vscode.Disposable.from(command, { dispose: () => ScalePanel.close() });
 }
