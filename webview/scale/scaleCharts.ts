@@ -55,6 +55,8 @@ export interface MetricSpec {
   max?: number;
   /** A dashed line at this chart value (utilisation: 100 %). */
   line?: { at: number; label: string };
+  /** The axis reaches at least this far (keeps the limit line in view and all-zero charts readable). */
+  suggestedMax?: number;
 }
 
 function bars(
@@ -95,6 +97,7 @@ export function createModeMetricChart(canvas: HTMLCanvasElement, spec: MetricSpe
         type: 'linear',
         beginAtZero: true,
         max: spec.max,
+        suggestedMax: spec.suggestedMax,
         // No axis title: the figure's caption names the metric (and a narrow panel keeps the room).
         ticks: { color: theme.foreground, maxTicksLimit: 5, callback: (v) => spec.format(Number(v) / scale) },
         grid: { color: theme.grid },
@@ -167,8 +170,9 @@ export function createPerInstanceChart(canvas: HTMLCanvasElement): ChartHandle<S
       y: {
         type: 'linear',
         beginAtZero: true,
+        suggestedMax: 10,
         title: { display: true, text: 'achieved RPM', color: theme.foreground },
-        ticks: { color: theme.foreground, callback: (v) => formats.rpm(Number(v)) },
+        ticks: { color: theme.foreground, precision: 0, callback: (v) => formats.rpm(Number(v)) },
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },
@@ -216,6 +220,7 @@ export const comparisonMetrics: MetricSpec[] = [
     value: (r) => r.rateLimitedShare,
     format: (v) => formats.share(v),
     scale: 100,
+    suggestedMax: 10,
   },
   {
     id: 'utilization',
@@ -224,6 +229,7 @@ export const comparisonMetrics: MetricSpec[] = [
     format: (v) => formats.utilization(v),
     scale: 100,
     line: { at: 100, label: 'limit' },
+    suggestedMax: 110,
   },
   {
     id: 'fairness',
@@ -232,5 +238,11 @@ export const comparisonMetrics: MetricSpec[] = [
     format: (v) => formats.fairness(v),
     max: 1,
   },
-  { id: 'p99', title: 'latency p99 (incl. wait)', value: (r) => r.p99Ms, format: (v) => formats.ms(v) },
+  {
+    id: 'p99',
+    title: 'latency p99 (incl. wait)',
+    value: (r) => r.p99Ms,
+    format: (v) => formats.ms(v),
+    suggestedMax: 100,
+  },
 ];

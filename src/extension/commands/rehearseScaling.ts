@@ -23,6 +23,8 @@ import {
   parseOffered,
   rehearsalBasis,
   RehearsalInputError,
+  rehearsalBurstSeconds,
+  rehearsalMaxTokens,
 } from './rehearsalBasis';
 import type { RehearsalBasis } from './rehearsalBasis';
 
@@ -198,9 +200,9 @@ export async function rehearseScaling(services: Services, arg?: unknown): Promis
           modes: answers.modes,
           skew: 0,
           limits: basis.limits,
-          burstSeconds: 1,
+          burstSeconds: rehearsalBurstSeconds(basis.limits),
           model: basis.model,
-          maxTokens: 200,
+          maxTokens: rehearsalMaxTokens,
           signal: controller.signal,
           log: (line) => {
             services.log.info(`rehearsal: ${line}`);
