@@ -20,6 +20,7 @@ import {
   post,
   posted,
   screenshot,
+  setTheme,
   startWebviewHarness,
   waitForPosted,
   webviewState,
@@ -61,20 +62,6 @@ async function shown(page: Page): Promise<void> {
 async function assertChartsDrawn(page: Page): Promise<void> {
   for (const id of charts)
     assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${id}"]`), `${id} chart drawn`);
-}
-
-async function setTheme(page: Page, kind: string, vars: Record<string, string>): Promise<void> {
-  await page.evaluate(
-    ({ kind, vars }) => {
-      type El = { style: { setProperty(k: string, v: string): void }; classList: DOMTokenListLike };
-      type DOMTokenListLike = { add(c: string): void; remove(...c: string[]): void };
-      const d = (globalThis as unknown as { document: { documentElement: El; body: El } }).document;
-      for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
-      d.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
-      d.body.classList.add(kind);
-    },
-    { kind, vars },
-  );
 }
 
 /** Polls until the canvas has pixels of `hex` (charts redraw on the next frame after a theme change). */

@@ -155,6 +155,9 @@ test(
       );
       const sent = await frame.locator('[data-metric="shared.sent"]').getAttribute('data-value');
       assert.ok(Number(sent) > 0, `shared sent ${sent}`);
+      // The burst holds one request even at tier 1's 50 RPM, so requests get through.
+      const sharedOk = await frame.locator('[data-metric="shared.ok"]').getAttribute('data-value');
+      assert.ok(Number(sharedOk) > 0, `shared ok ${sharedOk}`);
       for (const chart of ['rateLimitedShare', 'utilization', 'fairness', 'p99', 'perInstance']) {
         const drawn = await frame.evaluate((sel) => {
           const c = (
