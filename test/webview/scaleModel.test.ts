@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScaleResult } from '../../src/core/browser';
+import { isHostToScale, isScaleToHost } from '../../src/shared/protocol/guards';
 import { sampleMode, sampleScaleResult } from '../fixtures/sampleScale';
 import { modeRows, offeredMultiple, perInstanceRpm, verdict } from '../../webview/scale/model';
 
@@ -54,4 +55,18 @@ test('verdict: who stayed under the limit, who drew 429s, and a cancelled run sa
   assert.match(v, /Drew 429s: No coordination 25 % 429s/);
   assert.match(verdict({ ...sample, modes: [], cancelled: true }), /Cancelled before any mode finished/);
   assert.match(verdict({ ...sample, cancelled: true }), /Cancelled: only the modes above finished/);
+});
+
+test('guards: the host takes only scale/ready and scale/copySetup; the app only well-formed scale/*', () => {
+  assert.ok(isScaleToHost({ type: 'scale/ready' }));
+  assert.ok(isScaleToHost({ type: 'scale/copySetup' }));
+  assert.ok(!isScaleToHost({ type: 'scale/run' }));
+  assert.ok(!isScaleToHost({ type: 'plan/save' }));
+  const info = { model: 'm', tierDisplayName: 'Build', source: 's', offeredMultiple: 2, startedAt: '' };
+  assert.ok(isHostToScale({ type: 'scale/show', result: sample, info }));
+  assert.ok(!isHostToScale({ type: 'scale/show', result: { modes: 'x' }, info }));
+  assert.ok(!isHostToScale({ type: 'scale/show', result: sample }));
+  assert.ok(isHostToScale({ type: 'scale/notice', message: 'copied', level: 'info' }));
+  assert.ok(!isHostToScale({ type: 'scale/notice', message: 'copied', level: 'loud' }));
+  assert.ok(isHostToScale({ type: 'theme/changed' }));
 });
