@@ -41,14 +41,17 @@ if (files.length === 0) {
 const app = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (app.status !== 0) process.exit(app.status ?? 1);
 
-/** Keeps each source file's own location for import.meta.url and __dirname inside the bundle. */
+/** Keeps each source file's own location (import.meta.url/dirname/filename, __dirname) inside the bundle. */
 const keepSourcePaths = {
   name: 'keep-source-paths',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (a) => {
       let text = readFileSync(a.path, 'utf8');
-      if (text.includes('import.meta.url'))
-        text = text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href));
+      if (text.includes('import.meta.'))
+        text = text
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(a.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(a.path));
       if (text.includes('__dirname')) text = text.replace(/\b__dirname\b/g, JSON.stringify(dirname(a.path)));
       return { contents: text, loader: 'ts' };
     });

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const readme = readFileSync('README.md', 'utf8').replace(
-  /<!-- screenshots:start -->[\s\S]*?<!-- screenshots:end -->/,
+  /<!-- screenshots:start -->[\s\S]*?<!-- screenshots:end -->/g,
   '_Screenshots of the planner, the live charts and the results panel are in the repository under `media/screenshots/`._',
 );
 mkdirSync('dist', { recursive: true });

@@ -25,6 +25,7 @@ import { registerStatusBar } from './statusBar';
 import { registerPlanCapacity } from './commands/planCapacity';
 import { registerRunHistory } from './views/runHistory';
 import { registerFindMaxThroughput } from './commands/findMaxThroughput';
+import { registerRehearseScaling } from './commands/rehearseScaling';
 import { registerCompareRuns } from './commands/compareRuns';
 
 export function activate(context: vscode.ExtensionContext): Services {
@@ -85,6 +86,7 @@ const registrations: ((services: Services) => vscode.Disposable)[] = [
   registerRunHistory,
   registerFindMaxThroughput,
   registerCompareRuns,
+  registerRehearseScaling,
 ];
 
 export function deactivate(): void {}

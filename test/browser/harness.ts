@@ -427,6 +427,24 @@ export async function canvasIsDrawn(
   }
 }
 
+/**
+ * Switches the page to another VS Code theme the way VS Code does: the body's theme class (vscode-dark,
+ * vscode-light, vscode-high-contrast) and the theme variables on <html>.
+ */
+export async function setTheme(page: Page, kind: string, vars: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ kind, vars }) => {
+      type El = { style: { setProperty(k: string, v: string): void }; classList: DOMTokenListLike };
+      type DOMTokenListLike = { add(c: string): void; remove(...c: string[]): void };
+      const d = (globalThis as unknown as { document: { documentElement: El; body: El } }).document;
+      for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
+      d.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
+      d.body.classList.add(kind);
+    },
+    { kind, vars },
+  );
+}
+
 /** Saves a screenshot to test-output/browser/<name>.png and returns its path. */
 export function screenshot(page: Page | Frame, name: string): Promise<string> {
   return saveScreenshot(page, 'browser', name);

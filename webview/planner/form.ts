@@ -53,6 +53,7 @@ const labels: Record<PlainField | CustomField, { label: string; placeholder?: st
   batchShare: { label: 'Batch share (0–1, sent via Message Batches)', placeholder: '0' },
   duplicateShare: { label: 'Duplicate share (0–1, removed by coalescing)', placeholder: '0' },
   latencyS: { label: 'Latency per request, seconds (optional)', placeholder: 'model speed-profile estimate' },
+  instances: { label: 'App instances sharing the API key', placeholder: '1' },
   customRpm: { label: 'Custom tier RPM (every bucket)' },
   customItpm: { label: 'Custom tier ITPM (input tokens per minute)' },
   customOtpm: { label: 'Custom tier OTPM (output tokens per minute)' },
@@ -288,6 +289,7 @@ export function buildForm(values: FormValues, opts: FormOptions, onChange: () =>
     ),
     section('Batches and duplicates', text('batchShare'), text('duplicateShare')),
     section('Latency', text('latencyS')),
+    section('Scale-out', text('instances')),
     section(
       'Tier',
       register(

@@ -23,6 +23,8 @@ export interface FormValues {
   batchShare: string;
   duplicateShare: string;
   latencyS: string;
+  /** App instances sharing the org's limits; '' = 1. */
+  instances: string;
   /** '' = every catalog tier. */
   tier: string;
   customRpm: string;
@@ -42,6 +44,7 @@ export const plainFields = [
   'batchShare',
   'duplicateShare',
   'latencyS',
+  'instances',
 ] as const;
 export type PlainField = (typeof plainFields)[number];
 
@@ -69,6 +72,7 @@ export function emptyForm(model = ''): FormValues {
     batchShare: '',
     duplicateShare: '',
     latencyS: '',
+    instances: '',
     tier: '',
     customRpm: '',
     customItpm: '',

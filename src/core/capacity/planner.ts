@@ -202,6 +202,7 @@ export function planCapacity(rawInput: PlanInput, options: PlanOptions = {}): Pl
     spendBound: rec.spendBound,
     largestStandard: standard[standard.length - 1],
     requestedTier: input.tier ? tiers[0] : undefined,
+    recommendedEvaluation: standard.find((e) => e.name === rec.tier),
   });
 
   return {

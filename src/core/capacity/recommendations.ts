@@ -41,6 +41,50 @@ export interface AdviceContext {
   spendBound: boolean;
   largestStandard: TierEvaluation | undefined;
   requestedTier: TierEvaluation | undefined;
+  /** The recommended standard tier's evaluation (undefined when it is 'custom'). */
+  recommendedEvaluation?: TierEvaluation | undefined;
+}
+
+/** One instance's even share of per-minute limits, rounded down. */
+export function perInstanceShare<L extends { rpm: number; itpm: number; otpm: number }>(
+  limits: L,
+  instances: number,
+): { rpm: number; itpm: number; otpm: number } {
+  const n = Math.max(1, Math.floor(instances));
+  return {
+    rpm: Math.floor(limits.rpm / n),
+    itpm: Math.floor(limits.itpm / n),
+    otpm: Math.floor(limits.otpm / n),
+  };
+}
+
+/** Above one instance on one key: share the limits through Redis instead of splitting them by hand. */
+function sharedLimiter(ctx: AdviceContext): PlanRecommendation[] {
+  const n = ctx.input.instances ?? 1;
+  if (n <= 1) return [];
+  const tier = ctx.requestedTier ?? ctx.recommendedEvaluation;
+  const shares = (tier?.buckets ?? []).flatMap((b) => {
+    if (!b.limits) return [];
+    const s = perInstanceShare(b.limits, n);
+    return [
+      `${b.displayName} ${fmtNumber(s.rpm, 0)} RPM, ${fmtNumber(s.itpm, 0)} ITPM, ${fmtNumber(s.otpm, 0)} OTPM`,
+    ];
+  });
+  const peakPerInstance = ctx.traffic.peakMessagesRpm / n;
+  return [
+    {
+      id: 'shared-limiter',
+      message:
+        `Shared limiter: ${n} instances on one API key share the organisation's limits, so limits set per ` +
+        `instance either overrun them together (429s) or strand what idle instances leave. Put the shared ` +
+        `limiter (claude-load-scale/limiter, one Redis) in every instance.` +
+        (tier && shares.length
+          ? ` Each instance's even share on ${tier.displayName}: ${shares.join('; ')}.`
+          : '') +
+        ` At peak each instance sends about ${fmtNumber(peakPerInstance, 1)} RPM. Rehearse it on the ` +
+        `simulator first (claude-load scale --instances ${n}).`,
+    },
+  ];
 }
 
 function without<K extends keyof PlanInput>(input: PlanInput, key: K): PlanInput {
@@ -300,6 +344,7 @@ export function adviseOn(ctx: AdviceContext): {
 } {
   return {
     recommendations: [
+      ...sharedLimiter(ctx),
       ...queue(ctx),
       ...modelRouting(ctx),
       ...batches(ctx),

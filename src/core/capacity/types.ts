@@ -49,6 +49,8 @@ export interface PlanInput {
   customLimits?: CustomLimits;
   /** Monthly spend cap of the 'custom' tier; null or absent means none. */
   customSpendCapUsd?: number | null;
+  /** App instances sharing the organisation's limits (one API key); absent means 1. */
+  instances?: number;
 }
 
 export interface PlanOptions {
@@ -173,7 +175,7 @@ export interface TierEvaluation {
 }
 
 export interface PlanRecommendation {
-  id: 'queue' | 'model-routing' | 'batches' | 'prompt-caching' | 'coalescing';
+  id: 'queue' | 'model-routing' | 'batches' | 'prompt-caching' | 'coalescing' | 'shared-limiter';
   message: string;
   savingUsdPerMonth?: number;
 }

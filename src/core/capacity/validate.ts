@@ -227,6 +227,20 @@ function parse(raw: unknown, catalog: Catalog): PlanInput {
     duplicateShare: optionalNumber(r, 'duplicateShare', SHARE, 0),
     ...parseTier(r, catalog),
   };
+  if (!isMissing(r.instances)) {
+    const instances = toNumber(r.instances, 'instances', {
+      min: 1,
+      max: 10_000,
+      hint: 'app instances (processes) sending on one API key, a whole number',
+    });
+    if (!Number.isInteger(instances)) {
+      throw new PlanInputError(
+        `instances must be a whole number of app instances (got ${show(r.instances)})`,
+        'instances',
+      );
+    }
+    input.instances = instances;
+  }
   if (!isMissing(r.latencyS)) {
     input.latencyS = toNumber(r.latencyS, 'latencyS', {
       min: 0,

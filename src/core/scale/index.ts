@@ -8,3 +8,5 @@ export { SCALE_MODES } from './types';
 export type { InstanceReport, ModeResult, ScaleMode, ScaleResult, ScaleRunOptions } from './types';
 export { scaleWorkload, ScaleWorkloadError, defaultScaleBody } from './workload';
 export type { ScaleWorkload, ScaleWorkloadOverrides } from './workload';
+export { LimiterSetupError, limiterSetupFromPlan, limiterSetupSnippet, tsNumber } from './limiterSnippet';
+export type { LimiterSetup, LimiterSetupBucket } from './limiterSnippet';

@@ -55,7 +55,11 @@ export function startInstanceProcess<Report>(
   options: InstanceProcessOptions = {},
 ): InstanceProcess<Report> {
   const readyPattern = options.readyPattern ?? /^ready$/m;
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Inside VS Code process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it run the script as Node.
+  const child = spawn(process.execPath, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
   killOnExit(child);
   let out = '';
   let err = '';

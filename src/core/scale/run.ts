@@ -189,8 +189,14 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
       );
       const stopAll = () => running.forEach((r) => r.stop());
       o.signal?.addEventListener('abort', stopAll, { once: true });
+      // A report that fails is handled below (the first failure ends the mode); none goes unhandled.
+      for (const r of running) r.done.catch(() => undefined);
       try {
-        await Promise.race([Promise.all(running.map((r) => r.ready)), aborted]);
+        // An instance that dies before it is ready ends the wait with its error.
+        await Promise.race([
+          Promise.all(running.map((r) => Promise.race([r.ready, r.done.then(() => undefined)]))),
+          aborted,
+        ]);
         if (o.signal?.aborted) break;
         const startAt = Math.max(Date.now() + 200, fullAt);
         for (const r of running) r.go(startAt);

@@ -1,5 +1,5 @@
 // Shapes of a scale-out rehearsal (`claude-load scale`).
-import type { RateLimits } from '../limiter/index';
+import type { RateLimits } from '../limiter/types';
 import type { SimulatorOptions } from '../simulator/index';
 
 export const SCALE_MODES = ['none', 'fixed-window', 'shared', 'queue'] as const;
@@ -28,7 +28,10 @@ export interface ScaleRunOptions {
   drainMs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
-  /** Ctrl-C: stop the running mode, keep what it measured, skip the rest. */
+  /**
+   * Ctrl-C or Cancel: stop the running mode (its instances report what they measured), skip the
+   * rest, stop the simulator and Redis.
+   */
   signal?: AbortSignal;
   /** Called with each mode's result as it finishes (the CLI saves scale.json after each). */
   onMode?: (result: ModeResult) => void | Promise<void>;
@@ -94,7 +97,7 @@ export interface ScaleResult {
   burstSeconds: number;
   timeScale: number;
   modes: ModeResult[];
-  /** Stopped by Ctrl-C / SIGTERM: later modes were skipped. */
+  /** Stopped by the signal (Ctrl-C, SIGTERM, Cancel): later modes were skipped. */
   interrupted?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// "Run load test | Plan capacity | Open last report" at the top of every plan file.
+// "Run load test | Plan capacity | Sweep | Rehearse scaling | Open last report" at the top of every plan file.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { planFilePattern } from './diagnostics';
@@ -29,6 +29,11 @@ class PlanCodeLensProvider implements vscode.CodeLensProvider {
       new vscode.CodeLens(top, {
         title: '$(pulse) Sweep',
         command: 'claudeLoad.findMaxThroughput',
+        arguments: [doc.uri],
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(server-process) Rehearse scaling',
+        command: 'claudeLoad.rehearseScaling',
         arguments: [doc.uri],
       }),
     ];

@@ -12,6 +12,8 @@ import type {
   LiveToHost,
   PlannerToHost,
   ReportToHost,
+  HostToScale,
+  ScaleToHost,
 } from './messages';
 import { liveEmptyCommands } from './messages';
 
@@ -66,6 +68,11 @@ export const plannerToHostGuards = {
   'plan/loadTest': always,
 } satisfies GuardTable<PlannerToHost>;
 
+export const scaleToHostGuards = {
+  'scale/ready': always,
+  'scale/copySetup': always,
+} satisfies GuardTable<ScaleToHost>;
+
 // ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
 // test) from crashing the app, so they look at the discriminant and the top-level payload only. -----
 
@@ -93,9 +100,17 @@ export const hostToPlannerGuards = {
     (m.problems === undefined || Array.isArray(m.problems)),
 } satisfies GuardTable<HostToPlanner>;
 
+export const hostToScaleGuards = {
+  'theme/changed': always,
+  'scale/show': (m) => isObject(m.result) && Array.isArray(m.result.modes) && isObject(m.info),
+  'scale/notice': (m) => typeof m.message === 'string' && (m.level === 'info' || m.level === 'error'),
+} satisfies GuardTable<HostToScale>;
+
 export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);
 export const isLiveToHost = guardFrom<LiveToHost>(liveToHostGuards);
 export const isPlannerToHost = guardFrom<PlannerToHost>(plannerToHostGuards);
 export const isHostToReport = guardFrom<HostToReport>(hostToReportGuards);
 export const isHostToLive = guardFrom<HostToLive>(hostToLiveGuards);
 export const isHostToPlanner = guardFrom<HostToPlanner>(hostToPlannerGuards);
+export const isScaleToHost = guardFrom<ScaleToHost>(scaleToHostGuards);
+export const isHostToScale = guardFrom<HostToScale>(hostToScaleGuards);

@@ -9,6 +9,7 @@ import type {
   PlanResult,
   RunResult,
   RunSummary,
+  ScaleResult,
   TierEntry,
   TimeWindow,
 } from '../../core/browser';
@@ -111,5 +112,27 @@ export type PlannerToHost =
   | { type: 'plan/copyMarkdown' }
   | { type: 'plan/loadTest' };
 
-export type HostToWebview = HostToReport | HostToLive | HostToPlanner;
-export type WebviewToHost = ReportToHost | LiveToHost | PlannerToHost;
+// ---- Scaling rehearsal panel -----------------------------------------------------------------------
+
+/** What the rehearsal was asked to do, shown above the comparison. */
+export interface ScaleRunInfo {
+  model: string;
+  /** The tier the limits are from, e.g. "Build", or "Custom". */
+  tierDisplayName: string;
+  /** Where the limits came from, e.g. "the planner", a plan file's name. */
+  source: string;
+  /** Offered load as a multiple of the RPM limit. */
+  offeredMultiple: number;
+  startedAt: string;
+}
+
+export type HostToScale =
+  | { type: 'scale/show'; result: ScaleResult; info: ScaleRunInfo }
+  /** A short confirmation or problem (e.g. "Limiter setup copied"), announced to screen readers. */
+  | { type: 'scale/notice'; message: string; level: 'info' | 'error' }
+  | ThemeChanged;
+
+export type ScaleToHost = { type: 'scale/ready' } | { type: 'scale/copySetup' };
+
+export type HostToWebview = HostToReport | HostToLive | HostToPlanner | HostToScale;
+export type WebviewToHost = ReportToHost | LiveToHost | PlannerToHost | ScaleToHost;
