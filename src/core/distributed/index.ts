@@ -1,0 +1,1 @@
+export { joinRun, JoinError, type JoinOptions, type JoinedRun } from './join';
