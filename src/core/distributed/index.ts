@@ -11,3 +11,5 @@ export {
   type JoinOptions,
   type JoinedRun,
 } from './join';
+export { sharedBudgetGate, sharedSpentUsd, type SharedBudgetOptions } from './budget';
+export { agentScenario, defaultRunId, mergeAgentRuns, scheduleFingerprint, AgentShareError } from './agent';

@@ -5,6 +5,7 @@
 // Keys share a hash tag so the run works on Redis Cluster. At the end each agent puts its run into
 // Redis; the one whose result completes the set is told it is the last (it merges).
 import { Redis } from 'ioredis';
+import { sleep } from '../limiter/sleep';
 
 export interface JoinOptions {
   /** redis:// or rediss:// URL of the coordinator. */
@@ -173,17 +174,6 @@ export async function measureClockOffset(redis: Redis, now: () => number, sample
   return best.offsetMs;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-
 export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
   const { runId, agents } = options;
   if (!Number.isInteger(agents) || agents < 1 || agents > maxAgents)
@@ -243,7 +233,7 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
           'timeout',
         );
       }
-      await sleep(50, options.signal);
+      await sleep(50, options.signal).catch(() => {});
       startText = await redis.hget(meta, 'startAt');
     }
     const startAt = Number(startText);
