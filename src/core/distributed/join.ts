@@ -151,7 +151,8 @@ export async function connectCoordinator(url: string, commandTimeoutMs = 2000): 
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    const why = (e as Error).message || lastError?.message || 'connection failed';
+    // ioredis rejects with "Connection is closed."; the socket's own error says why (ECONNREFUSED, ...).
+    const why = lastError?.message || (e as Error).message || 'connection failed';
     throw new JoinError(
       `--coordinator: cannot reach ${url} (${why}): start Redis there or fix the URL`,
       'unreachable',
