@@ -207,7 +207,10 @@ export async function runAsAgent(
     // Exit codes keep their order: interrupted first, then could-not-save (the merge), then the run's.
     return outcome.interrupted || mergeCode === EXIT.ok ? outcome.exitCode : mergeCode;
   } catch (e) {
-    await leaveRun(joined).catch(() => {});
+    // Failed after joining (e.g. the target refused): the others must not wait for this agent's run.
+    const left = await leaveRun(joined).catch(() => undefined);
+    if (left?.last && (await joined.results().catch(() => [])).length > 0)
+      await mergeAsLast(joined, out, io, secrets, opts.reportAssets);
     throw e;
   } finally {
     await limiter?.close();

@@ -106,16 +106,20 @@ end
 return {'started', redis.call('HGET', meta, 'startAt') or ''}
 `;
 
-// Before the start the slot is freed (another agent may take it); after it the agent is marked left.
-// KEYS: meta, agents. ARGV: id.
+// Before the start the slot is freed (another agent may take it); after it the agent is marked left
+// and counted as finished without a run, so the others still complete the set and merge.
+// KEYS: meta, agents. ARGV: id. Returns -1 (freed) or how many agents have finished.
 const leaveScript = `
 if redis.call('HGET', KEYS[1], 'startAt') then
-  redis.call('HSET', KEYS[1], 'status:' .. ARGV[1], 'left')
-  return 'left'
+  if redis.call('HGET', KEYS[1], 'counted:' .. ARGV[1]) then
+    return tonumber(redis.call('HGET', KEYS[1], 'finished'))
+  end
+  redis.call('HSET', KEYS[1], 'status:' .. ARGV[1], 'left', 'counted:' .. ARGV[1], '1')
+  return redis.call('HINCRBY', KEYS[1], 'finished', 1)
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 if redis.call('HLEN', KEYS[2]) == 0 then redis.call('DEL', KEYS[1]) end
-return 'freed'
+return -1
 `;
 
 // KEYS: meta, results. ARGV: id, how, runJson. Returns how many agents have finished.
@@ -277,13 +281,21 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
   }
 }
 
-/** Tells the run this agent left before finishing (Ctrl-C before its results were saved). */
-export async function leaveRun(run: Pick<JoinedRun, 'redis' | 'runId' | 'agentId'>): Promise<void> {
-  await run.redis.eval(
-    leaveScript,
-    2,
-    distributedKey(run.runId, 'meta'),
-    distributedKey(run.runId, 'agents'),
-    String(run.agentId),
+/**
+ * Tells the run this agent left without a run to hand over (it failed after the start). `last`: its
+ * leaving completes the set, so it should merge the others' runs.
+ */
+export async function leaveRun(
+  run: Pick<JoinedRun, 'redis' | 'runId' | 'agentId' | 'agents'>,
+): Promise<{ finished: number; last: boolean }> {
+  const finished = Number(
+    await run.redis.eval(
+      leaveScript,
+      2,
+      distributedKey(run.runId, 'meta'),
+      distributedKey(run.runId, 'agents'),
+      String(run.agentId),
+    ),
   );
+  return { finished, last: finished === run.agents };
 }
