@@ -105,6 +105,31 @@ export async function runAsAgent(
   let waitMs = 60_000;
   if (flags.joinTimeout !== undefined) waitMs = parseDuration(flags.joinTimeout, '--join-timeout');
 
+  // Everything that can be refused is checked before joining, so a refusal never holds up the others.
+  try {
+    agentScenario(scenario, 0, flags.agents!);
+  } catch (e) {
+    if (e instanceof AgentShareError) throw new CliError(e.message);
+    throw e;
+  }
+  let limiter: Limiter | undefined;
+  if (limits) {
+    try {
+      limiter = await createLimiter({
+        redis: flags.coordinator!,
+        namespace: `claude-load:${runId}`,
+        limits: 'tier' in limits ? { tier: String(limits.tier), model: scenario.models[0]!.model } : limits,
+        ...(scenario.target.kind === 'simulator' ? { timeScale: scenario.target.timeScale } : {}),
+      });
+    } catch (e) {
+      if (e instanceof LimiterConfigError) throw new CliError(`--shared-limits: ${e.message}`);
+      throw new CliError(
+        `--coordinator: the shared limiter cannot start: ${(e as Error).message}`,
+        EXIT.cannotStart,
+      );
+    }
+  }
+
   // Ctrl-C while waiting for the others: leave the run (the slot is freed), exit 130.
   const joining = new AbortController();
   const onSignal = () => joining.abort();
@@ -123,6 +148,7 @@ export async function runAsAgent(
       signal: joining.signal,
     });
   } catch (e) {
+    await limiter?.close();
     if (!(e instanceof JoinError)) throw e;
     if (e.kind === 'aborted') {
       err(`interrupted while waiting for the other agents: left run "${runId}"\n`);
@@ -135,15 +161,8 @@ export async function runAsAgent(
     io.signals.off('SIGTERM', onSignal);
   }
 
-  let limiter: Limiter | undefined;
   try {
-    let share: Scenario;
-    try {
-      share = agentScenario(scenario, joined.agentId, joined.agents);
-    } catch (e) {
-      if (e instanceof AgentShareError) throw new CliError(e.message);
-      throw e;
-    }
+    const share = agentScenario(scenario, joined.agentId, joined.agents);
     const gates: AdmissionGate[] = [];
     if (scenario.maxCostUsd !== undefined)
       gates.push(
@@ -153,20 +172,7 @@ export async function runAsAgent(
           maxCostUsd: scenario.maxCostUsd,
         }),
       );
-    if (limits) {
-      try {
-        limiter = await createLimiter({
-          redis: flags.coordinator!,
-          namespace: `claude-load:${runId}`,
-          limits: 'tier' in limits ? { tier: String(limits.tier), model: scenario.models[0]!.model } : limits,
-          ...(scenario.target.kind === 'simulator' ? { timeScale: scenario.target.timeScale } : {}),
-        });
-      } catch (e) {
-        if (e instanceof LimiterConfigError) throw new CliError(`--shared-limits: ${e.message}`);
-        throw e;
-      }
-      gates.push(limiterGate(limiter));
-    }
+    if (limiter) gates.push(limiterGate(limiter));
     const inS = Math.max(0, (joined.startAtLocal - Date.now()) / 1000);
     err(
       `agent ${joined.agentId + 1} of ${joined.agents}: sends requests i with i mod ${joined.agents} = ${joined.agentId}, ` +
@@ -241,7 +247,7 @@ async function mergeAsLast(
     const left = runs.filter((r) => r.how === 'left').map((r) => r.agentId + 1);
     const s = merged.summary;
     err(
-      `merged the runs of ${runs.length} agents: ${paths.runJson} (${s.requests.total} requests, ${s.requests.ok} ok)` +
+      `merged the runs of ${runs.length} agent${runs.length === 1 ? '' : 's'}: ${paths.runJson} (${s.requests.total} requests, ${s.requests.ok} ok)` +
         (left.length ? `; agent ${left.join(', ')} was interrupted: its part is partial` : '') +
         '\n',
     );

@@ -129,6 +129,10 @@ test('leaving after the start marks the agent left', async () => {
   await leaveRun(a!);
   assert.equal(await admin.hget(distributedKey('late-leave', 'meta'), 'status:0'), 'left');
   await a!.close();
+  // Every agent finished or left: the run is over and its id free for a new run.
+  const [b] = await Promise.all([joinRun(base('late-leave', 1))]);
+  assert.equal(b!.agentId, 0);
+  await b!.close();
 });
 
 test('bad input and an unreachable coordinator fail at once with the flag named', async () => {

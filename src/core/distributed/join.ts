@@ -78,7 +78,9 @@ const ttlSeconds = 24 * 3600;
 const joinScript = `
 local meta, agents, results = KEYS[1], KEYS[2], KEYS[3]
 local n = tonumber(ARGV[1])
-if redis.call('HGET', meta, 'state') == 'merged' then
+-- A run that is over (merged, or every agent finished or left) frees its id for a new run.
+local over = redis.call('HMGET', meta, 'state', 'finished', 'agents')
+if over[1] == 'merged' or (over[3] and tonumber(over[2] or '0') >= tonumber(over[3])) then
   redis.call('DEL', meta, agents, results)
 end
 local cfg = redis.call('HGET', meta, 'agents')
@@ -221,7 +223,7 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
       );
     if (kind === 'started')
       throw new JoinError(
-        `run "${runId}" already has its ${agents} agents and started${b ? ` at ${new Date(Number(b)).toISOString()}` : ''}: this one is extra (give another --run-id for a new run)`,
+        `run "${runId}" already has its ${agents} agent${agents === 1 ? '' : 's'} and started${b ? ` at ${new Date(Number(b)).toISOString()}` : ''}: this one is extra (give another --run-id for a new run)`,
         'refused',
       );
     agentId = Number(a);
