@@ -61,6 +61,9 @@ test('flag problems exit 2 naming the flag; Redis down exits 3', async () => {
   const port = await freePort();
   const down = await cli([
     ...sim,
+    ...rate,
+    '--out',
+    join(tmp, 'down'),
     '--requests',
     '2',
     '--coordinator',
