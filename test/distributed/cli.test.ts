@@ -258,10 +258,9 @@ test('--shared-limits: two agents pass one limiter in the coordinator, so togeth
   const out = outs[rs.findIndex((r) => /merged the runs/.test(r.stderr))]!;
   const merged = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(merged.summary.requests.total, 30);
-  // Alone each agent would send its 15 in 0.3 s; the shared limiter holds the last 20 for ~2 s.
-  assert.ok(
-    merged.summary.queueWaitMs.max >= 1500,
-    `longest limiter wait ${merged.summary.queueWaitMs.max} ms`,
-  );
+  // Alone each agent would send its 15 in 0.3 s. Together through the limiter: at most 10 + 10 per
+  // second (a late generator only sends later), so the 30 take at least 2 s after the first.
   assert.ok(merged.summary.durationS >= 1.8, `took ${merged.summary.durationS} s`);
+  assert.ok(merged.timeseries[0].sent <= 21, `${merged.timeseries[0].sent} sent in the first second`);
+  assert.ok(merged.summary.queueWaitMs.max > 0);
 });
