@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { distributedKey, sharedBudgetGate, sharedSpentUsd } from '../../src/core/distributed/index';
 import type { AdmissionContext, AdmissionRequest, RequestSample } from '../../src/core/index';
-import { freePort, startRedisServer, type RedisServerHandle } from '../../src/core/scale/redisServer';
+import { startRedisServer, type RedisServerHandle } from '../../src/core/scale/redisServer';
 import { cli, testIo } from '../cli/harness';
 
 let server: RedisServerHandle;
@@ -58,7 +58,6 @@ test('flag problems exit 2 naming the flag; Redis down exits 3', async () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
-  const port = await freePort();
   const down = await cli([
     ...sim,
     ...rate,
@@ -67,7 +66,8 @@ test('flag problems exit 2 naming the flag; Redis down exits 3', async () => {
     '--requests',
     '2',
     '--coordinator',
-    `redis://127.0.0.1:${port}`,
+    // Port 1: nothing listens there (a free port could be taken by a redis-server of a parallel test).
+    'redis://127.0.0.1:1',
     '--agents',
     '2',
   ]);
