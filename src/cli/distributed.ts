@@ -209,14 +209,14 @@ export async function runAsAgent(
       );
       return outcome.exitCode;
     }
-    const mergeCode = await mergeAsLast(joined, out, io, secrets, opts.reportAssets);
+    const mergeCode = await mergeAsLast(joined, scenario, out, io, secrets, opts.reportAssets);
     // Exit codes keep their order: interrupted first, then could-not-save (the merge), then the run's.
     return outcome.interrupted || mergeCode === EXIT.ok ? outcome.exitCode : mergeCode;
   } catch (e) {
     // Failed after joining (e.g. the target refused): the others must not wait for this agent's run.
     const left = await leaveRun(joined).catch(() => undefined);
     if (left?.last && (await joined.results().catch(() => [])).length > 0)
-      await mergeAsLast(joined, out, io, secrets, opts.reportAssets);
+      await mergeAsLast(joined, scenario, out, io, secrets, opts.reportAssets);
     throw e;
   } finally {
     await limiter?.close();
@@ -227,6 +227,7 @@ export async function runAsAgent(
 /** The last agent: every agent's run from Redis, merged into out/run.json (+ CSV and report). */
 async function mergeAsLast(
   joined: JoinedRun,
+  scenario: Scenario,
   out: string,
   io: CliIo,
   secrets: (string | undefined)[],
@@ -235,7 +236,7 @@ async function mergeAsLast(
   const err = (text: string) => io.stderr.write(scrubSecrets(text, secrets));
   try {
     const runs = await joined.results();
-    const merged = mergeAgentRuns(runs, reportHooks);
+    const merged = mergeAgentRuns(runs, { ...reportHooks, scenario });
     let assets: ReportAssets | undefined;
     try {
       assets = (reportAssets ?? loadReportAssets)();

@@ -123,6 +123,9 @@ test('two agents: each saves its share, the last merges one run.json with the su
   const merged = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(merged.summary.requests.total, 12);
   assert.equal(merged.summary.requests.ok, 12);
+  // The merged run describes the whole load (the default in-flight cap), not an agent's half of it.
+  const share = JSON.parse(readFileSync(agents[0]!, 'utf8')).scenario.load.maxInFlight;
+  assert.equal(merged.scenario.load.maxInFlight, share * 2);
   assert.equal(await admin.hget(distributedKey('two', 'meta'), 'state'), 'merged');
 });
 

@@ -40,12 +40,17 @@ export function agentScenario(scenario: Scenario, agentId: number, agents: numbe
   return { ...scenario, load: { ...load, maxInFlight: Math.max(1, Math.ceil(load.maxInFlight / agents)) } };
 }
 
-/** The agents' runs (serialised run.json) as one run: `mergeRuns` for two or more, the run itself for one. */
+/**
+ * The agents' runs (serialised run.json) as one run: `mergeRuns` for two or more, the run itself for
+ * one. With `scenario` (the plan before it was shared out) the merged run shows the whole load, not
+ * the first agent's share of workers and in-flight cap.
+ */
 export function mergeAgentRuns(
   runs: readonly { agentId: number; runJson: string }[],
-  options: MergeOptions = {},
+  options: MergeOptions & { scenario?: Scenario } = {},
 ): RunResult {
+  const { scenario, ...mergeOptions } = options;
   const parsed = runs.map((r) => parseRunFile(r.runJson, `agent ${r.agentId}`));
-  if (parsed.length === 1) return parsed[0]!;
-  return mergeRuns(parsed, options);
+  const merged = parsed.length === 1 ? parsed[0]! : mergeRuns(parsed, mergeOptions);
+  return scenario ? { ...merged, scenario: { ...scenario, name: merged.scenario.name } } : merged;
 }
