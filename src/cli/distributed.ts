@@ -19,12 +19,12 @@ import {
   type JoinedRun,
 } from '../core/distributed/index';
 import { reportHooks, scrubSecrets, serializeRun, writeRunOutputs } from '../core/index';
-import type { AdmissionGate, Catalog, ReportAssets, Scenario } from '../core/index';
+import type { AdmissionGate, ReportAssets, Scenario } from '../core/index';
 import { createLimiter, limiterGate, LimiterConfigError } from '../core/limiter/index';
 import type { Limiter, LimitsOption } from '../core/limiter/index';
 import { parseDuration } from '../core/util/duration';
 import { CliError, EXIT, type CliIo } from './cliError';
-import { executeRun, prepareOut } from './execute';
+import { executeRun, prepareOut, type ExecuteOptions } from './execute';
 import { loadReportAssets } from './reportAssets';
 
 export interface DistributedFlags {
@@ -80,13 +80,10 @@ export function sharedLimitsOption(text: string): LimitsOption {
   return { rpm: parts[0]!, itpm: parts[1]!, otpm: parts[2]! };
 }
 
-export interface DistributedRunOptions {
-  json: boolean;
-  out?: string;
-  catalog?: Catalog;
-  apiKey?: string;
-  reportAssets?: () => ReportAssets;
-}
+export type DistributedRunOptions = Pick<
+  ExecuteOptions,
+  'json' | 'out' | 'catalog' | 'apiKey' | 'reportAssets'
+>;
 
 /** Runs this process as one agent; returns the exit code. */
 export async function runAsAgent(
