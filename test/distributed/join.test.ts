@@ -106,7 +106,8 @@ test('finishing: exactly one agent is last, it reads every run, and the run id c
   assert.equal(outcomes.filter((o) => o.last).length, 1);
   assert.deepEqual(outcomes.map((o) => o.finished).sort(), [1, 2, 3]);
   // A repeated finish (a retry) is not counted twice.
-  assert.equal((await runs[0]!.finish('{"agent":0}', 'done')).finished, 3);
+  const first = runs.find((r) => r.agentId === 0)!;
+  assert.equal((await first.finish('{"agent":0}', 'done')).finished, 3);
   const results = await runs[0]!.results();
   assert.deepEqual(
     results.map((r) => [r.agentId, r.runJson, r.how]),
