@@ -61,7 +61,10 @@ after(async () => {
   await redis?.stop();
 });
 
-function agent(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function agent(
+  args: string[],
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args], {
       cwd: root,
@@ -69,7 +72,10 @@ function agent(args: string[]): Promise<{ code: number | null; stderr: string }>
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      onStderr?.(stderr, child);
+    });
     child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
@@ -138,4 +144,52 @@ test('3 agent processes: each request once, start together, merged counts are th
   const report = await cli(['report', out, '--out', join(tmp, 'report')]);
   assert.equal(report.code, 0, report.stderr);
   assert.ok(existsSync(join(tmp, 'report', 'report.html')));
+});
+
+test('Ctrl-C (a real SIGINT) to one of 3 agents: it saves its partial run and leaves, the others still merge', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dist-sigint-'));
+  const out = join(tmp, 'out');
+  const args = [
+    'run',
+    '--base-url',
+    proxyUrl,
+    '--model',
+    'claude-haiku-4-5',
+    '--no-stream',
+    '--rate',
+    '15',
+    '--duration',
+    '6s',
+    '--coordinator',
+    redis.url,
+    '--agents',
+    '3',
+    '--run-id',
+    'sigint',
+    '--out',
+    out,
+  ];
+  let interrupted = false;
+  const agents = await Promise.all(
+    [0, 1, 2].map((k) =>
+      agent(args, (text, child) => {
+        // Agent 1 of the three processes is stopped once it has been sending for a moment.
+        if (k === 1 && !interrupted && /sending to/.test(text)) {
+          interrupted = true;
+          setTimeout(() => child.kill('SIGINT'), 1500);
+        }
+      }),
+    ),
+  );
+  const codes = agents.map((a) => a.code);
+  assert.deepEqual([...codes].sort(), [0, 0, 130], agents.map((a) => a.stderr).join('\n---\n'));
+  const stopped = agents[codes.indexOf(130)]!;
+  assert.match(stopped.stderr, /that agent \d left \(its partial run counts\)/);
+  const merged = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  const runs = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(out, `agent-${k}`, 'run.json'), 'utf8')));
+  assert.equal(runs.filter((r) => r.summary.stopReason === 'aborted').length, 1);
+  assert.equal(
+    merged.summary.requests.total,
+    runs.reduce((a, r) => a + r.summary.requests.total, 0),
+  );
 });
