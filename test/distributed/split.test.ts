@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
 import type { EngineOptions, RequestSample } from '../../src/core/index';
+import { agentScenario, defaultRunId, scheduleFingerprint } from '../../src/core/distributed/index';
 import { scriptedFetch } from '../engine/scriptedFetch';
 
 const key = 'sk-ant-api03-THISISATESTKEYTHATMUSTNEVERLEAK_0123456789';
@@ -129,4 +130,30 @@ test('startAt: the run waits for the shared instant on the injected wall clock',
   assert.ok(Date.now() - t1 < 2000);
   assert.equal(aborted.result.summary.requests.total, 0);
   assert.equal(aborted.result.summary.stopReason, 'aborted');
+});
+
+test('the schedule fingerprint ignores where and how it is judged; agent shares divide a closed loop', () => {
+  const plan = { model: 'claude-sonnet-5-5', load: { type: 'rate', rps: 5 }, requests: 10 };
+  const a = parseScenario({ ...plan, target: { baseUrl: 'http://a.test' }, name: 'a' });
+  const b = parseScenario({
+    ...plan,
+    target: { baseUrl: 'http://b.test' },
+    name: 'b',
+    thresholds: { 'latency.p95': '<10' },
+  });
+  const c = parseScenario({ ...plan, target: { baseUrl: 'http://a.test' }, load: { type: 'rate', rps: 6 } });
+  assert.equal(scheduleFingerprint(a), scheduleFingerprint(b));
+  assert.notEqual(scheduleFingerprint(a), scheduleFingerprint(c));
+  assert.equal(defaultRunId(a), defaultRunId(b));
+  const closed = parseScenario({
+    model: 'claude-sonnet-5-5',
+    load: { type: 'concurrency', concurrency: 7 },
+    requests: 70,
+  });
+  const workers = [0, 1, 2].map((id) => {
+    const s = agentScenario(closed, id, 3);
+    return s.load.type === 'concurrency' ? s.load.concurrency : -1;
+  });
+  assert.deepEqual(workers, [3, 2, 2]);
+  assert.throws(() => agentScenario(closed, 0, 8), /--concurrency 7 is below --agents 8/);
 });
