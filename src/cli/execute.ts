@@ -10,7 +10,7 @@ import {
   startLoadTest,
   writeRunOutputs,
 } from '../core/index';
-import type { Catalog, ReportAssets, RunResult, Scenario } from '../core/index';
+import type { Catalog, EngineOptions, ReportAssets, RunResult, Scenario } from '../core/index';
 import { CliError, EXIT, type CliIo, type CliSignal } from './cliError';
 import { loadReportAssets } from './reportAssets';
 import { jsonSummary, progressLine, summaryText } from './runOutput';
@@ -54,6 +54,8 @@ export interface ExecuteOptions {
   quiet?: boolean;
   /** Report app override (tests); default: the built dist/webview. */
   reportAssets?: () => ReportAssets;
+  /** Distributed runs: this agent's share of the schedule, the shared start instant, shared gates. */
+  engine?: Pick<EngineOptions, 'shouldSend' | 'startAt' | 'gates'>;
 }
 
 export interface ExecuteOutcome {
@@ -113,6 +115,7 @@ export async function executeRun(
   });
 
   const run = startLoadTest(scenario, {
+    ...opts.engine,
     ...reportHooks,
     apiKey: opts.apiKey,
     catalog: opts.catalog,

@@ -10,11 +10,13 @@ import {
   ScenarioError,
   ThresholdError,
 } from '../../core/index';
+import { maxAgents } from '../../core/distributed/index';
 import { parseStages, StageError } from '../../core/sweep/index';
 import type { Scenario } from '../../core/index';
 import { loadCatalogOption } from '../catalogOption';
 import { CliError, type CliIo } from '../cliError';
 import { cliCommand } from '../command';
+import { checkDistributedFlags, coordinatorFlag, runAsAgent, type DistributedFlags } from '../distributed';
 import { checkKeyPolicy, executeRun } from '../execute';
 import { collect, durationFlag, numberFlag, urlFlag, withFlag } from '../options';
 
@@ -52,7 +54,7 @@ export interface RunFlags {
   catalog?: string;
 }
 
-export interface RunOptions extends RunFlags {
+export interface RunOptions extends RunFlags, DistributedFlags {
   /** A plan file (.claudeload.json); flags override its fields. */
   planFile?: string;
 }
@@ -231,7 +233,9 @@ export function planFromFlags(
 }
 
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
-  const { planFile, ...flags } = options;
+  const { planFile, coordinator, agents, runId, joinTimeout, sharedLimits, ...flags } = options;
+  const dist: DistributedFlags = { coordinator, agents, runId, joinTimeout, sharedLimits };
+  const distributed = checkDistributedFlags(dist);
   const catalog = loadCatalogOption(flags.catalog);
   const { raw, baseDir } = planFromFlags(flags, planFile);
   let scenario: Scenario;
@@ -248,6 +252,8 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     baseUrlFlag: flags.baseUrl,
     allowHosts: [...(flags.allowHost ?? []), ...(io.env.CLAUDE_LOAD_ALLOWED_HOSTS ?? '').split(',')],
   });
+  if (distributed)
+    return runAsAgent(scenario, dist, io, { json: flags.json ?? false, out: flags.out, catalog, apiKey });
   const { exitCode } = await executeRun(scenario, io, {
     json: flags.json ?? false,
     out: flags.out,
@@ -257,12 +263,13 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   return exitCode;
 }
 
-type Parsed = Omit<RunFlags, 'stream'> & { stream?: boolean };
+type Parsed = Omit<RunFlags, 'stream'> & { stream?: boolean } & DistributedFlags;
 
 const load = 'Load:';
 const workload = 'Workload:';
 const target = 'Target (default: the plan file, else api.anthropic.com with ANTHROPIC_API_KEY):';
 const results = 'Results:';
+const distributed = 'Distributed (several agents, one schedule; see README "Distributed load generation"):';
 
 export const runCli = cliCommand<Parsed>({
   name: 'run',
@@ -434,7 +441,37 @@ export const runCli = cliCommand<Parsed>({
       )
       .addOption(new Option('--json', 'print one JSON summary on stdout').helpGroup(results))
       .addOption(new Option('--name <name>', 'run name').helpGroup(results))
-      .addOption(new Option('--catalog <file>', 'catalog override JSON (prices, limits)').helpGroup(results));
+      .addOption(new Option('--catalog <file>', 'catalog override JSON (prices, limits)').helpGroup(results))
+      .addOption(
+        new Option(
+          '--coordinator <redis-url>',
+          'join a distributed run through this Redis (redis://host:6379): agents start together and request i goes to agent i mod N',
+        )
+          .argParser(coordinatorFlag)
+          .helpGroup(distributed),
+      )
+      .addOption(
+        new Option('--agents <n>', `how many agents share the run (1-${maxAgents}; the same on every agent)`)
+          .argParser(numberFlag('--agents', { int: true, max: maxAgents }))
+          .helpGroup(distributed),
+      )
+      .addOption(
+        new Option(
+          '--run-id <id>',
+          'name of the run in Redis (default: derived from the plan and flags)',
+        ).helpGroup(distributed),
+      )
+      .addOption(
+        new Option('--join-timeout <d>', 'how long to wait for the other agents (default 60s)')
+          .argParser(durationFlag('--join-timeout'))
+          .helpGroup(distributed),
+      )
+      .addOption(
+        new Option(
+          '--shared-limits <limits>',
+          'one rate limiter for all agents in the coordinator Redis: a tier (e.g. build) or RPM,ITPM,OTPM',
+        ).helpGroup(distributed),
+      );
     // "--stream --no-stream" would silently keep the last one: refuse it.
     const seen = new Set<string>();
     for (const flag of ['stream', 'no-stream']) {
@@ -451,6 +488,7 @@ export const runCli = cliCommand<Parsed>({
     'claude-load run my.claudeload.json --json',
     'claude-load run --base-url http://127.0.0.1:4010 --concurrency 8 --requests 100',
     'claude-load run shared.claudeload.json --allow-host gateway.internal:8443',
+    'claude-load run plan.claudeload.json --coordinator redis://10.0.0.5:6379 --agents 4 --out results',
   ],
   run: (parsed, args, io) => {
     let planFile = args[0];

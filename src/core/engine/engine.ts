@@ -45,6 +45,20 @@ export interface EngineOptions {
   /** Extra admission gates, after the engine's own (e.g. a rate limiter shared through Redis). */
   gates?: AdmissionGate[];
   /**
+   * Distributed load generation: whether this generator sends request `index` of the shared schedule
+   * (e.g. `i % agents === agentId`). Requests it skips are neither sent nor counted, yet keep their
+   * place: intended send times, prompts and models stay those of the full schedule (the seeded draws
+   * are made for every index, in order), so open-loop latency is measured from the shared schedule.
+   * `scenario.requests` counts the whole schedule. Must return true for some index in every stretch
+   * of the schedule.
+   */
+  shouldSend?: (index: number) => boolean;
+  /**
+   * Wall-clock instant (ms since the epoch, on `now()`) at which the run starts: the engine resolves
+   * the target, then waits for it, so agents on several machines start together.
+   */
+  startAt?: number;
+  /**
    * Diagnosis rules and metric definitions for the result; the caller passes the report module's
    * (`reportHooks`), so the engine does not depend on the reports. Without them: none.
    */
@@ -81,6 +95,24 @@ export class LoadTestRun extends TypedEmitter<EngineEvent> {
 
 export function startLoadTest(scenario: Scenario, options: EngineOptions = {}): LoadTestRun {
   return new LoadTestRun(scenario, options);
+}
+
+/** Waits until `now()` reaches `startAt` (ms since the epoch); an abort ends the wait at once. */
+export async function waitForWallClock(startAt: number, now: () => Date, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const wait = startAt - now().getTime();
+    if (wait <= 0 || signal.aborted) return;
+    // Timers can fire early and clocks can be stepped: wake at most every second and look again.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(1000, Math.ceil(wait)));
+      signal.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+  }
 }
 
 /** Stop reasons after which requests waiting in a gate are turned away instead of sent. */
@@ -120,7 +152,13 @@ async function execute(
     skipPreflight: options.skipPreflight,
   });
 
+  // A shared start instant: everything slow (client, preflight) is done before it.
+  if (options.startAt !== undefined) await waitForWallClock(options.startAt, now, stopSignal);
+
   const openLoop = scenario.load.type !== 'concurrency';
+  const shouldSend = options.shouldSend;
+  /** Another generator's request: make its seeded draws so ours stay those of the full schedule. */
+  const skip = (index: number) => void plan(index);
   const slo = sloFromThresholds(scenario.thresholds);
   const rec = new Recorder(catalog, openLoop, slo);
   const inflightAbort = new AbortController();
@@ -231,6 +269,12 @@ async function execute(
       let nextIndex = 0;
       const worker = async () => {
         while (!stopReason) {
+          if (shouldSend) {
+            while (!shouldSend(nextIndex)) skip(nextIndex++);
+            // The request count is the shared schedule's: past it, this generator's share is done.
+            if (scenario.requests !== undefined && nextIndex >= scenario.requests)
+              return stopSending('requests');
+          }
           const index = nextIndex++;
           const p = plan(index);
           const req = admissionRequest(index, p, elapsed());
@@ -257,6 +301,18 @@ async function execute(
           // The window is what was planned, even though the last send went out a little earlier.
           stopSending(scenario.durationMs !== undefined ? 'duration' : 'completed', undefined, durationMs);
           break;
+        }
+        if (shouldSend) {
+          if (scenario.requests !== undefined && index >= scenario.requests) {
+            // Where the full schedule's request count would turn this one away: the window ends here.
+            await sleepUntil(due);
+            stopSending('requests', undefined, due);
+            break;
+          }
+          if (!shouldSend(index)) {
+            skip(index);
+            continue;
+          }
         }
         await sleepUntil(due);
         if (stopReason) break;
