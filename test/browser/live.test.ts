@@ -45,6 +45,7 @@ const info: LiveRunInfo = {
   startedAt: sample.startedAt,
   load: sample.scenario.load,
   models: sample.scenario.models.map((m) => m.model),
+  prompt: 'synthetic, about 500 input tokens (sd 100)',
   requests: 300,
 };
 
@@ -157,6 +158,8 @@ test(
       assert.equal(Number(m.completed?.value), totals.completed);
       assert.equal(Number(m.elapsedS?.value), totals.elapsedS);
       assert.equal(await page.textContent('[data-field="name"]'), info.name);
+      // The prompt the run sends is named under the target (issue #14 item 8).
+      assert.equal(await page.textContent('[data-field="prompt"]'), `Prompt: ${info.prompt}`);
       assert.match(
         (await page.textContent('[data-field="progressLabel"]')) ?? '',
         new RegExp(`^${totals.sent} of 300 requests sent$`),
