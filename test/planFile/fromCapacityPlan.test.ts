@@ -204,6 +204,13 @@ test('a plan file without a plan section offers its own workload over the defaul
       mix,
     },
   );
+  // A closed loop has no rate of its own: the default RPM stays, and the note says why.
+  const closed = planInputFromPlanFile(
+    { model: 'claude-haiku-4-5', load: { type: 'concurrency', concurrency: 4 }, requests: 10 },
+    defaults,
+  );
+  assert.equal(closed?.input.rpm, 100);
+  assert.match(closed?.notes.join('; ') ?? '', /no rate: 4 concurrent requests/);
   assert.equal(planInputFromPlanFile({ requests: 3 }, defaults), undefined);
   assert.equal(planInputFromPlanFile([1, 2], defaults), undefined);
   assert.deepEqual(planInputFromPlanFile({ model: 'x', plan: { rpm: 5 } }, defaults)?.input, { rpm: 5 });

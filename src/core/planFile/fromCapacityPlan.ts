@@ -171,6 +171,12 @@ function positive(v: unknown): number | undefined {
 /** Average RPM and peak factor of a plan file's load; a closed loop's rate depends on latency, so none. */
 function loadOf(load: unknown, notes: string[]): Record<string, unknown> {
   if (!isObject(load)) return {};
+  if (load.type === 'concurrency') {
+    notes.push(
+      `no rate: ${String(load.concurrency)} concurrent requests make a rate that depends on latency`,
+    );
+    return {};
+  }
   if (load.type === 'rate') {
     const rps = positive(load.rps);
     if (rps === undefined) return {};
