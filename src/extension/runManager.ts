@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   appendWindows,
+  describePrompts,
   emptyLiveWindows,
   EngineStartError,
   reportHooks,
@@ -133,6 +134,7 @@ export class RunManager implements vscode.Disposable {
       startedAt: new Date().toISOString(),
       load: scenario.load,
       models: scenario.models.map((m) => m.model),
+      prompt: describePrompts(scenario.prompts),
       ...(scenario.durationMs !== undefined ? { durationMs: scenario.durationMs } : {}),
       ...(scenario.requests !== undefined ? { requests: scenario.requests } : {}),
       ...(scenario.maxCostUsd !== undefined ? { maxCostUsd: scenario.maxCostUsd } : {}),

@@ -47,6 +47,7 @@ const info: LiveRunInfo = {
   startedAt: sample.startedAt,
   load: sample.scenario.load,
   models: sample.scenario.models.map((m) => m.model),
+  prompt: 'synthetic, about 500 input tokens (sd 100)',
   requests: 300,
 };
 
@@ -141,6 +142,8 @@ test(
       assert.equal(Number(m.completed?.value), totals.completed);
       assert.equal(Number(m.elapsedS?.value), totals.elapsedS);
       assert.equal(await page.textContent('[data-field="name"]'), info.name);
+      // The prompt the run sends is named under the target (issue #14 item 8).
+      assert.equal(await page.textContent('[data-field="prompt"]'), `Prompt: ${info.prompt}`);
       assert.match(
         (await page.textContent('[data-field="progressLabel"]')) ?? '',
         new RegExp(`^${totals.sent} of 300 requests sent$`),
@@ -434,10 +437,28 @@ test(
         const tiles = [...doc.querySelectorAll('.live-metrics .kv')].map(
           (e) => e.getBoundingClientRect().right,
         );
-        return { scroll: d.scrollWidth, client: d.clientWidth, right: Math.max(...tiles) };
+        // A value wider than its tile is cut ("$0.0064" read "$0.00"): none may overflow.
+        const cut = [...(doc.querySelectorAll('.live-metrics [data-metric]') as Iterable<unknown>)]
+          .map((e) => e as { scrollWidth: number; clientWidth: number; textContent: string })
+          .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          .map((e) => e.textContent);
+        const charts = [...doc.querySelectorAll('canvas[data-chart]')].map(
+          (e) =>
+            (e as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width,
+        );
+        return {
+          scroll: d.scrollWidth,
+          client: d.clientWidth,
+          right: Math.max(...tiles),
+          cut,
+          narrowestChart: Math.min(...charts),
+        };
       });
       assert.ok(fit.scroll <= fit.client, `no sideways scroll at 250 px (${fit.scroll} > ${fit.client})`);
       assert.ok(fit.right <= fit.client, `tiles inside the panel (${fit.right} > ${fit.client})`);
+      assert.deepEqual(fit.cut, [], 'no tile value cut');
+      // Charts use the panel's width (they were ~110 px wide beside a second axis).
+      assert.ok(fit.narrowestChart >= 0.8 * fit.client, `charts ${fit.narrowestChart} px of ${fit.client}`);
       await screenshot(page, 'live-250px');
       assert.deepEqual(await problems(page), []);
     } finally {

@@ -548,3 +548,77 @@ test(
     }
   },
 );
+
+test(
+  'spend bars beyond 200 % are cut and labelled with their value; the recommendation is a short list (#14 item 11)',
+  { timeout: 60_000 },
+  async () => {
+    const page = await open();
+    try {
+      await waitForPosted(page, 'planner/ready');
+      await post(page, init);
+      await nthInput(page, 1);
+      // Sonnet 5.5 at 100 RPM: $12,960 a month, 25.9x Start's $500 cap and 13x Build's $1,000.
+      const result = planFor(defaultPlanInput('claude-sonnet-5-5'));
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="1"]');
+      const canvas = 'canvas[data-chart="tier-utilisation"]';
+      const clipped = (await page.getAttribute(canvas, 'data-clipped')) ?? '';
+      const start = result.tiers.find((t) => t.name === 'start')!;
+      assert.equal(result.tiers.find((t) => t.name === 'build')!.utilization.spend, 12_960 / 1000);
+      assert.equal(start.utilization.spend, 12_960 / 500);
+      // Two bars that both end at the cap now read differently.
+      assert.match(clipped, /Start spend 2,592 %/);
+      assert.match(clipped, /Build spend 1,296 %/);
+      assert.match((await page.getAttribute(canvas, 'aria-label')) ?? '', /above 200 %: Start spend 2,592 %/);
+      assert.ok(await canvasIsDrawn(page, canvas));
+      // The chart's foreground is painted above the 200 % tick (the labels), not only the bars below it.
+      const painted = await page.evaluate((sel) => {
+        const c = (
+          globalThis as unknown as {
+            document: {
+              querySelector(s: string): {
+                width: number;
+                height: number;
+                getContext(k: '2d'): {
+                  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+                };
+              };
+            };
+          }
+        ).document.querySelector(sel);
+        const top = c.getContext('2d').getImageData(0, 0, c.width, Math.floor(c.height * 0.3)).data;
+        let n = 0;
+        for (let i = 3; i < top.length; i += 4) if (top[i]! > 0) n++;
+        return n;
+      }, canvas);
+      assert.ok(painted > 100, `labels drawn above the cut bars (${painted} pixels)`);
+
+      // The recommendation: a sentence, then points, not one run of semicolons.
+      const reason = page.locator('[data-field="recommendedReason"]');
+      const text = (await reason.innerText()).trim();
+      assert.ok(!text.includes(';'), `no semicolons: ${text}`);
+      assert.match(text, /^Scale is the smallest standard tier that fits at peak:/);
+      assert.equal(await reason.locator(':scope > ul.pl-reasons').first().locator(':scope > li').count(), 2);
+      assert.match(text, /Closest limit: spend at 6\.5 %/);
+      assert.match(
+        await reason.locator('li[data-tier="start"]').innerText(),
+        /^Start: Monthly cost \$12,960\.00 > \$500\.00 cap/,
+      );
+      assert.equal(await reason.locator('li[data-tier]').count(), 2);
+      // Models are named by their id in the form too, as everywhere else (#14 item 13).
+      const options = await page
+        .locator('[data-field="model"] vscode-option, [data-field="model"] option')
+        .allInnerTexts();
+      assert.ok(
+        options.map((o) => o.trim()).includes('claude-sonnet-5-5'),
+        `model options: ${options.join(', ')}`,
+      );
+      assert.ok(!options.some((o) => /^Claude /.test(o.trim())), `no display names: ${options.join(', ')}`);
+      await screenshot(page, 'planner-clipped-bars');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);

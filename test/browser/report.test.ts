@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/core/report/html';
+import { describePrompts } from '../../src/core/format/format';
 import type { RunResult } from '../../src/core/model/run';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
@@ -59,6 +60,8 @@ async function assertShowsRun(page: Page, run: RunResult): Promise<void> {
   assert.equal(m['latency.p95']?.text, `${Math.round(s.latencyMs.p95).toLocaleString('en-US')} ms`);
   const header = await page.textContent('[data-field="name"]');
   assert.equal(header, run.name);
+  // The prompt the run sent is named (issue #14 item 8), from the scenario or its saved digest.
+  assert.equal(await page.textContent('[data-field="prompts"]'), describePrompts(run.scenario.prompts));
   assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 1);
   assert.equal(await page.locator('[data-threshold]').count(), s.thresholds.length);
   for (const c of charts)

@@ -418,7 +418,7 @@ test('warnings: deprecated and legacy models, the Haiku 5.5 long-prompt band, un
   assert.match(
     plan({ ...worked, model: 'claude-fable-5-2' }).warnings.find((x) => x.id === 'unconfirmed')?.message ??
       '',
-    /Fable 5\.2 prices/,
+    /claude-fable-5-2 prices/,
   );
 });
 

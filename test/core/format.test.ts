@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   dash,
   describeLoad,
+  describePrompts,
   escapeHtml,
   fmtCount,
   fmtDuration,
@@ -88,5 +89,42 @@ test('escapeHtml escapes the five characters that matter in content and attribut
   assert.equal(
     escapeHtml(`<a href="x">Tom & 'Jerry'</a>`),
     '&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;',
+  );
+});
+
+test('describePrompts: the prompt a run sends in one line, from the scenario or a saved digest', () => {
+  assert.equal(
+    describePrompts({ type: 'fixed', text: 'Write at least 300 words about\n rate limits.' }),
+    '"Write at least 300 words about rate limits." (44 characters)',
+  );
+  assert.equal(
+    describePrompts({ type: 'fixed', text: 'x'.repeat(2000) }),
+    `"${'x'.repeat(59)}…" (2,000 characters)`,
+  );
+  assert.equal(describePrompts({ type: 'list', items: ['a', 'b'] }), '2 prompts in turn, first "a"');
+  assert.equal(
+    describePrompts({ type: 'synthetic', inputTokens: { mean: 500, sd: 100 } }),
+    'synthetic, about 500 input tokens (sd 100)',
+  );
+  assert.equal(
+    describePrompts({
+      type: 'synthetic',
+      inputTokens: { mean: 3000, sd: 0 },
+      cachedPrefix: { tokens: 2000, hitRate: 0.8, ttl: '1h' },
+    }),
+    'synthetic, about 3,000 input tokens, a cached prefix of 2,000 tokens at 80 % hits (1h TTL)',
+  );
+  assert.equal(
+    describePrompts({
+      type: 'digest',
+      of: 'fixed',
+      count: 1,
+      items: [{ sha256: 'ab', length: 1234, preview: 'Hello there' }],
+    }),
+    '"Hello there" (1,234 characters)',
+  );
+  assert.equal(
+    describePrompts({ type: 'digest', of: 'messages', count: 3, items: [], source: 'p.jsonl' }),
+    '3 recorded Messages bodies from p.jsonl',
   );
 });

@@ -578,6 +578,34 @@ export function screenshot(page: Page, name: string): Promise<string> {
   return saveScreenshot(page, 'e2e', name);
 }
 
+/** Polls `check` every 250 ms until it answers true; a throwing check (a frame re-rendering) is a no. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // frame busy or re-rendering
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** Runs one journey step; on failure saves test-output/e2e/<name>-failed.png before rethrowing. */
+export async function screenshotOnFailure<T>(
+  page: Page,
+  name: string,
+  fn: (p: Page) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(page);
+  } catch (err) {
+    await screenshot(page, `${name}-failed`).catch(() => undefined);
+    throw err;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

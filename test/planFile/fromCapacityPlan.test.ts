@@ -51,7 +51,7 @@ test('the plan section round-trips to the same planner input', () => {
   const file = planToPlanFile(result, { defaultTier: 'build' });
   const back = planInputFromPlanFile(JSON.parse(JSON.stringify(file)), {});
   assert.ok(back);
-  assert.deepEqual(validatePlanInput(back, builtinCatalog), result.input);
+  assert.deepEqual(validatePlanInput(back.input, builtinCatalog), result.input);
   // Latency given: the p95 threshold is twice it.
   assert.equal((file.thresholds as Record<string, string>)['latency.p95'], '<5000');
 });
@@ -118,30 +118,140 @@ test('nothing on the Messages API cannot be load tested', () => {
   );
 });
 
-test('a plan file without a plan section offers its model or mix over the fallback', () => {
-  const fallback = defaultPlanInput('claude-sonnet-5-5');
-  assert.deepEqual(fallback, {
+test('a plan file without a plan section offers its own workload over the defaults, never the last input', () => {
+  const defaults = defaultPlanInput('claude-sonnet-5-5');
+  assert.deepEqual(defaults, {
     model: 'claude-sonnet-5-5',
     rpm: 100,
     peakFactor: 1,
     inputTokens: 500,
     outputTokens: 200,
   });
-  assert.deepEqual(planInputFromPlanFile({ model: 'claude-haiku-4-5', requests: 3 }, fallback), {
-    ...fallback,
+  // A rate load and synthetic prompts: 8 req/s is 480 RPM, 200 input tokens, 64 output (maxTokens).
+  const journey = planInputFromPlanFile(
+    {
+      model: 'claude-haiku-4-5',
+      target: { simulator: { tier: 'build', latency: 'fast' } },
+      maxTokens: 64,
+      prompts: { type: 'synthetic', inputTokens: 200 },
+      load: { type: 'rate', rps: 8, arrival: 'constant' },
+      duration: '8s',
+    },
+    defaults,
+  );
+  assert.ok(journey);
+  assert.deepEqual(journey.input, {
     model: 'claude-haiku-4-5',
-  });
-  const mix = [{ model: 'claude-haiku-4-5', share: 1 }];
-  assert.deepEqual(planInputFromPlanFile({ mix }, fallback), {
-    rpm: 100,
+    rpm: 480,
     peakFactor: 1,
-    inputTokens: 500,
-    outputTokens: 200,
-    mix,
+    inputTokens: 200,
+    outputTokens: 64,
+    cachedTokens: 0,
+    cacheHitRate: 0,
+    tier: 'build',
   });
-  assert.equal(planInputFromPlanFile({ requests: 3 }, fallback), undefined);
-  assert.equal(planInputFromPlanFile([1, 2], fallback), undefined);
-  assert.deepEqual(planInputFromPlanFile({ model: 'x', plan: { rpm: 5 } }, fallback), { rpm: 5 });
+  assert.match(journey.notes.join('; '), /480 RPM from load\.rps 8/);
+  // A ramp 0 -> 10 req/s over 60 s, then 10 req/s for 60 s: 7.5 req/s on average (450 RPM), peak 10/7.5.
+  const ramp = planInputFromPlanFile(
+    {
+      model: 'claude-haiku-4-5',
+      outputTokens: 150,
+      load: {
+        type: 'ramp',
+        stages: [
+          { duration: '60s', rps: 10 },
+          { duration: '1m', rps: 10 },
+        ],
+      },
+    },
+    defaults,
+  );
+  assert.equal(ramp?.input.rpm, 450);
+  assert.equal(ramp?.input.peakFactor, 1.33);
+  assert.equal(ramp?.input.outputTokens, 150);
+  // A cached system prompt is a prefix every request after the first reads (4 chars a token).
+  const cachedSystem = planInputFromPlanFile(
+    {
+      model: 'claude-haiku-4-5',
+      system: { text: 'x'.repeat(4000), cacheControl: '1h' },
+      prompt: 'y'.repeat(400),
+      maxTokens: 100,
+      requests: 3,
+    },
+    defaults,
+  );
+  assert.deepEqual(
+    {
+      inputTokens: cachedSystem?.input.inputTokens,
+      cachedTokens: cachedSystem?.input.cachedTokens,
+      cacheHitRate: cachedSystem?.input.cacheHitRate,
+      cacheTtl: cachedSystem?.input.cacheTtl,
+      rpm: cachedSystem?.input.rpm,
+    },
+    // No rate in the file (requests only): the RPM is the default, not anything remembered.
+    { inputTokens: 1100, cachedTokens: 1000, cacheHitRate: 1, cacheTtl: '1h', rpm: 100 },
+  );
+  const mix = [{ model: 'claude-haiku-4-5', share: 1 }];
+  assert.deepEqual(
+    planInputFromPlanFile({ mix, prompts: { type: 'synthetic', inputTokens: 500 } }, defaults)?.input,
+    {
+      rpm: 100,
+      peakFactor: 1,
+      inputTokens: 500,
+      outputTokens: 200,
+      cachedTokens: 0,
+      cacheHitRate: 0,
+      mix,
+    },
+  );
+  // A closed loop has no rate of its own: the default RPM stays, and the note says why.
+  const closed = planInputFromPlanFile(
+    { model: 'claude-haiku-4-5', load: { type: 'concurrency', concurrency: 4 }, requests: 10 },
+    defaults,
+  );
+  assert.equal(closed?.input.rpm, 100);
+  assert.match(closed?.notes.join('; ') ?? '', /no rate: 4 concurrent requests/);
+  assert.equal(planInputFromPlanFile({ requests: 3 }, defaults), undefined);
+  assert.equal(planInputFromPlanFile([1, 2], defaults), undefined);
+  assert.deepEqual(planInputFromPlanFile({ model: 'x', plan: { rpm: 5 } }, defaults)?.input, { rpm: 5 });
+});
+
+test('"Load test this plan" keeps prompt caching: the prefix and hit rate go into the plan file and back', () => {
+  const result = plan({
+    ...worked,
+    inputTokens: 3000,
+    cachedTokens: 2000,
+    cacheHitRate: 0.8,
+    cacheTtl: '1h',
+  });
+  const file = planToPlanFile(result, { defaultTier: 'build' });
+  assert.deepEqual(file.prompts, {
+    type: 'synthetic',
+    inputTokens: { mean: 3000 },
+    cachedPrefix: { tokens: 2000, hitRate: 0.8, ttl: '1h' },
+  });
+  const s = parseScenario(JSON.parse(JSON.stringify(file)), { catalog: builtinCatalog });
+  assert.deepEqual(s.prompts, {
+    type: 'synthetic',
+    inputTokens: { mean: 3000, sd: 0 },
+    cachedPrefix: { tokens: 2000, hitRate: 0.8, ttl: '1h' },
+  });
+  // Without the plan section, the file's own prompts give the same caching back.
+  const { plan: _section, ...withoutPlan } = file;
+  const back = planInputFromPlanFile(withoutPlan, defaultPlanInput('claude-sonnet-5-5'));
+  assert.deepEqual(
+    [back?.input.inputTokens, back?.input.cachedTokens, back?.input.cacheHitRate, back?.input.cacheTtl],
+    [3000, 2000, 0.8, '1h'],
+  );
+  assert.throws(
+    () =>
+      parseScenario({
+        model: 'claude-sonnet-5-5',
+        requests: 1,
+        prompts: { type: 'synthetic', inputTokens: 100, cachedPrefix: { tokens: 100, hitRate: 1 } },
+      }),
+    /cachedPrefix\.tokens \(100\) must be below prompts\.inputTokens \(100\)/,
+  );
 });
 
 test('raw form values are answered with a result or the field to fix', () => {

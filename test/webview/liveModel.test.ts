@@ -63,6 +63,23 @@ test('after a run, progress compares the send window with the planned duration, 
   assert.equal(p?.fraction, 1);
 });
 
+test('while draining past the planned duration, progress says so instead of "21.5 s of 20 s"', () => {
+  const sample = makeSampleRun();
+  const state = newRun({
+    name: 'p',
+    targetUrl: 'http://127.0.0.1:1',
+    startedAt: sample.startedAt,
+    durationMs: 20_000,
+  });
+  const fmt = { duration: (s: number) => `${s} s`, count: String };
+  appendWindows(state, [], { sent: 90, completed: 80, inFlight: 3, costUsd: 0, elapsedS: 19 });
+  assert.equal(progress(state, fmt)?.label, '19 s of 20 s');
+  appendWindows(state, [], { sent: 100, completed: 97, inFlight: 3, costUsd: 0, elapsedS: 21.5 });
+  const p = progress(state, fmt);
+  assert.equal(p?.label, '20 s of 20 s, waiting for 3 in flight');
+  assert.equal(p?.fraction, 1);
+});
+
 test('after a run the tiles hold whole-run statistics, not the last second', () => {
   const sample = makeSampleRun();
   const state = newRun({ name: 'p', targetUrl: 'http://127.0.0.1:1', startedAt: sample.startedAt });

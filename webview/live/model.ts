@@ -146,9 +146,14 @@ export function progress(
     : state.totals;
   const parts: Progress[] = [];
   if (run.durationMs && run.durationMs > 0) {
+    const planned = fmt.duration(run.durationMs / 1000);
+    // Past the duration while running: sending has stopped and the last replies are awaited.
+    const draining = !state.summary && totals.elapsedS * 1000 > run.durationMs;
     parts.push({
       fraction: (totals.elapsedS * 1000) / run.durationMs,
-      label: `${fmt.duration(totals.elapsedS)} of ${fmt.duration(run.durationMs / 1000)}`,
+      label: draining
+        ? `${planned} of ${planned}, waiting for ${fmt.count(state.totals.inFlight)} in flight`
+        : `${fmt.duration(totals.elapsedS)} of ${planned}`,
     });
   }
   if (run.requests && run.requests > 0) {

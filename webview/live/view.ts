@@ -177,6 +177,8 @@ export function createLiveView(
   const name = h('h1', { 'data-field': 'name' });
   const status = h('span', { class: 'live-status', 'data-field': 'status', role: 'status' });
   const target = h('p', { class: 'muted small live-target', 'data-field': 'target' });
+  // The prompt the run sends (the wizard's choice, a plan file's prompts), so a run is recognisable.
+  const prompt = h('p', { class: 'muted small live-target', 'data-field': 'prompt' });
   const bar = h('progress', { 'data-field': 'progress', max: 1, 'aria-label': 'Run progress' });
   const barLabel = h('span', { class: 'small muted', 'data-field': 'progressLabel' });
   const elapsed = metricEl('elapsedS');
@@ -235,6 +237,7 @@ export function createLiveView(
       { class: 'live-header' },
       h('div', { class: 'live-title' }, name, status),
       target,
+      prompt,
       progressRow,
       h('div', { class: 'live-actions' }, stop, openReport),
     ),
@@ -269,6 +272,8 @@ export function createLiveView(
       ]
         .filter(Boolean)
         .join(' · ');
+      prompt.textContent = run.prompt ? `Prompt: ${run.prompt}` : '';
+      prompt.hidden = !run.prompt;
       status.textContent = state.summary
         ? state.summary.stopReason === 'aborted'
           ? 'stopped'

@@ -63,7 +63,9 @@ const labels: Record<PlainField | CustomField, { label: string; placeholder?: st
 const statusNote: Record<string, string> = { legacy: ' (legacy)', deprecated: ' (deprecated)' };
 
 function modelChoices(models: PlannerModelOption[], current: string[]): ChoiceOption[] {
-  const out = models.map((m) => ({ value: m.id, label: `${m.displayName}${statusNote[m.status] ?? ''}` }));
+  // The model id, as plan files, the CLI, the Run wizard, the live panel and the report show it: one name
+  // for a model everywhere (display names mixed with ids read as two different models).
+  const out = models.map((m) => ({ value: m.id, label: `${m.id}${statusNote[m.status] ?? ''}` }));
   // A model the catalog no longer lists (e.g. from an old plan file) stays visible; the host names the problem.
   for (const id of current) if (id && !models.some((m) => m.id === id)) out.push({ value: id, label: id });
   return out;

@@ -71,11 +71,66 @@ function limitLine(color: () => string): Plugin<'bar'> {
   };
 }
 
+/**
+ * Bars cut at the cap look alike (25x and 3x over both end at 200 %): each cut bar gets its real value
+ * written above it, upright, and a break mark where it is cut. `labels()` says which bars were cut.
+ */
+function clippedLabels(raw: () => (number | null)[][], color: () => string): Plugin<'bar'> {
+  return {
+    id: 'clsClippedLabels',
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = color();
+      ctx.strokeStyle = color();
+      ctx.font = '10px sans-serif';
+      ctx.textBaseline = 'middle';
+      raw().forEach((values, d) => {
+        const meta = chart.getDatasetMeta(d);
+        if (meta.hidden) return;
+        values.forEach((v, i) => {
+          if (v === null || v * 100 <= utilisationCapPct) return;
+          const bar = meta.data[i] as unknown as { x: number; y: number; width: number } | undefined;
+          if (!bar) return;
+          // Break mark: a short zigzag across the bar's top.
+          const half = bar.width / 2;
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(bar.x - half, bar.y + 5);
+          ctx.lineTo(bar.x, bar.y + 1);
+          ctx.lineTo(bar.x + half, bar.y + 5);
+          ctx.stroke();
+          ctx.save();
+          ctx.translate(bar.x, bar.y - 4);
+          ctx.rotate(-Math.PI / 2);
+          ctx.textAlign = 'left';
+          ctx.fillText(fmtPct(v), 0, 0);
+          ctx.restore();
+        });
+      });
+      ctx.restore();
+    },
+  };
+}
+
+/** "Start spend 2,592 %": the bars cut at the cap, with their values (for the canvas's description). */
+export function clippedBars(tiers: TierEvaluation[]): string[] {
+  return tiers.flatMap((t) =>
+    limits
+      .filter((l) => {
+        const v = t.utilization[l.key];
+        return v !== null && v * 100 > utilisationCapPct;
+      })
+      .map((l) => `${t.displayName} ${l.label} ${fmtPct(t.utilization[l.key])}`),
+  );
+}
+
 /** Grouped bars: peak utilisation of RPM, ITPM, OTPM and the spend cap, per tier. */
 export function createTierUtilisationChart(canvas: HTMLCanvasElement): ChartHandle<TierEvaluation[]> {
   let theme = readTheme();
   // Unclamped values for the tooltip, per dataset and tier.
   let raw: (number | null)[][] = limits.map(() => []);
+  let clipped = false;
   const build = (): ChartConfiguration<'bar', number[], string>['options'] => ({
     animation: false,
     responsive: true,
@@ -91,11 +146,27 @@ export function createTierUtilisationChart(canvas: HTMLCanvasElement): ChartHand
         },
       },
     },
-    scales: scales(theme, {
-      title: 'utilisation at peak',
-      format: (v) => `${v} %`,
-      suggestedMax: 110,
-    }),
+    scales: {
+      ...scales(theme, {
+        title: 'utilisation at peak',
+        format: (v) => `${v} %`,
+        suggestedMax: 110,
+      }),
+      // Room above the cap for the cut bars' labels; ticks stop at the cap.
+      ...(clipped
+        ? {
+            y: {
+              ...scales(theme, { title: 'utilisation at peak', format: (v) => `${v} %` }).y,
+              max: utilisationCapPct * 1.45,
+              ticks: {
+                color: theme.foreground,
+                stepSize: 50,
+                callback: (v: number | string) => (Number(v) <= utilisationCapPct ? `${v} %` : ''),
+              },
+            },
+          }
+        : {}),
+    },
   });
   const chart = new Chart<'bar', number[], string>(canvas, {
     type: 'bar',
@@ -109,7 +180,13 @@ export function createTierUtilisationChart(canvas: HTMLCanvasElement): ChartHand
       })),
     },
     options: build(),
-    plugins: [limitLine(() => theme.colors.red)],
+    plugins: [
+      limitLine(() => theme.colors.red),
+      clippedLabels(
+        () => raw,
+        () => theme.foreground,
+      ),
+    ],
   });
   const recolor = () =>
     limits.forEach((l, i) => {
@@ -121,6 +198,17 @@ export function createTierUtilisationChart(canvas: HTMLCanvasElement): ChartHand
     update(tiers, mode = 'none') {
       chart.data.labels = tiers.map((t) => t.displayName);
       raw = limits.map((l) => tiers.map((t) => t.utilization[l.key]));
+      const cut = clippedBars(tiers);
+      if (cut.length > 0 !== clipped) {
+        clipped = cut.length > 0;
+        chart.options = build() ?? {};
+      }
+      // What the labels say, for screen readers and tests (the canvas text is not in the DOM).
+      canvas.dataset.clipped = cut.join('; ');
+      canvas.setAttribute(
+        'aria-label',
+        `Peak utilisation per tier${cut.length ? `; above ${utilisationCapPct} %: ${cut.join(', ')}` : ''}`,
+      );
       limits.forEach((_, i) => {
         const ds = chart.data.datasets[i];
         // null (no spend cap) becomes NaN: no bar.

@@ -84,7 +84,7 @@ function summary(r: PlanResult): Child[] {
       'Recommended tier: ',
       h('strong', { 'data-field': 'recommendedTier', 'data-value': r.recommendedTier }, tier),
     ),
-    h('p', { 'data-field': 'recommendedReason' }, r.recommendedReason),
+    recommendationReason(r),
     h(
       'dl',
       { class: 'kv-grid' },
@@ -93,6 +93,53 @@ function summary(r: PlanResult): Child[] {
       kv('Peak Messages API RPM', num('dd', 'summary.peakMessagesRpm', r.traffic.peakMessagesRpm, rate)),
     ),
   ];
+}
+
+/** A tier's reason ("closest limit: …; $…/month within …", or its problems) as separate points. */
+function points(reason: string): string[] {
+  return reason
+    .split('; ')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1));
+}
+
+/**
+ * Why this tier, as a short list rather than one run of semicolons: its closest limit and cost, then
+ * each smaller standard tier with what does not fit. Built from the tiers' own fields; the core's
+ * one-paragraph reason (kept for the CLI and Markdown) shows when the list cannot be built.
+ */
+function recommendationReason(r: PlanResult): HTMLElement {
+  const standard = r.tiers.filter((t) => t.kind === 'standard');
+  const at = standard.findIndex((t) => t.name === r.recommendedTier);
+  const chosen = standard[at];
+  if (!chosen || r.tiers.length === 1)
+    return h('p', { 'data-field': 'recommendedReason' }, r.recommendedReason);
+  const smaller = standard.slice(0, at);
+  return h(
+    'div',
+    { 'data-field': 'recommendedReason' },
+    h('p', null, `${chosen.displayName} is the smallest standard tier that fits at peak:`),
+    h('ul', { class: 'pl-reasons' }, ...points(chosen.reason).map((p) => h('li', null, p))),
+    smaller.length
+      ? h('p', null, smaller.length === 1 ? 'The smaller tier does not fit:' : 'Smaller tiers do not fit:')
+      : null,
+    smaller.length
+      ? h(
+          'ul',
+          { class: 'pl-reasons' },
+          ...smaller.map((t) => {
+            const why = points(t.reason);
+            return h(
+              'li',
+              { 'data-tier': t.name },
+              h('strong', null, `${t.displayName}: `),
+              why.length === 1 ? why[0]! : h('ul', null, ...why.map((p) => h('li', null, p))),
+            );
+          }),
+        )
+      : null,
+  );
 }
 
 function requirements(r: PlanResult): Child[] {
@@ -105,8 +152,9 @@ function requirements(r: PlanResult): Child[] {
   for (const b of q.buckets) {
     const key = `requirements.buckets.${b.bucket}`;
     rows.push(
-      rateRow(`${b.displayName}: average`, key, b, false),
-      rateRow(`${b.displayName}: peak`, key, b, true),
+      // A rate-limit bucket (shared by a model family), named as such so it is not read as a model.
+      rateRow(`${b.displayName} bucket: average`, key, b, false),
+      rateRow(`${b.displayName} bucket: peak`, key, b, true),
     );
   }
   return [
@@ -304,7 +352,7 @@ export function buildResults(toolbar: HTMLElement): PlannerResults {
   const utilCard = chartCard(
     'tier-utilisation',
     'Peak utilisation per tier',
-    `Dashed line: 100 % of a limit. Bars above ${utilisationCapPct} % are cut off; the table has the numbers.`,
+    `Dashed line: 100 % of a limit. Bars above ${utilisationCapPct} % are cut (zigzag) and labelled with their value.`,
   );
   const costCard = chartCard('cost-breakdown', 'Monthly cost breakdown', 'USD per 30-day month.');
   const asOf = h('span', { 'data-field': 'asOf' });

@@ -1,6 +1,7 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
 import {
   describeLoad,
+  describePrompts,
   fmtCount,
   fmtDateTime,
   fmtDuration,
@@ -77,6 +78,7 @@ export function header(run: RunResult): HTMLElement {
       ),
       row('Model(s)', models, 'models'),
       row('Load', describeLoad(s.load), 'load'),
+      row('Prompt', describePrompts(s.prompts), 'prompts'),
       row(
         'Request',
         `max_tokens ${s.maxTokens}, ${s.stream ? 'streaming' : 'not streaming'}, retries ${s.retries}, timeout ${fmtDuration(s.timeoutMs / 1000)}`,

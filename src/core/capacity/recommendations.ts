@@ -131,7 +131,7 @@ function modelRouting(ctx: AdviceContext): PlanRecommendation[] {
       message:
         `Model routing: if ${fmtPct(ROUTING_SHARE, { digits: 1 })} of requests are simple enough for ${haiku.id} (classify them, ` +
         `keep ${only.id} for the rest), the monthly cost falls from ${fmtUsd(ctx.cost.perMonthUsd)} to ` +
-        `${fmtUsd(routed)}, saving ${fmtUsd(saving)} per month; ${haiku.displayName} also has its own rate-limit bucket.`,
+        `${fmtUsd(routed)}, saving ${fmtUsd(saving)} per month; ${haiku.id} also has its own rate-limit bucket.`,
       savingUsdPerMonth: saving,
     },
   ];
@@ -273,7 +273,7 @@ function modelWarnings(ctx: AdviceContext): PlanWarning[] {
       out.push({
         id: 'long-prompt-band',
         message:
-          `${entry.displayName}: a ${fmtNumber(ctx.input.inputTokens)}-token prompt is above ${fmtNumber(band.aboveInputTokens)} ` +
+          `${entry.id}: a ${fmtNumber(ctx.input.inputTokens)}-token prompt is above ${fmtNumber(band.aboveInputTokens)} ` +
           `tokens, so the whole request is priced at the long-prompt rate (${fmtUsd(prices.input)} / ` +
           `${fmtUsd(prices.output)} per million input / output tokens instead of ${fmtUsd(entry.prices.input)} / ` +
           `${fmtUsd(entry.prices.output)}).`,
@@ -319,7 +319,7 @@ function spendWarnings(ctx: AdviceContext): PlanWarning[] {
 function unconfirmedWarning(ctx: AdviceContext): PlanWarning[] {
   const notes: string[] = [];
   for (const { entry } of ctx.lines) {
-    if (entry.pricesUnconfirmed) notes.push(`${entry.displayName} prices (${entry.pricesUnconfirmed})`);
+    if (entry.pricesUnconfirmed) notes.push(`${entry.id} prices (${entry.pricesUnconfirmed})`);
   }
   const names = new Set([ctx.recommendedTier, ctx.requestedTier?.name].filter((n): n is string => !!n));
   for (const tier of ctx.catalog.tiers.filter((t) => names.has(t.name))) {

@@ -68,6 +68,8 @@ export function createRequestFactory(
       : scenario.system.text
     : undefined;
 
+  const cachedPrefix = cachedPrefixBlocks(scenario, random);
+
   const pickModel = () => {
     if (models.length === 1) return models[0]!;
     let r = random();
@@ -93,12 +95,21 @@ export function createRequestFactory(
           : src.type === 'list'
             ? src.items[index % src.items.length]!
             : syntheticText(
-                Math.max(1, Math.round(normal(random, src.inputTokens.mean, src.inputTokens.sd))),
+                Math.max(
+                  1,
+                  Math.round(normal(random, src.inputTokens.mean, src.inputTokens.sd)) -
+                    (cachedPrefix?.tokens ?? 0),
+                ),
                 random,
                 scenario.outputTokens,
               );
       body = { model: m.model, max_tokens: scenario.maxTokens, messages: [{ role: 'user', content: text }] };
-      if (system) body.system = system;
+      if (cachedPrefix) {
+        const prefix = random() < cachedPrefix.hitRate ? cachedPrefix.shared : cachedPrefix.unique(index);
+        const rest =
+          system === undefined ? [] : typeof system === 'string' ? [{ type: 'text', text: system }] : system;
+        body.system = [prefix, ...rest];
+      } else if (system) body.system = system;
     }
     // Tools and thinking from the plan, unless a recorded request brings its own.
     for (const [k, v] of Object.entries(scenario.requestExtras ?? {})) if (body[k] === undefined) body[k] = v;
@@ -120,5 +131,41 @@ export function createRequestFactory(
       outputTokenCostUsd,
       worstCaseCostUsd,
     };
+  };
+}
+
+/**
+ * The cached prefix of synthetic prompts as a system block with a cache breakpoint: the shared one (read
+ * from the cache once written) or, for a miss, one made unique by the request index (a cache write, as
+ * the planner prices a miss). Both have the same length.
+ */
+function cachedPrefixBlocks(
+  scenario: Scenario,
+  random: Random,
+):
+  | {
+      tokens: number;
+      hitRate: number;
+      shared: Record<string, unknown>;
+      unique: (i: number) => Record<string, unknown>;
+    }
+  | undefined {
+  const src = scenario.prompts;
+  if (src.type !== 'synthetic' || !src.cachedPrefix) return undefined;
+  const { tokens, hitRate, ttl } = src.cachedPrefix;
+  const text = syntheticText(tokens, random);
+  const block = (t: string) => ({
+    type: 'text',
+    text: t,
+    cache_control: { type: 'ephemeral', ...(ttl === '1h' ? { ttl: '1h' } : {}) },
+  });
+  return {
+    tokens,
+    hitRate,
+    shared: block(text),
+    unique: (i) => {
+      const tag = `Request ${i}. `;
+      return block(tag + text.slice(tag.length));
+    },
   };
 }

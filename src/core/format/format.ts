@@ -1,7 +1,7 @@
 // How every number is shown, in the terminal, the report, the planner, the live panel and the status bar:
 // fixed en-US grouping so output reads the same everywhere. Display only: results stay unrounded.
 // Pure (no DOM, no Node): exported from both core entries (index.ts and browser.ts).
-import type { LoadShape } from '../model/run';
+import type { LoadShape, PromptDigests, PromptSource } from '../model/run';
 
 /** What a missing or non-finite number shows. */
 export const dash = '–';
@@ -112,6 +112,48 @@ export function describeLoad(load: LoadShape): string {
       const end = load.stages.at(-1)?.rps ?? load.startRps;
       const total = load.stages.reduce((s, st) => s + st.durationMs, 0) / 1000;
       return `open-loop ramp: ${fmtNumber(load.startRps, 2)} → ${fmtNumber(end, 2)} req/s over ${fmtDuration(total)} in ${load.stages.length} stages (at most ${load.maxInFlight} in flight)`;
+    }
+  }
+}
+
+/** A prompt's first characters on one line, quoted: "Write at least 300 words about…". */
+function quoted(text: string, max = 60): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return `"${line.length > max ? `${line.slice(0, max - 1)}…` : line}"`;
+}
+
+/**
+ * The prompt a run sends, in one line (live panel and report): the text's start and length, the size
+ * of synthetic prompts and their cached prefix, or how many prompts a list or file holds. Saved runs
+ * keep a digest by default: its preview is the text's start.
+ */
+export function describePrompts(prompts: PromptSource | PromptDigests): string {
+  const chars = (n: number) => `${fmtCount(n)} characters`;
+  switch (prompts.type) {
+    case 'fixed':
+      return `${quoted(prompts.text)} (${chars(prompts.text.length)})`;
+    case 'list':
+      return `${fmtCount(prompts.items.length)} prompts in turn, first ${quoted(prompts.items[0] ?? '')}`;
+    case 'messages':
+      return `${fmtCount(prompts.bodies.length)} recorded Messages bodies from ${prompts.source}`;
+    case 'synthetic': {
+      const { mean, sd } = prompts.inputTokens;
+      const prefix = prompts.cachedPrefix;
+      return (
+        `synthetic, about ${fmtCount(mean)} input tokens${sd > 0 ? ` (sd ${fmtCount(sd)})` : ''}` +
+        (prefix
+          ? `, a cached prefix of ${fmtCount(prefix.tokens)} tokens at ${fmtPct(prefix.hitRate, { digits: 0 })} hits (${prefix.ttl} TTL)`
+          : '')
+      );
+    }
+    case 'digest': {
+      const first = prompts.items[0];
+      if (prompts.of === 'messages')
+        return `${fmtCount(prompts.count)} recorded Messages bodies${prompts.source ? ` from ${prompts.source}` : ''}`;
+      if (!first) return `${fmtCount(prompts.count)} prompts`;
+      return prompts.count > 1
+        ? `${fmtCount(prompts.count)} prompts in turn, first ${quoted(first.preview)}`
+        : `${quoted(first.preview)} (${chars(first.length)})`;
     }
   }
 }

@@ -34,7 +34,20 @@ export type PromptSource =
   | { type: 'fixed'; text: string }
   | { type: 'list'; items: string[] }
   | { type: 'messages'; bodies: MessagesBody[]; source: string }
-  | { type: 'synthetic'; inputTokens: { mean: number; sd: number } };
+  | {
+      type: 'synthetic';
+      /** The whole prompt, cached prefix included. */
+      inputTokens: { mean: number; sd: number };
+      /** Prompt caching as the planner models it: `hitRate` of requests send the shared prefix. */
+      cachedPrefix?: CachedPrefix;
+    };
+
+/** A cacheable prefix of synthetic prompts (part of their input tokens) and the share that finds it cached. */
+export interface CachedPrefix {
+  tokens: number;
+  hitRate: number;
+  ttl: '5m' | '1h';
+}
 
 /** What a saved run keeps of a prompt by default: enough to recognise it, not the text. */
 export interface PromptDigest {

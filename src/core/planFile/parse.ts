@@ -439,9 +439,19 @@ function parsePrompts(p: PlanObject, options: ParseScenarioOptions, words: numbe
       return { type: 'list', items: src.items };
     case 'synthetic': {
       const it = src.inputTokens;
+      const inputTokens = typeof it === 'number' ? { mean: it, sd: 0 } : { mean: it.mean, sd: it.sd ?? 0 };
+      const prefix = src.cachedPrefix as { tokens: number; hitRate: number; ttl?: '5m' | '1h' } | undefined;
+      if (prefix && prefix.tokens >= inputTokens.mean)
+        throw new ScenarioError(
+          `prompts.cachedPrefix.tokens (${prefix.tokens}) must be below prompts.inputTokens (${inputTokens.mean}): the prefix is part of the prompt`,
+          'prompts.cachedPrefix.tokens',
+        );
       return {
         type: 'synthetic',
-        inputTokens: typeof it === 'number' ? { mean: it, sd: 0 } : { mean: it.mean, sd: it.sd ?? 0 },
+        inputTokens,
+        ...(prefix
+          ? { cachedPrefix: { tokens: prefix.tokens, hitRate: prefix.hitRate, ttl: prefix.ttl ?? '5m' } }
+          : {}),
       };
     }
     default: {

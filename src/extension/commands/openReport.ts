@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunFile } from '../../core/index';
 import { showReportPanel } from '../panels/reportPanel';
-import { listRuns, runsRoot } from '../runStore';
+import { listRuns, runsRoot, type SavedRun } from '../runStore';
+import { runPickEntry } from '../views/runHistoryModel';
 import type { Services } from '../services';
 
 export function registerOpenReport(services: Services): vscode.Disposable {
@@ -18,14 +19,12 @@ export function registerOpenReport(services: Services): vscode.Disposable {
         );
         return;
       }
-      const pick = await vscode.window.showQuickPick(
-        runs.map((r) => ({
-          label: r.name,
-          description: new Date(r.mtime).toLocaleString(),
-          folder: r.folder,
-        })),
-        { title: 'Claude: Open Run Report', placeHolder: 'Saved runs, newest first' },
-      );
+      const pick = await vscode.window.showQuickPick(pickItems(runs), {
+        title: 'Claude: Open Run Report',
+        placeHolder: 'Saved runs, newest first: filter by name, date, model or outcome',
+        matchOnDescription: true,
+        matchOnDetail: true,
+      });
       if (!pick) return;
       folder = pick.folder;
     }
@@ -37,4 +36,25 @@ export function registerOpenReport(services: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(`Cannot open ${file}: ${(e as Error).message}`);
     }
   });
+}
+
+/** The newest this many runs are offered: each row reads its run.json. */
+const pickLimit = 100;
+
+/** One row per saved run with its details; a run.json that cannot be read still shows, by folder name. */
+async function pickItems(runs: SavedRun[]): Promise<(vscode.QuickPickItem & { folder: vscode.Uri })[]> {
+  return Promise.all(
+    runs.slice(0, pickLimit).map(async (r) => {
+      const file = join(r.folder.fsPath, 'run.json');
+      try {
+        return { ...runPickEntry(parseRunFile(await readFile(file, 'utf8'), file)), folder: r.folder };
+      } catch (e) {
+        return {
+          label: `$(warning) ${r.name}`,
+          detail: `cannot read run.json: ${(e as Error).message}`,
+          folder: r.folder,
+        };
+      }
+    }),
+  );
 }

@@ -2,8 +2,9 @@
 // explorer (a Uri), the file's `plan` section (or its model/mix) becomes the planner's input.
 import * as vscode from 'vscode';
 import { parseJsonc } from '../../core/index';
-import { PlannerPanel, plannerLastInputKey } from '../panels/plannerPanel';
+import { PlannerPanel } from '../panels/plannerPanel';
 import { defaultPlanInput, planInputFromPlanFile } from '../../core/planFile/fromCapacityPlan';
+import type { PlanFileInput } from '../../core/planFile/fromCapacityPlan';
 import type { Services } from '../services';
 
 export interface PlanCapacityArgs {
@@ -16,16 +17,14 @@ function planFileOf(arg: unknown): vscode.Uri | undefined {
   return file instanceof vscode.Uri ? file : undefined;
 }
 
-async function inputFromFile(
-  services: Services,
-  uri: vscode.Uri,
-): Promise<Record<string, unknown> | undefined> {
-  // The open document, so unsaved edits count.
+async function inputFromFile(services: Services, uri: vscode.Uri): Promise<PlanFileInput | undefined> {
+  // The open document, so unsaved edits count. What the file does not say comes from the defaults, never
+  // from the planner's last input: the form shows this file's workload and nothing else.
   const text = (await vscode.workspace.openTextDocument(uri)).getText();
-  const fallback =
-    services.context.workspaceState.get<Record<string, unknown>>(plannerLastInputKey) ??
-    defaultPlanInput(services.settings().defaultModel);
-  return planInputFromPlanFile(parseJsonc(text, uri.fsPath), fallback);
+  return planInputFromPlanFile(
+    parseJsonc(text, uri.fsPath),
+    defaultPlanInput(services.settings().defaultModel),
+  );
 }
 
 export function registerPlanCapacity(services: Services): vscode.Disposable {
@@ -33,13 +32,16 @@ export function registerPlanCapacity(services: Services): vscode.Disposable {
     const planFile = planFileOf(arg);
     let input: Record<string, unknown> | undefined;
     if (planFile) {
+      const name = vscode.workspace.asRelativePath(planFile);
       try {
-        input = await inputFromFile(services, planFile);
-        if (!input) {
-          void vscode.window.showInformationMessage(
-            `${vscode.workspace.asRelativePath(planFile)} has no "plan" section or model: starting from the last planner input.`,
-          );
-        }
+        const fromFile = await inputFromFile(services, planFile);
+        input = fromFile?.input;
+        // Say where the numbers came from, so nothing on the form is a surprise.
+        void vscode.window.showInformationMessage(
+          fromFile
+            ? `Planning ${name}: ${fromFile.notes.join('; ')}. Anything else is the planner's default.`
+            : `${name} has no "plan" section or model: starting from the last planner input.`,
+        );
       } catch (e) {
         void vscode.window.showErrorMessage(`Cannot read ${planFile.fsPath}: ${(e as Error).message}`);
       }

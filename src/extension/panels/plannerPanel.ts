@@ -2,7 +2,7 @@
 // the boundary, plans with the current catalog and answers plan/result or plan/error. Its buttons save the
 // plan as a plan file, copy it as Markdown, or load test it against the simulator.
 import * as vscode from 'vscode';
-import { fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
+import { describePrompts, fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
@@ -177,7 +177,8 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
     // The simulator is free and uses no key: no confirmation modal, just say what runs and show the charts.
     void vscode.window.showInformationMessage(
       `Load testing this plan on the simulator: ${result.model}, Poisson arrivals at ${load} for ` +
-        `${plan.duration}, simulated tier ${target}. No API key is used and nothing is billed.`,
+        `${plan.duration}, simulated tier ${target}; prompts: ${describePrompts(scenario.prompts)}. ` +
+        'No API key is used and nothing is billed.',
     );
     await showLatencyCharts();
     await this.services.runs.start(scenario);

@@ -48,10 +48,12 @@ export function showReportPanel(
   run: RunResult,
   folder?: vscode.Uri,
 ): vscode.WebviewPanel {
-  const id = folder?.toString() ?? `${run.name}@${run.startedAt}`;
+  // By the folder's file-system path: a Uri from the history, the picker, a CodeLens or the live view's
+  // button may differ in its encoding, and must still find the run's one tab.
+  const id = folder ? `file:${folder.fsPath}` : `${run.name}@${run.startedAt}`;
   const existing = panels.get(id);
   if (existing) {
-    existing.reveal();
+    existing.reveal(existing.viewColumn);
     return existing;
   }
   const handler = new ReportHandler(services, run, folder, () => panels.delete(id));

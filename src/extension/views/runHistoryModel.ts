@@ -1,5 +1,6 @@
 // What the Run History view shows for one saved run. Pure (no vscode), so it is unit-tested.
-import { fmtUsd } from '../../core/format/format';
+import { fmtMs, fmtNumber, fmtUsd } from '../../core/format/format';
+import type { LoadShape } from '../../core/model/run';
 import type { RunResult } from '../../core/model/run';
 
 export type RunVerdict = 'passed' | 'failed' | 'warning' | 'stopped';
@@ -67,6 +68,56 @@ export function runHistoryEntry(run: RunResult, now: Date = new Date()): RunHist
     ].join('\n'),
     verdict,
     icon: icons[verdict],
+  };
+}
+
+const verdictWords: Record<RunVerdict, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  warning: 'passed with warnings',
+  stopped: 'stopped by the user',
+};
+
+/** The load in a few words: "2 concurrent", "8 req/s", "ramp to 10 req/s". */
+export function shortLoad(load: LoadShape): string {
+  switch (load.type) {
+    case 'concurrency':
+      return `${load.concurrency} concurrent`;
+    case 'rate':
+      return `${fmtNumber(load.rps, 2)} req/s`;
+    case 'ramp':
+      return `ramp to ${fmtNumber(Math.max(load.startRps, ...load.stages.map((s) => s.rps)), 2)} req/s`;
+  }
+}
+
+/** A row of the Open Run Report picker: what was run, when, and how it went (not a folder name). */
+export interface RunPickEntry {
+  label: string;
+  description: string;
+  detail: string;
+}
+
+export function runPickEntry(run: RunResult): RunPickEntry {
+  const s = run.summary;
+  const verdict = runVerdict(run);
+  const started = new Date(run.startedAt);
+  // Date and time to the second: two runs of the same plan a minute apart stay apart.
+  const when = Number.isNaN(started.getTime())
+    ? run.startedAt
+    : started.toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+  const models = run.scenario.models.map((m) => m.model).join(', ');
+  const p95 = s.latencyMs.count > 0 ? `p95 ${fmtMs(s.latencyMs.p95)}` : 'no latency data';
+  return {
+    label: `$(${icons[verdict]}) ${run.name}`,
+    description: `${when} · ${models} · ${shortLoad(run.scenario.load)}`,
+    detail: `${verdictWords[verdict]}: ${s.requests.ok} of ${s.requests.total} ok · ${p95} · ${fmtUsd(s.costUsd)}`,
   };
 }
 

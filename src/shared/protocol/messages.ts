@@ -41,6 +41,8 @@ export interface LiveRunInfo {
   startedAt: string;
   load?: LoadShape;
   models?: string[];
+  /** The prompt in one line (core's describePrompts). */
+  prompt?: string;
   /** Planned length, for a progress bar, when the scenario sets one. */
   durationMs?: number;
   requests?: number;
