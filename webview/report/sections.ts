@@ -361,3 +361,53 @@ export function definitions(defs: Record<string, string>): HTMLElement {
     ),
   );
 }
+
+/** Runs that mix models: counts, latency, tokens and cost per model (absent for one model). */
+export function byModel(run: RunResult): HTMLElement | null {
+  const models = run.summary.byModel;
+  if (!models?.length) return null;
+  const unpriced = new Set(run.summary.unpricedModels ?? []);
+  const rows = models.map((m) => {
+    const key = `byModel.${m.model}`;
+    const lat = (v: number) => (m.latencyMs.count > 0 ? fmtMs(v) : '–');
+    return [
+      h('th', { scope: 'row' }, m.model),
+      metric('td', `${key}.requests`, m.requests, fmtCount),
+      metric('td', `${key}.ok`, m.outcomes.ok, fmtCount),
+      metric('td', `${key}.rateLimited`, m.outcomes.rate_limited, fmtCount),
+      metric('td', `${key}.overloaded`, m.outcomes.overloaded, fmtCount),
+      metric('td', `${key}.latency.p50`, m.latencyMs.p50, (v) => lat(v ?? 0)),
+      metric('td', `${key}.latency.p95`, m.latencyMs.p95, (v) => lat(v ?? 0)),
+      metric('td', `${key}.latency.p99`, m.latencyMs.p99, (v) => lat(v ?? 0)),
+      metric('td', `${key}.ttft.p95`, m.ttftMs.p95, (v) => (m.ttftMs.count > 0 ? fmtMs(v) : '–')),
+      metric('td', `${key}.inputTokens`, m.inputTokens, fmtCount),
+      metric('td', `${key}.outputTokens`, m.outputTokens, fmtCount),
+      metric('td', `${key}.costUsd`, m.costUsd, (v) => (unpriced.has(m.model) ? 'unknown' : fmtUsd(v))),
+    ];
+  });
+  return section(
+    'by-model',
+    'Per model',
+    h(
+      'div',
+      { class: 'scroll-x' },
+      table(
+        [
+          'model',
+          'requests',
+          'ok',
+          '429',
+          '529',
+          'p50',
+          'p95',
+          'p99',
+          'TTFT p95',
+          'input tokens',
+          'output tokens',
+          'cost',
+        ],
+        rows,
+      ),
+    ),
+  );
+}

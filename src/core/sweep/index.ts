@@ -23,6 +23,7 @@ export {
   parseStages,
   spikeShape,
   spikeFromPlan,
+  spikeWindowOf,
   analyzeSpike,
   describeSpike,
   StageError,
@@ -31,4 +32,4 @@ export {
   type SpikeAnalysis,
   type PhaseStats,
 } from './spike';
-export { ModelBreakdown, modelBreakdown, type ModelStats } from './byModel';
+export { ModelBreakdown, modelBreakdown, type ModelStats } from '../metrics/byModel';
