@@ -2,7 +2,7 @@
 // nothing is kept per request.
 import type { Catalog, ModelEntry } from '../catalog/index';
 import { findModel, pricesFor } from '../catalog/index';
-import { ModelBreakdown } from '../metrics/byModel';
+import { ModelBreakdown } from './byModel';
 import { MetricHistogram } from '../metrics/histogram';
 import type {
   Outcome,

@@ -32,4 +32,5 @@ export {
   type SpikeAnalysis,
   type PhaseStats,
 } from './spike';
-export { ModelBreakdown, modelBreakdown, type ModelStats } from '../metrics/byModel';
+export { measuredVsPredicted, workloadTolerance, type MeasuredVsPredicted } from './measured';
+export { ModelBreakdown, modelBreakdown, type ModelStats } from '../engine/byModel';

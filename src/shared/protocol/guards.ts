@@ -12,6 +12,8 @@ import type {
   LiveToHost,
   PlannerToHost,
   ReportToHost,
+  HostToSweep,
+  SweepToHost,
 } from './messages';
 import { liveEmptyCommands } from './messages';
 
@@ -66,6 +68,12 @@ export const plannerToHostGuards = {
   'plan/loadTest': always,
 } satisfies GuardTable<PlannerToHost>;
 
+export const sweepToHostGuards = {
+  'sweep/ready': always,
+  'sweep/stop': always,
+  'sweep/openReport': always,
+} satisfies GuardTable<SweepToHost>;
+
 // ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
 // test) from crashing the app, so they look at the discriminant and the top-level payload only. -----
 
@@ -87,11 +95,29 @@ export const hostToPlannerGuards = {
   'theme/changed': always,
   'plan/init': (m) => Array.isArray(m.models) && Array.isArray(m.tiers) && isObject(m.input),
   'plan/result': (m) => isObject(m.result),
+  'plan/measured': (m) => m.measured === null || isObject(m.measured),
   'plan/error': (m) =>
     typeof m.field === 'string' &&
     typeof m.message === 'string' &&
     (m.problems === undefined || Array.isArray(m.problems)),
 } satisfies GuardTable<HostToPlanner>;
+
+export const hostToSweepGuards = {
+  'theme/changed': always,
+  'sweep/show': (m) =>
+    isObject(m.info) &&
+    Array.isArray(m.steps) &&
+    isObject(m.analysis) &&
+    (m.progress === undefined || isObject(m.progress)) &&
+    (m.done === undefined || (isObject(m.done) && isObject(m.done.result))),
+  'sweep/progress': (m) => isObject(m.progress) && typeof m.progress.index === 'number',
+  'sweep/step': (m) => isObject(m.step) && typeof m.step.index === 'number' && isObject(m.analysis),
+  'sweep/done': (m) =>
+    isObject(m.result) &&
+    Array.isArray(m.result.steps) &&
+    typeof m.sentence === 'string' &&
+    isObject(m.analysis),
+} satisfies GuardTable<HostToSweep>;
 
 export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);
 export const isLiveToHost = guardFrom<LiveToHost>(liveToHostGuards);
@@ -99,3 +125,5 @@ export const isPlannerToHost = guardFrom<PlannerToHost>(plannerToHostGuards);
 export const isHostToReport = guardFrom<HostToReport>(hostToReportGuards);
 export const isHostToLive = guardFrom<HostToLive>(hostToLiveGuards);
 export const isHostToPlanner = guardFrom<HostToPlanner>(hostToPlannerGuards);
+export const isSweepToHost = guardFrom<SweepToHost>(sweepToHostGuards);
+export const isHostToSweep = guardFrom<HostToSweep>(hostToSweepGuards);

@@ -1,7 +1,7 @@
 // Per-model metrics of a mix run (like k6's tags): latency, outcomes, tokens and cost per model, from
 // the same samples as the run's totals. Two histograms per model: memory stays bounded.
 import { outcomes, type ModelStats, type OutcomeCounts, type RequestSample } from '../model/run';
-import { MetricHistogram } from './histogram';
+import { MetricHistogram } from '../metrics/histogram';
 
 export type { ModelStats } from '../model/run';
 
