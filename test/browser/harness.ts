@@ -404,3 +404,18 @@ export function screenshot(page: Page | Frame, name: string): Promise<string> {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Switches the page's theme the way VS Code does: body class plus --vscode-* variables on <html>. */
+export async function setTheme(page: Page, kind: string, vars: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ kind, vars }) => {
+      type El = { style: { setProperty(k: string, v: string): void }; classList: DOMTokenListLike };
+      type DOMTokenListLike = { add(c: string): void; remove(...c: string[]): void };
+      const d = (globalThis as unknown as { document: { documentElement: El; body: El } }).document;
+      for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
+      d.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
+      d.body.classList.add(kind);
+    },
+    { kind, vars },
+  );
+}

@@ -14,6 +14,7 @@ import {
   post,
   posted,
   screenshot,
+  setTheme,
   startWebviewHarness,
   waitForPosted,
   webviewState,
@@ -374,21 +375,6 @@ test(
     }
   },
 );
-
-/** Switches the page's theme the way VS Code does: body class plus --vscode-* variables on <html>. */
-async function setTheme(page: Page, kind: string, vars: Record<string, string>): Promise<void> {
-  await page.evaluate(
-    ({ kind, vars }) => {
-      type El = { style: { setProperty(k: string, v: string): void }; classList: DOMTokenListLike };
-      type DOMTokenListLike = { add(c: string): void; remove(...c: string[]): void };
-      const d = (globalThis as unknown as { document: { documentElement: El; body: El } }).document;
-      for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
-      d.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
-      d.body.classList.add(kind);
-    },
-    { kind, vars },
-  );
-}
 
 test(
   'themes: translucent theme colours draw solid, every chart re-colours on a theme change, 250 px fits',

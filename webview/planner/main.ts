@@ -237,7 +237,7 @@ function measuredLine(m: PlannerMeasured): (string | HTMLElement)[] {
     h(
       'strong',
       { 'data-metric': 'measured.gapPct', 'data-value': m.gapPct, class: 'num' },
-      `${sign}${fmtNumber(Math.abs(m.gapPct), 1)} %`,
+      `${sign}${Math.abs(m.gapPct).toFixed(1)} %`,
     ),
   ];
 }

@@ -2,7 +2,7 @@
 // sweep/progress for the step being measured, sweep/step as each step finishes (the table and the three
 // charts grow by one) and sweep/done with the one-sentence answer. Stop keeps the partial sweep. The
 // last state lives in the webview state, so a re-created panel draws before the host answers.
-import { fmtMs, fmtNumber, fmtPct, fmtRate, fmtUsd } from '../../src/core/browser';
+import { fmtMs, fmtNumber, fmtPct, fmtUsd } from '../../src/core/browser';
 import type { SweepStep } from '../../src/core/browser';
 import type {
   HostToSweep,
@@ -42,7 +42,7 @@ const root: HTMLElement =
   document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 
 const rateAxis = { title: 'offered rate (req/s)', format: (v: number) => fmtNumber(v, 1) };
-const xTitle = (x: number) => `offered ${fmtRate(x)} req/s`;
+const xTitle = (x: number) => `offered ${fmtNumber(x, 2)} req/s`;
 const phaseWords: Record<string, string> = {
   baseline: 'baseline (concurrency 1)',
   rates: 'rate',
@@ -220,7 +220,7 @@ function nz(v: number, s: SweepStep): number {
 }
 
 const pct = (v: number | null | undefined) => fmtPct(v);
-const rate = (v: number | null | undefined) => (v === null || v === undefined ? '–' : fmtRate(v));
+const rate = (v: number | null | undefined) => (v === null || v === undefined ? '–' : fmtNumber(v, 2));
 const ms = (v: number | null | undefined) => fmtMs(v);
 const rpm = (rps: number | null | undefined) =>
   rps === null || rps === undefined ? '–' : `${fmtNumber(rps * 60, 0)} RPM`;
@@ -388,7 +388,7 @@ function start(): void {
     else if (p)
       progress.textContent =
         `Step ${p.index + 1} (${phaseWords[p.phase] ?? p.phase}` +
-        `${p.offeredRps === null ? '' : ` at ${fmtRate(p.offeredRps)} req/s`}): ${fmtNumber(p.elapsedS, 0)} s, ` +
+        `${p.offeredRps === null ? '' : ` at ${fmtNumber(p.offeredRps, 2)} req/s`}): ${fmtNumber(p.elapsedS, 0)} s, ` +
         `sent ${p.sent}, done ${p.completed}, in flight ${p.inFlight}, ${fmtUsd(p.costUsd)}`;
     else progress.textContent = 'Starting…';
     stop.hidden = view.done !== undefined;
@@ -436,7 +436,7 @@ function start(): void {
         kv(
           'Prediction error',
           metric('dd', 'predictionErrorPct', r.predictionErrorPct, (v) =>
-            v === null || v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${fmtNumber(Math.abs(v), 1)} %`,
+            v === null || v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} %`,
           ),
         ),
         kv(
