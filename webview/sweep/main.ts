@@ -420,9 +420,11 @@ function start(): void {
           h(
             'dd',
             { 'data-metric': 'maxSustainableInterval' },
-            r.maxSustainableInterval
-              ? `${rate(r.maxSustainableInterval.lowRps)} – ${r.maxSustainableInterval.highRps === null ? 'not found' : rate(r.maxSustainableInterval.highRps)} req/s`
-              : '–',
+            !r.maxSustainableInterval
+              ? '–'
+              : r.maxSustainableInterval.highRps === null
+                ? `≥ ${rate(r.maxSustainableInterval.lowRps)} req/s (no probe failed)`
+                : `${rate(r.maxSustainableInterval.lowRps)} – ${rate(r.maxSustainableInterval.highRps)} req/s`,
           ),
         ),
         kv(
