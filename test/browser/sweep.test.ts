@@ -4,8 +4,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { SweepStep } from '../../src/core/index';
-import { describeBinding, sweepSentence } from '../../src/core/sweep/index';
+import { parseScenario, reportHooks, type SweepStep } from '../../src/core/index';
+import { describeBinding, startSweep, sweepSentence } from '../../src/core/sweep/index';
+import {
+  resultAnalysis,
+  sweepPanelAnalysis,
+  sweepPanelInfo,
+} from '../../src/extension/panels/sweepPanelModel';
 import type { HostToSweep, SweepPanelAnalysis, SweepPanelInfo } from '../../src/shared/protocol/messages';
 import { makeSampleSweep } from '../fixtures/sampleSweep';
 import {
@@ -247,6 +252,92 @@ test(
         await again.close();
       }
       assert.ok((await posted(page)).some((m) => (m as { type: string }).type === 'sweep/ready'));
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'a real sweep on the simulator, streamed as the host streams it: the panel shows its own numbers',
+  { timeout: 120_000 },
+  async () => {
+    // Legacy Tier 1 (50 RPM) at 20x simulated time with a 10 s bucket: 0.4 and 0.8 req/s pass, 1.2 and
+    // 1.6 req/s (72 and 96 RPM) draw 429s. About 15 s of real time.
+    const scenario = parseScenario({
+      name: 'checkout-assistant',
+      target: { simulator: { tier: 'tier1', latency: 'realistic', timeScale: 20 } },
+      model: 'claude-haiku-4-5',
+      maxTokens: 60,
+      prompts: { type: 'synthetic', inputTokens: 300 },
+      load: { type: 'rate', rps: 1 },
+      duration: '1s',
+    });
+    const page = await open();
+    try {
+      await waitForPosted(page, 'sweep/ready');
+      const run = startSweep(
+        {
+          scenario,
+          mode: 'rates',
+          rates: [0.4, 0.8, 1.2, 1.6],
+          stepDurationMs: 3000,
+          warmupMs: 0,
+          slo: ['latency.p95<1000, ttft.p95<1000'],
+          simulatorBurstSeconds: 10,
+        },
+        reportHooks,
+      );
+      const steps: SweepStep[] = [];
+      const sent: Promise<void>[] = [];
+      const liveInfo: SweepPanelInfo = {
+        ...info,
+        name: scenario.name,
+        target: 'simulator (tier1), 20x time',
+        stepDurationMs: 3000,
+        warmupMs: 0,
+      };
+      run.on('start', (e) =>
+        sent.push(
+          send(page, {
+            type: 'sweep/show',
+            info: { ...liveInfo, slo: e.slo },
+            steps: [],
+            analysis: noAnalysis,
+          }),
+        ),
+      );
+      run.on('step', (e) => {
+        steps.push(e.step);
+        sent.push(send(page, { type: 'sweep/step', step: e.step, analysis: sweepPanelAnalysis(steps) }));
+      });
+      const result = await run.done;
+      await Promise.all(sent);
+      await send(page, {
+        type: 'sweep/done',
+        result,
+        sentence: sweepSentence(result),
+        saved: true,
+        analysis: resultAnalysis(result),
+      });
+      await page.waitForSelector('#app[data-state="done"]');
+      assert.equal(await page.getAttribute('#app', 'data-steps'), String(result.steps.length));
+      assert.equal(await page.textContent('[data-field="sentence"]'), sweepSentence(result));
+      for (const st of result.steps) {
+        assert.equal(Number((await cell(page, `steps.${st.index}.latency.p95`)).value), st.latency.p95);
+        assert.equal((await cell(page, `steps.${st.index}.pass`)).value, String(st.pass));
+      }
+      assert.equal(
+        result.maxSustainableRpm,
+        48,
+        JSON.stringify(result.steps.map((x) => [x.offeredRps, x.pass])),
+      );
+      assert.equal(result.binding.kind, 'rate-limit');
+      assert.deepEqual(sweepPanelInfo(result).slo, result.slo);
+      for (const c of charts)
+        assert.ok(await canvasIsDrawn(page, `canvas[data-chart="${c}"]`), `chart ${c} drew`);
+      await screenshot(page, 'sweep-real-dark');
       assert.deepEqual(await problems(page), []);
     } finally {
       await page.close();

@@ -3,10 +3,9 @@
 // sweep; a saved sweep (Run History) opens the same panel in its finished state.
 import * as vscode from 'vscode';
 import type { SweepEvent, SweepResult, SweepStep } from '../../core/index';
-import { bindingOf, describeBinding, kneeOf, maxSustainable, sweepSentence } from '../../core/sweep/index';
+import { sweepSentence } from '../../core/sweep/index';
 import type {
   HostToSweep,
-  SweepPanelAnalysis,
   SweepPanelDone,
   SweepPanelInfo,
   SweepPanelProgress,
@@ -16,49 +15,10 @@ import { isSweepToHost } from '../../shared/protocol/guards';
 import type { Services } from '../services';
 import { openWebviewPanel } from '../webviews/vscodeWebviews';
 import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
+import { resultAnalysis, sweepPanelAnalysis, sweepPanelInfo } from './sweepPanelModel';
 
 /** Open panels of saved sweeps, by folder: one panel per sweep. */
 const savedPanels = new Map<string, SweepPanel>();
-
-export function sweepTargetLabel(r: Pick<SweepResult, 'scenario'>): string {
-  const t = r.scenario.target;
-  return t.kind === 'simulator' ? `simulator (${t.tier})` : t.baseUrl;
-}
-
-export function sweepPanelInfo(r: SweepResult): SweepPanelInfo {
-  return {
-    name: r.name,
-    target: sweepTargetLabel(r),
-    mode: r.mode,
-    slo: r.slo,
-    startedAt: r.startedAt,
-    stepDurationMs: r.settings.stepDurationMs,
-    warmupMs: r.settings.warmupMs,
-  };
-}
-
-/** Markers for the steps so far, from the same analysis the result uses. */
-export function sweepPanelAnalysis(steps: readonly SweepStep[]): SweepPanelAnalysis {
-  const best = maxSustainable(steps);
-  const binding = bindingOf(steps);
-  const rated = steps.filter((s) => s.offeredRps !== null);
-  return {
-    maxSustainableRps: best.rps,
-    bindingRps: best.interval?.highRps ?? null,
-    binding: binding.kind === 'none' ? null : describeBinding(binding),
-    kneeRps: kneeOf(rated.map((s) => ({ x: s.offeredRps!, y: s.outputTokensPerSec }))),
-  };
-}
-
-/** The result's own figures (what the saved sweep says), in the panel's shape. */
-function resultAnalysis(r: SweepResult): SweepPanelAnalysis {
-  return {
-    maxSustainableRps: r.maxSustainableRps,
-    bindingRps: r.maxSustainableInterval?.highRps ?? null,
-    binding: r.binding.kind === 'none' ? null : describeBinding(r.binding),
-    kneeRps: r.kneeRps,
-  };
-}
 
 export class SweepPanel implements WebviewHandler<SweepToHost, HostToSweep> {
   readonly app = 'sweep';
