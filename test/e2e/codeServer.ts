@@ -578,6 +578,20 @@ export function screenshot(page: Page, name: string): Promise<string> {
   return saveScreenshot(page, 'e2e', name);
 }
 
+/** Polls `check` until it returns true (a throw counts as "not yet": frames re-render) or times out. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // frame busy or re-rendering
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

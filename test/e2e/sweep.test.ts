@@ -17,6 +17,7 @@ import {
   runCommand,
   screenshot,
   startCodeServer,
+  waitFor,
 } from './codeServer';
 import type { ChromiumSession, CodeServer } from './codeServer';
 
@@ -80,19 +81,6 @@ async function step<T>(name: string, fn: (p: Page) => Promise<T>): Promise<T> {
   } catch (err) {
     await screenshot(page, `${name}-failed`).catch(() => undefined);
     throw err;
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // frame busy or re-rendering
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

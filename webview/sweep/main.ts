@@ -9,7 +9,6 @@ import type {
   SweepPanelAnalysis,
   SweepPanelDone,
   SweepPanelInfo,
-  SweepPanelProgress,
   SweepToHost,
 } from '../../src/shared/protocol/messages';
 import { isHostToSweep } from '../../src/shared/protocol/guards';
@@ -29,14 +28,8 @@ export interface SweepState {
   done?: SweepPanelDone;
 }
 
-interface View {
-  info: SweepPanelInfo;
-  steps: SweepStep[];
-  analysis: SweepPanelAnalysis;
-  progress?: SweepPanelProgress;
-  done?: SweepPanelDone;
-  stopping?: boolean;
-}
+/** Everything drawn: what sweep/show carries, kept up to date by the later messages. */
+type View = Omit<Extract<HostToSweep, { type: 'sweep/show' }>, 'type'>;
 
 const root: HTMLElement =
   document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
@@ -487,14 +480,10 @@ function start(): void {
         for (const c of charts) c.retheme();
         return;
       case 'sweep/show':
-        view = {
-          info: msg.info,
-          steps: msg.steps,
-          analysis: msg.done?.analysis ?? msg.analysis,
-          ...(msg.progress ? { progress: msg.progress } : {}),
-          ...(msg.done ? { done: msg.done } : {}),
-          ...(msg.stopping ? { stopping: true } : {}),
-        };
+        {
+          const { type: _type, ...shown } = msg;
+          view = { ...shown, analysis: msg.done?.analysis ?? msg.analysis };
+        }
         renderAll();
         save();
         return;
