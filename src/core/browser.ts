@@ -16,3 +16,4 @@ export { RunFileError, validateRun } from './report/validate';
 export * from './format/index';
 export * from './live/windows';
 export type * from './sweep/types';
+export { analyzeSpike, spikeWindowOf, type SpikeAnalysis, type PhaseStats } from './sweep/spike';

@@ -16,7 +16,7 @@ import type { ChartHandle } from '../shared/charts';
 import { createButton, inVsCode } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { chartCard, h } from '../shared/dom';
-import { byModel, definitions, diagnosis, errors, header, summary, thresholds } from './sections';
+import { byModel, definitions, diagnosis, errors, header, spike, summary, thresholds } from './sections';
 
 type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;
 
@@ -97,6 +97,7 @@ function render(run: RunResult): void {
       diagnosis(run),
       summary(run),
       byModel(run),
+      spike(run),
       thresholds(run),
       c.el,
       errors(run),

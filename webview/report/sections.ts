@@ -1,5 +1,6 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
 import {
+  analyzeSpike,
   describeLoad,
   fmtCount,
   fmtDateTime,
@@ -9,6 +10,7 @@ import {
   fmtPct,
   fmtRate,
   fmtUsd,
+  spikeWindowOf,
 } from '../../src/core/browser';
 import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
@@ -407,6 +409,47 @@ export function byModel(run: RunResult): HTMLElement | null {
           'cost',
         ],
         rows,
+      ),
+    ),
+  );
+}
+
+/** What a traffic spike cost (runs whose stages hold a peak, e.g. `run --stage`): as the CLI prints it. */
+export function spike(run: RunResult): HTMLElement | null {
+  const w = spikeWindowOf(run.scenario.load);
+  if (!w) return null;
+  const a = analyzeSpike(run.timeseries, w);
+  const row = (label: string, key: 'before' | 'during' | 'after') => {
+    const p = a[key];
+    return [
+      h('th', { scope: 'row' }, label),
+      metric('td', `spike.${key}.requests`, p.requests, fmtCount),
+      metric('td', `spike.${key}.rateLimited`, p.rateLimited, fmtCount),
+      metric('td', `spike.${key}.rateLimitedRate`, p.rateLimitedRate, (v) => fmtPct(v)),
+      metric('td', `spike.${key}.overloaded`, p.overloaded, fmtCount),
+      metric('td', `spike.${key}.latencyP95Ms`, p.latencyP95Ms, (v) => fmtMs(v)),
+    ];
+  };
+  return section(
+    'spike',
+    'Traffic spike',
+    h(
+      'p',
+      null,
+      `Peak ${fmtNumber(w.peakRps, 2)} req/s over a baseline of ${fmtNumber(w.baselineRps, 2)} req/s, ` +
+        `from ${fmtNumber(w.startS, 1)} s to ${fmtNumber(w.endS, 1)} s (where the scheduled rate is above half-way to the peak). `,
+      metric('span', 'spike.recoverS', a.recoverS, (v) =>
+        v === null || v === undefined
+          ? 'Latency did not return to its baseline before the run ended.'
+          : `Latency was back to baseline ${fmtNumber(v, 0)} s after the spike.`,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'scroll-x' },
+      table(
+        ['', 'requests', '429', '429 share', '529', 'latency p95'],
+        [row('before', 'before'), row('during', 'during'), row('after', 'after')],
       ),
     ),
   );
