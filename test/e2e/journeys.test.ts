@@ -18,6 +18,7 @@ import {
   runCommand,
   screenshot,
   startCodeServer,
+  waitFor,
   waitForNotification,
 } from './codeServer';
 import type { ChromiumSession, CodeServer, PackagedExtension } from './codeServer';
@@ -413,19 +414,6 @@ function savedRun(name: string): string | undefined {
   const runs = join(workspace, '.claude-load', 'runs');
   if (!existsSync(runs)) return undefined;
   return readdirSync(runs).find((f) => f.endsWith(`-${name}`) && existsSync(join(runs, f, 'report.html')));
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // frame busy or re-rendering
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Types into the planner form as a person would: RPM, input and output tokens (selectors from webview/planner). */
