@@ -11,6 +11,11 @@ import {
   parseRates,
   parseSweepDuration,
 } from '../../src/extension/commands/sweepInputs';
+import {
+  resultAnalysis,
+  sweepPanelAnalysis,
+  sweepPanelInfo,
+} from '../../src/extension/panels/sweepPanelModel';
 import { sweepHistoryEntry, sweepVerdict } from '../../src/extension/views/runHistoryModel';
 import { isHostToSweep, isSweepToHost } from '../../src/shared/protocol/guards';
 import { hLine, ratedSteps, sloBounds, topOf, vLine } from '../../webview/sweep/model';
@@ -152,4 +157,30 @@ test('planner: no measured line for another model, another workload, an overridd
     },
   };
   assert.equal(measuredVsPredicted(planCapacity(planInput), [overridden]), null);
+});
+
+test('sweep panel markers: from the core analysis of the steps so far, and the result’s own at the end', () => {
+  const s = makeSampleSweep();
+  assert.deepEqual(sweepPanelAnalysis(s.steps.slice(0, 2)), {
+    maxSustainableRps: 0.5,
+    bindingRps: null,
+    binding: null,
+    kneeRps: null,
+  });
+  const all = sweepPanelAnalysis(s.steps);
+  assert.equal(all.maxSustainableRps, 0.75);
+  assert.equal(all.bindingRps, 1);
+  assert.equal(all.binding, 'requests per minute (bucket sonnet-5-5)');
+  assert.deepEqual(resultAnalysis(s), {
+    maxSustainableRps: 0.75,
+    bindingRps: 1,
+    binding: 'requests per minute (bucket sonnet-5-5)',
+    kneeRps: 0.75,
+  });
+  assert.equal(resultAnalysis({ ...s, binding: { kind: 'none' } }).binding, null);
+  const info = sweepPanelInfo(s);
+  assert.deepEqual(
+    [info.target, info.mode, info.stepDurationMs, info.warmupMs],
+    ['simulator (build)', 'rates', 60_000, 5000],
+  );
 });
