@@ -1,6 +1,22 @@
 // Terminal rendering of a load test: the live one-line progress and the final summary table.
-import { fmtMs as ms, fmtUsd as usd, windowErrors } from '../core/index';
-import type { EngineTickEvent, LatencyStats, RunResult } from '../core/index';
+import {
+  analyzeSpike,
+  describeSpike,
+  fmtMs as ms,
+  fmtUsd as usd,
+  spikeWindowOf,
+  windowErrors,
+} from '../core/index';
+import type { EngineTickEvent, LatencyStats, RunResult, SpikeAnalysis } from '../core/index';
+
+/** What a run's spike cost (429s/529s during and after, latency, recovery), when its load has a spike. */
+export function spikeOf(
+  run: RunResult,
+): (SpikeAnalysis & { window: { startS: number; endS: number } }) | null {
+  const w = spikeWindowOf(run.scenario.load);
+  if (!w) return null;
+  return { ...analyzeSpike(run.timeseries, w), window: { startS: w.startS, endS: w.endS } };
+}
 
 /**
  * The live line: run totals first, then the last one-second window, labelled so neither is mistaken for
@@ -83,6 +99,53 @@ export function summaryText(run: RunResult): string {
       ? `cost unknown: ${s.unpricedModels.join(', ')} not in the catalog (priced requests: ${usd(s.costUsd)})`
       : `cost ${usd(s.costUsd)} (catalog as of ${run.environment.catalogAsOf})`,
   );
+  const spike = spikeOf(run);
+  if (spike) {
+    lines.push('');
+    lines.push(
+      `spike from ${spike.window.startS.toFixed(1)}s to ${spike.window.endS.toFixed(1)}s: ` +
+        describeSpike(spike).replace(/^spike: /, ''),
+    );
+  }
+  if (s.byModel?.length) {
+    lines.push('');
+    lines.push('per model:');
+    lines.push(
+      table([
+        [
+          '',
+          'requests',
+          'ok',
+          '429',
+          '529',
+          'p50',
+          'p95',
+          'p99',
+          'TTFT p95',
+          'input tok',
+          'output tok',
+          'cost',
+        ],
+        ...s.byModel.map((m) => {
+          const lat = m.latencyMs.count > 0;
+          return [
+            `  ${m.model}`,
+            String(m.requests),
+            String(m.outcomes.ok),
+            String(m.outcomes.rate_limited),
+            String(m.outcomes.overloaded),
+            lat ? ms(m.latencyMs.p50) : '-',
+            lat ? ms(m.latencyMs.p95) : '-',
+            lat ? ms(m.latencyMs.p99) : '-',
+            m.ttftMs.count > 0 ? ms(m.ttftMs.p95) : '-',
+            String(m.inputTokens),
+            String(m.outputTokens),
+            s.unpricedModels?.includes(m.model) ? 'unknown' : usd(m.costUsd),
+          ];
+        }),
+      ]),
+    );
+  }
   if (s.rateLimitedBy.length) {
     lines.push(
       '429s by limit: ' + s.rateLimitedBy.map((x) => `${x.bucket}/${x.limit} ${x.count}`).join(', '),
@@ -110,6 +173,7 @@ export function summaryText(run: RunResult): string {
 /** The --json summary: the fields scripts read, stable names. */
 export function jsonSummary(run: RunResult): Record<string, unknown> {
   const s = run.summary;
+  const spike = spikeOf(run);
   const pick = (x: LatencyStats | null) =>
     x && {
       p50: x.p50,
@@ -138,6 +202,8 @@ export function jsonSummary(run: RunResult): Record<string, unknown> {
     stopReason: s.stopReason,
     thresholds: s.thresholds.map((t) => ({ expr: t.expr, pass: t.pass, value: t.value })),
     rateLimitedBy: s.rateLimitedBy,
+    ...(s.byModel ? { byModel: s.byModel } : {}),
+    ...(spike ? { spike } : {}),
     diagnosis: run.diagnosis,
     warnings: s.health.warnings,
     // The generator's own health: a saturated load generator measures itself, not the target.

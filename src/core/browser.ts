@@ -17,3 +17,4 @@ export * from './format/index';
 export * from './live/windows';
 export type * from './sweep/types';
 export type { ModeResult, ScaleMode, ScaleResult } from './scale/types';
+export { analyzeSpike, spikeWindowOf, type SpikeAnalysis, type PhaseStats } from './sweep/spike';

@@ -15,7 +15,7 @@ export function runsRoot(context: vscode.ExtensionContext, settings: Settings): 
   return vscode.Uri.joinPath(context.globalStorageUri, 'runs');
 }
 
-export function runFolderName(result: RunResult): string {
+export function runFolderName(result: Pick<RunResult, 'name' | 'startedAt'>): string {
   const stamp = result.startedAt.replace(/[:.]/g, '-').replace(/Z$/, '');
   const slug =
     result.name
@@ -74,7 +74,16 @@ export interface SavedRun {
 }
 
 /** Saved runs, newest first. */
-export async function listRuns(root: vscode.Uri): Promise<SavedRun[]> {
+export function listRuns(root: vscode.Uri): Promise<SavedRun[]> {
+  return listSaved(root, 'run.json');
+}
+
+/** Saved sweeps (folders holding sweep.json, beside runs), newest first. */
+export function listSweeps(root: vscode.Uri): Promise<SavedRun[]> {
+  return listSaved(root, 'sweep.json');
+}
+
+async function listSaved(root: vscode.Uri, leaf: string): Promise<SavedRun[]> {
   let names: string[];
   try {
     names = await readdir(root.fsPath);
@@ -84,7 +93,7 @@ export async function listRuns(root: vscode.Uri): Promise<SavedRun[]> {
   const out: SavedRun[] = [];
   for (const name of names) {
     try {
-      const s = await stat(join(root.fsPath, name, 'run.json'));
+      const s = await stat(join(root.fsPath, name, leaf));
       out.push({ folder: vscode.Uri.joinPath(root, name), name, mtime: s.mtimeMs });
     } catch {
       // not a run folder

@@ -14,6 +14,8 @@ export interface Settings {
   resultsFolder: string;
   simulator: { tier: string; latency: 'realistic' | 'fast' | 'zero'; timeScale: number; port: number };
   catalogFile: string;
+  /** Find Max Throughput's defaults (each asked again, pre-filled with these). */
+  sweep: { slo: string; stepDuration: string; warmup: string };
 }
 
 export function readSettings(): Settings {
@@ -32,6 +34,11 @@ export function readSettings(): Settings {
       port: c.get('simulator.port', 4010),
     },
     catalogFile: c.get('catalogFile', '').trim(),
+    sweep: {
+      slo: c.get('sweep.slo', 'latency.p95<8000, ttft.p95<2000'),
+      stepDuration: c.get('sweep.stepDuration', '30s'),
+      warmup: c.get('sweep.warmup', '5s'),
+    },
   };
 }
 

@@ -362,7 +362,6 @@ test(
   },
 );
 
-/** Switches the page's theme the way VS Code does: body class plus --vscode-* variables on <html>. */
 test(
   'themes: translucent theme colours draw solid, every chart re-colours on a theme change, 250 px fits',
   { timeout: 60_000 },

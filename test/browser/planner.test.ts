@@ -2,6 +2,8 @@
 // fills the form, typing posts debounced plan/input, a real plan/result (computed here with planCapacity)
 // shows the same numbers and draws both charts, plan/error highlights the named field, the buttons post
 // their messages, every control has an accessible name, and the state restores the panel.
+import { measuredVsPredicted } from '../../src/core/sweep/index';
+import { makeSampleSweep } from '../fixtures/sampleSweep';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
@@ -616,6 +618,60 @@ test(
       );
       assert.ok(!options.some((o) => /^Claude /.test(o.trim())), `no display names: ${options.join(', ')}`);
       await screenshot(page, 'planner-clipped-bars');
+      assert.deepEqual(await problems(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'a saved sweep of the same workload: measured max sustainable RPM beside the prediction, with the gap',
+  { timeout: 60_000 },
+  async () => {
+    const page = await open();
+    try {
+      await waitForPosted(page, 'planner/ready');
+      await post(page, init);
+      await page.waitForSelector('#app[data-ready="form"]');
+      const result = planFor(await nthInput(page, 1));
+      await post(page, { type: 'plan/result', result });
+      await page.waitForSelector('#app[data-results="1"]');
+      assert.equal(await page.isVisible('[data-field="measured"]'), false);
+      // What the host computes with measuredVsPredicted for a matching sweep.
+      const match = measuredVsPredicted(planCapacity({ ...result.input, tier: 'build' }), [
+        makeSampleSweep({ maxSustainableRpm: 4_700 }),
+      ]);
+      assert.ok(match, 'the sample sweep matches a 500 in / 200 out Sonnet plan on Build');
+      await post(page, {
+        type: 'plan/measured',
+        measured: {
+          sweepName: match.sweep.name,
+          endedAt: match.sweep.endedAt,
+          tier: match.tier,
+          measuredRpm: match.measuredRpm,
+          predictedRpm: match.predictedRpm,
+          gapPct: match.gapPct,
+          binding: 'requests per minute (bucket sonnet-5-5)',
+        },
+      });
+      await page.waitForSelector('#app[data-measured="yes"]');
+      const m = await metrics(page);
+      assert.equal(Number(m['measured.measuredRpm']?.value), 4_700);
+      assert.equal(m['measured.measuredRpm']?.text, '4,700 RPM');
+      assert.equal(Number(m['measured.predictedRpm']?.value), match.predictedRpm);
+      assert.equal(Number(m['measured.gapPct']?.value), match.gapPct);
+      assert.equal(
+        m['measured.gapPct']?.text,
+        `${match.gapPct >= 0 ? '+' : '−'}${Math.abs(match.gapPct).toFixed(1)} %`,
+      );
+      assert.match(
+        (await page.textContent('[data-field="measured"]')) ?? '',
+        /sweep “checkout”, build, bound by requests per minute/,
+      );
+      await post(page, { type: 'plan/measured', measured: null });
+      await page.waitForSelector('#app[data-measured="no"]');
+      assert.equal(await page.isVisible('[data-field="measured"]'), false);
       assert.deepEqual(await problems(page), []);
     } finally {
       await page.close();

@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/core/report/html';
 import { describePrompts } from '../../src/core/format/format';
 import type { RunResult } from '../../src/core/model/run';
+import { parseScenario, reportHooks, startLoadTest } from '../../src/core/index';
+import { analyzeSpike, parseStages, spikeWindowOf } from '../../src/core/sweep/index';
 import { makeSampleRun } from '../fixtures/sampleRun';
 import {
   canvasBarColumns,
@@ -278,6 +280,60 @@ test(
       assert.doesNotMatch(text, /aborted: stopped by the user/);
       assert.equal(await page.locator('[data-diagnosis="healthy"]').count(), 0);
       assert.deepEqual(pageErrors(page), []);
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'a mix run with a spike: the Per model and Traffic spike sections show the run.json figures',
+  { timeout: 60_000 },
+  async () => {
+    assert.ok(harness);
+    // A real run on the simulator: two models, 4 req/s then 16 req/s for a second then 4 req/s.
+    const run = await startLoadTest(
+      {
+        ...parseScenario({
+          name: 'mix spike',
+          target: { simulator: { tier: 'scale', latency: 'fast' } },
+          mix: [
+            { model: 'claude-haiku-4-5', share: 0.5 },
+            { model: 'claude-sonnet-5-5', share: 0.5 },
+          ],
+          prompts: { type: 'synthetic', inputTokens: 50 },
+          maxTokens: 10,
+          load: { type: 'rate', rps: 1 },
+          duration: '1s',
+        }),
+        load: parseStages(['1s:4', '10ms:16', '1s:16', '10ms:4', '1s:4'], { startRps: 4 }),
+        durationMs: undefined,
+      },
+      reportHooks,
+    ).done;
+    const by = run.summary.byModel!;
+    const w = spikeWindowOf(run.scenario.load)!;
+    const a = analyzeSpike(run.timeseries, w);
+    const page = await harness.openWebview('report');
+    try {
+      await post(page, { type: 'run/show', run: JSON.parse(JSON.stringify(run)) as RunResult });
+      await page.waitForSelector('#app[data-ready="true"]');
+      const m = await shownMetrics(page);
+      for (const s of by) {
+        assert.equal(Number(m[`byModel.${s.model}.requests`]?.value), s.requests);
+        assert.equal(Number(m[`byModel.${s.model}.latency.p95`]?.value), s.latencyMs.p95);
+        assert.equal(Number(m[`byModel.${s.model}.costUsd`]?.value), s.costUsd);
+        assert.equal(Number(m[`byModel.${s.model}.outputTokens`]?.value), s.outputTokens);
+      }
+      for (const phase of ['before', 'during', 'after'] as const) {
+        assert.equal(Number(m[`spike.${phase}.requests`]?.value), a[phase].requests, phase);
+        assert.equal(Number(m[`spike.${phase}.rateLimited`]?.value), a[phase].rateLimited, phase);
+      }
+      assert.ok(a.during.requests > a.before.requests, JSON.stringify(a));
+      assert.match(
+        (await page.textContent('#spike')) ?? '',
+        /Peak 16 req\/s over a baseline of 4 req\/s, from 1 s to 2 s/,
+      );
     } finally {
       await page.close();
     }

@@ -15,8 +15,10 @@ import {
   parseStages,
   spikeFromPlan,
   spikeShape,
+  spikeWindowOf,
   StageError,
 } from '../../src/core/sweep/index';
+import { cli } from '../cli/harness';
 
 test('parseStages: k6-style DURATION:RATE flags; bad input names --stage', () => {
   assert.deepEqual(parseStages(['30s:5', '10s:50', '30s:5']), {
@@ -104,4 +106,84 @@ test('a spike over the limit: 429s during it, none before, latency and recovery 
   } finally {
     await sim.close();
   }
+});
+
+test('spikeWindowOf: the half-height window of --stage ramps and spike shapes; none for steady loads', () => {
+  // k6 example: 0 -> 5 over 30 s, 5 -> 50 over 10 s, 50 -> 5 over 30 s: above 27.5 req/s from 35 s to 55 s.
+  const k6 = spikeWindowOf(parseStages(['30s:5', '10s:50', '30s:5']));
+  assert.deepEqual(k6, { startS: 35, endS: 55, baselineRps: 5, peakRps: 50 });
+  const shape = spikeShape({
+    baselineRps: 2,
+    peakFactor: 3,
+    baselineMs: 10_000,
+    spikeMs: 5000,
+    afterMs: 10_000,
+    jumpMs: 100,
+  });
+  const w = spikeWindowOf(shape.load)!;
+  assert.ok(Math.abs(w.startS - 10.05) < 1e-9 && Math.abs(w.endS - 15.15) < 1e-9, JSON.stringify(w));
+  assert.equal(spikeWindowOf({ type: 'rate', rps: 5, arrival: 'constant', maxInFlight: 10 }), null);
+  // A plain ramp up (no return to a baseline) and a bump under 1.5x are not spikes.
+  assert.equal(spikeWindowOf(parseStages(['10s:5', '10s:50'])), null);
+  assert.equal(spikeWindowOf(parseStages(['10s:10', '10s:12', '10s:10'])), null);
+});
+
+test('claude-load run --stage prints what the spike cost (text and --json)', async () => {
+  const argv = [
+    'run',
+    '--simulate',
+    'build',
+    '--sim-latency',
+    'fast',
+    '--time-scale',
+    '15',
+    '--model',
+    'claude-sonnet-5-5',
+    '--input-tokens',
+    '50',
+    '--max-tokens',
+    '20',
+    '--stage',
+    '1s:10',
+    '--stage',
+    '10ms:40',
+    '--stage',
+    '1s:40',
+    '--stage',
+    '10ms:10',
+    '--stage',
+    '1500ms:10',
+  ];
+  const text = await cli(argv);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /spike from 1\.0s to 2\.0s: \d+ 429s \([\d.]+ %\) and \d+ 529s \([\d.]+ %\) during it, \d+ 429s and \d+ 529s after it; latency p95 \d+ ms before, \d+ ms during, (\d+ ms|-) after; /,
+  );
+  const json = await cli([...argv, '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as {
+    spike: {
+      window: { startS: number; endS: number };
+      during: { requests: number };
+      before: { requests: number };
+    };
+  };
+  assert.ok(Math.abs(parsed.spike.window.startS - 1.005) < 1e-9, JSON.stringify(parsed.spike.window));
+  assert.ok(Math.abs(parsed.spike.window.endS - 2.015) < 1e-9, JSON.stringify(parsed.spike.window));
+  // 40 req/s for a second vs 10 req/s: the spike's phase holds more requests than the second before it.
+  assert.ok(parsed.spike.during.requests > parsed.spike.before.requests, JSON.stringify(parsed.spike));
+  // Steady runs print no spike line.
+  const steady = await cli([
+    'run',
+    '--simulate',
+    '--sim-latency',
+    'zero',
+    '--requests',
+    '3',
+    '--max-tokens',
+    '5',
+  ]);
+  assert.equal(steady.code, 0, steady.stderr);
+  assert.doesNotMatch(steady.stdout, /spike/);
 });

@@ -1,10 +1,11 @@
 // The capacity planner app. The host sends plan/init (models, tiers, last input); every edit posts the raw
 // form values as plan/input (debounced); the host answers plan/result or plan/error. The form and the
 // last result live in the webview state, so a re-created panel shows them before the host answers.
-import { fmtUsd } from '../../src/core/browser';
+import { fmtNumber, fmtUsd } from '../../src/core/browser';
 import type { PlanResult } from '../../src/core/browser';
 import type {
   HostToPlanner,
+  PlannerMeasured,
   PlannerModelOption,
   PlannerTierOption,
   PlannerToHost,
@@ -49,6 +50,8 @@ function start(): void {
   const formCol = h('div', { class: 'pl-form-col' }, h('p', { class: 'muted' }, 'Loading the catalog…'));
   const status = h('p', { class: 'pl-status', role: 'status', 'data-field': 'status' });
   const asOf = h('p', { class: 'muted small', 'data-field': 'catalogAsOf' });
+  // A saved sweep of the same workload: measured beside predicted.
+  const measured = h('p', { class: 'pl-measured', 'data-field': 'measured', hidden: true });
   const post = (m: PlannerToHost) => api.postMessage(m);
   const send = (): void => {
     if (timer !== undefined) clearTimeout(timer);
@@ -91,7 +94,15 @@ function start(): void {
       'main',
       { class: 'pl-layout' },
       formCol,
-      h('div', { class: 'pl-results-col' }, h('h1', null, 'Capacity plan'), asOf, status, results.el),
+      h(
+        'div',
+        { class: 'pl-results-col' },
+        h('h1', null, 'Capacity plan'),
+        asOf,
+        status,
+        measured,
+        results.el,
+      ),
     ),
   );
 
@@ -154,6 +165,11 @@ function start(): void {
           save();
         }
         return;
+      case 'plan/measured':
+        measured.replaceChildren(...(msg.measured ? measuredLine(msg.measured) : []));
+        measured.hidden = msg.measured === null;
+        root.dataset.measured = msg.measured ? 'yes' : 'no';
+        return;
       case 'plan/error':
         {
           const problems = msg.problems?.length ? msg.problems : [{ field: msg.field, message: msg.message }];
@@ -201,4 +217,27 @@ function stickySummary(r: PlanResult): (string | HTMLElement)[] {
   }
   const tier = r.tiers.find((t) => t.name === r.recommendedTier)?.displayName ?? r.recommendedTier;
   return ['Recommended: ', h('strong', null, tier), ` · ${cost}`];
+}
+
+/** "Measured: 1,180 RPM (sweep "x", Build) · predicted 1,200 RPM · gap -1.7 %", each number tagged. */
+function measuredLine(m: PlannerMeasured): (string | HTMLElement)[] {
+  const rpm = (key: string, v: number) =>
+    h(
+      'strong',
+      { 'data-metric': `measured.${key}`, 'data-value': v, class: 'num' },
+      `${fmtNumber(v, 0)} RPM`,
+    );
+  const sign = m.gapPct >= 0 ? '+' : '−';
+  return [
+    'Measured: ',
+    rpm('measuredRpm', m.measuredRpm),
+    ` max sustainable (sweep “${m.sweepName}”, ${m.tier}, bound by ${m.binding}) · predicted `,
+    rpm('predictedRpm', m.predictedRpm),
+    ' · gap ',
+    h(
+      'strong',
+      { 'data-metric': 'measured.gapPct', 'data-value': m.gapPct, class: 'num' },
+      `${sign}${Math.abs(m.gapPct).toFixed(1)} %`,
+    ),
+  ];
 }

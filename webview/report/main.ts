@@ -16,7 +16,7 @@ import type { ChartHandle } from '../shared/charts';
 import { createButton, inVsCode } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { chartCard, h } from '../shared/dom';
-import { definitions, diagnosis, errors, header, summary, thresholds } from './sections';
+import { byModel, definitions, diagnosis, errors, header, spike, summary, thresholds } from './sections';
 
 type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;
 
@@ -96,6 +96,8 @@ function render(run: RunResult): void {
       header(run),
       diagnosis(run),
       summary(run),
+      byModel(run),
+      spike(run),
       thresholds(run),
       c.el,
       errors(run),

@@ -1,5 +1,6 @@
 // The report's text sections: header, summary tables, thresholds, diagnosis, errors and definitions.
 import {
+  analyzeSpike,
   describeLoad,
   describePrompts,
   fmtCount,
@@ -10,6 +11,7 @@ import {
   fmtPct,
   fmtRate,
   fmtUsd,
+  spikeWindowOf,
 } from '../../src/core/browser';
 import type { PercentileSummary, RunResult, Target } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
@@ -360,6 +362,97 @@ export function definitions(defs: Record<string, string>): HTMLElement {
         const [term, text] = i > 0 && i < 60 ? [v.slice(0, i), v.slice(i + 2)] : [k, v];
         return [h('dt', { 'data-definition': k }, term), h('dd', null, text)];
       }),
+    ),
+  );
+}
+
+/** Runs that mix models: counts, latency, tokens and cost per model (absent for one model). */
+export function byModel(run: RunResult): HTMLElement | null {
+  const models = run.summary.byModel;
+  if (!models?.length) return null;
+  const unpriced = new Set(run.summary.unpricedModels ?? []);
+  const rows = models.map((m) => {
+    const key = `byModel.${m.model}`;
+    const lat = (v: number) => (m.latencyMs.count > 0 ? fmtMs(v) : '–');
+    return [
+      h('th', { scope: 'row' }, m.model),
+      metric('td', `${key}.requests`, m.requests, fmtCount),
+      metric('td', `${key}.ok`, m.outcomes.ok, fmtCount),
+      metric('td', `${key}.rateLimited`, m.outcomes.rate_limited, fmtCount),
+      metric('td', `${key}.overloaded`, m.outcomes.overloaded, fmtCount),
+      metric('td', `${key}.latency.p50`, m.latencyMs.p50, (v) => lat(v ?? 0)),
+      metric('td', `${key}.latency.p95`, m.latencyMs.p95, (v) => lat(v ?? 0)),
+      metric('td', `${key}.latency.p99`, m.latencyMs.p99, (v) => lat(v ?? 0)),
+      metric('td', `${key}.ttft.p95`, m.ttftMs.p95, (v) => (m.ttftMs.count > 0 ? fmtMs(v) : '–')),
+      metric('td', `${key}.inputTokens`, m.inputTokens, fmtCount),
+      metric('td', `${key}.outputTokens`, m.outputTokens, fmtCount),
+      metric('td', `${key}.costUsd`, m.costUsd, (v) => (unpriced.has(m.model) ? 'unknown' : fmtUsd(v))),
+    ];
+  });
+  return section(
+    'by-model',
+    'Per model',
+    h(
+      'div',
+      { class: 'scroll-x' },
+      table(
+        [
+          'model',
+          'requests',
+          'ok',
+          '429',
+          '529',
+          'p50',
+          'p95',
+          'p99',
+          'TTFT p95',
+          'input tokens',
+          'output tokens',
+          'cost',
+        ],
+        rows,
+      ),
+    ),
+  );
+}
+
+/** What a traffic spike cost (runs whose stages hold a peak, e.g. `run --stage`): as the CLI prints it. */
+export function spike(run: RunResult): HTMLElement | null {
+  const w = spikeWindowOf(run.scenario.load);
+  if (!w) return null;
+  const a = analyzeSpike(run.timeseries, w);
+  const row = (label: string, key: 'before' | 'during' | 'after') => {
+    const p = a[key];
+    return [
+      h('th', { scope: 'row' }, label),
+      metric('td', `spike.${key}.requests`, p.requests, fmtCount),
+      metric('td', `spike.${key}.rateLimited`, p.rateLimited, fmtCount),
+      metric('td', `spike.${key}.rateLimitedRate`, p.rateLimitedRate, (v) => fmtPct(v)),
+      metric('td', `spike.${key}.overloaded`, p.overloaded, fmtCount),
+      metric('td', `spike.${key}.latencyP95Ms`, p.latencyP95Ms, (v) => fmtMs(v)),
+    ];
+  };
+  return section(
+    'spike',
+    'Traffic spike',
+    h(
+      'p',
+      null,
+      `Peak ${fmtNumber(w.peakRps, 2)} req/s over a baseline of ${fmtNumber(w.baselineRps, 2)} req/s, ` +
+        `from ${fmtNumber(w.startS, 1)} s to ${fmtNumber(w.endS, 1)} s (where the scheduled rate is above half-way to the peak). `,
+      metric('span', 'spike.recoverS', a.recoverS, (v) =>
+        v === null || v === undefined
+          ? 'Latency did not return to its baseline before the run ended.'
+          : `Latency was back to baseline ${fmtNumber(v, 0)} s after the spike.`,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'scroll-x' },
+      table(
+        ['', 'requests', '429', '429 share', '529', 'latency p95'],
+        [row('before', 'before'), row('during', 'during'), row('after', 'after')],
+      ),
     ),
   );
 }

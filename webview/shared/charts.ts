@@ -59,7 +59,7 @@ interface Series {
 /** Dash patterns shared by every chart, so p95 and p99 look the same everywhere. */
 export const dashes = { p95: [6, 3], p99: [2, 2], secondary: [10, 3, 2, 3] } as const;
 
-interface AxisSpec {
+export interface AxisSpec {
   title: string;
   format: (v: number) => string;
   /** Counts (requests, seconds): ticks only at whole numbers, never 0.5. */
@@ -151,14 +151,36 @@ function points(windows: TimeWindow[], value: (w: TimeWindow) => number | null):
   return windows.map((w) => ({ x: w.t, y: value(w) ?? Number.NaN }));
 }
 
-function lineChart(
+/** One line of an x/y chart: its points are read from the chart's data on every update. */
+export interface XYSeries<T> {
+  label: string;
+  color: ColorKey;
+  points: (data: T) => Point[];
+  axis?: 'y' | 'y1';
+  dash?: readonly number[];
+  /** Draw a dot at each point (few, discrete points such as sweep steps). */
+  markers?: boolean;
+  /** Leave out of the legend (reference lines explained in the caption). */
+  hideInLegend?: boolean;
+}
+
+export interface XYAxes {
+  x: AxisSpec;
+  y: AxisSpec;
+  y1?: AxisSpec;
+  /** Tooltip title for an x value. */
+  xTitle: (x: number) => string;
+}
+
+/** A line chart over any linear x axis (time, offered rate); `update(data)` re-reads every series. */
+export function createXYChart<T>(
   canvas: HTMLCanvasElement,
-  series: Series[],
-  y: AxisSpec,
-  y1?: AxisSpec,
-): ChartHandle<TimeWindow[]> {
+  series: readonly XYSeries<T>[],
+  axes: XYAxes,
+): ChartHandle<T> {
+  const { y, y1 } = axes;
   let theme = readTheme();
-  const dataset = (s: Series): ChartDataset<'line', Point[]> => ({
+  const dataset = (s: XYSeries<T>): ChartDataset<'line', Point[]> => ({
     label: s.label,
     data: [],
     yAxisID: s.axis ?? 'y',
@@ -166,7 +188,7 @@ function lineChart(
     backgroundColor: withAlpha(theme.colors[s.color], 0.2),
     borderWidth: theme.highContrast ? 2.5 : 1.5,
     borderDash: s.dash ? [...s.dash] : [],
-    pointRadius: 0,
+    pointRadius: s.markers ? 3 : 0,
     pointHoverRadius: 3,
     tension: 0,
     spanGaps: false,
@@ -178,17 +200,25 @@ function lineChart(
     parsing: false,
     plugins: {
       ...commonOptions(theme).plugins,
+      legend: {
+        labels: {
+          color: theme.foreground,
+          boxWidth: 12,
+          boxHeight: 12,
+          filter: (item) => !series[item.datasetIndex ?? -1]?.hideInLegend,
+        },
+      },
       decimation: { enabled: true, algorithm: 'min-max' },
       tooltip: {
         callbacks: {
-          title: (items) => `${fmtNumber(items[0]?.parsed.x ?? 0, 0)} s`,
+          title: (items) => axes.xTitle(items[0]?.parsed.x ?? 0),
           label: (c) =>
             `${c.dataset.label}: ${Number.isFinite(c.parsed.y) ? format(c.dataset.yAxisID ?? 'y')(c.parsed.y ?? 0) : '–'}`,
         },
       },
     },
     scales: {
-      x: xAxis(theme, { min: 0 }),
+      x: axis(axes.x, theme, { min: axes.x.min ?? 0 }),
       y: axis(y, theme),
       ...(y1 ? { y1: axis(y1, theme, { position: 'right', grid: { drawOnChartArea: false } }) } : {}),
     },
@@ -200,10 +230,10 @@ function lineChart(
   });
   return {
     chart: chart as unknown as Chart,
-    update(windows, mode = 'none') {
+    update(data, mode = 'none') {
       series.forEach((s, i) => {
         const ds = chart.data.datasets[i];
-        if (ds) ds.data = points(windows, s.value);
+        if (ds) ds.data = s.points(data);
       });
       refresh(chart as unknown as Chart, mode);
     },
@@ -217,6 +247,21 @@ function lineChart(
     },
     destroy: () => chart.destroy(),
   };
+}
+
+const timeAxis: AxisSpec = { title: 'seconds since start', format: (v) => fmtNumber(v, 0), integer: true };
+
+function lineChart(
+  canvas: HTMLCanvasElement,
+  series: Series[],
+  y: AxisSpec,
+  y1?: AxisSpec,
+): ChartHandle<TimeWindow[]> {
+  return createXYChart<TimeWindow[]>(
+    canvas,
+    series.map((s) => ({ ...s, points: (windows: TimeWindow[]) => points(windows, s.value) })),
+    { x: timeAxis, y, ...(y1 ? { y1 } : {}), xTitle: (x) => `${fmtNumber(x, 0)} s` },
+  );
 }
 
 /** Per-window latency p50/p95/p99 (successful requests) with in-flight requests on the right axis. */

@@ -2,6 +2,7 @@
 // nothing is kept per request.
 import type { Catalog, ModelEntry } from '../catalog/index';
 import { findModel, pricesFor } from '../catalog/index';
+import { ModelBreakdown } from './byModel';
 import { MetricHistogram } from '../metrics/histogram';
 import type {
   Outcome,
@@ -47,6 +48,8 @@ export class Recorder {
   private readonly models = new Map<string, ModelEntry | null>();
   /** Models the catalog does not price (a gateway's own ids): their cost is unknown, not 0. */
   readonly unpricedModels = new Set<string>();
+  /** Per-model figures, reported when a run mixes models. */
+  readonly byModel = new ModelBreakdown();
   private readonly errors = new Map<string, { outcome: Outcome; message: string; count: number }>();
   readonly windows: TimeWindow[] = [];
   private win = this.newWindow(0);
@@ -127,6 +130,7 @@ export class Recorder {
     this.win.inputTokensPerMin += (s.inputTokens + s.cacheWriteTokens) * 60;
     this.win.outputTokensPerMin += s.outputTokens * 60;
     this.costUsd += s.costUsd;
+    this.byModel.record(s);
     this.trackHeadroom(s.rateLimit);
     if (s.outcome === 'ok') {
       const e2e = s.endAt - s.intendedAt;

@@ -80,6 +80,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     rateLimitedBy: rec.rateLimitedBy(),
     errorsByMessage: rec.errorsByMessage(),
     health: i.health,
+    ...(rec.byModel.size > 1 ? { byModel: rec.byModel.stats() } : {}),
   };
   summary.thresholds = evaluateThresholds(i.scenario.thresholds, summary);
   return summary;

@@ -300,6 +300,21 @@ export interface RunSummary {
   }[];
   errorsByMessage: { outcome: Outcome; message: string; count: number }[];
   health: EngineHealth;
+  /** Runs that mix models only (like k6's tags): counts, latency, tokens and cost per model. */
+  byModel?: ModelStats[];
+}
+
+/** One model's share of a run (or of a sweep step): from the same samples as the run's totals. */
+export interface ModelStats {
+  model: string;
+  requests: number;
+  outcomes: OutcomeCounts;
+  /** CO-corrected (from the intended send time), ok requests. */
+  latencyMs: PercentileSummary;
+  ttftMs: PercentileSummary;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 
 export type StopReason = 'completed' | 'requests' | 'duration' | 'budget' | 'aborted' | 'failed';

@@ -23,6 +23,7 @@ export {
   parseStages,
   spikeShape,
   spikeFromPlan,
+  spikeWindowOf,
   analyzeSpike,
   describeSpike,
   StageError,
@@ -31,4 +32,5 @@ export {
   type SpikeAnalysis,
   type PhaseStats,
 } from './spike';
-export { ModelBreakdown, modelBreakdown, type ModelStats } from './byModel';
+export { measuredVsPredicted, workloadTolerance, type MeasuredVsPredicted } from './measured';
+export { ModelBreakdown, modelBreakdown, type ModelStats } from '../engine/byModel';

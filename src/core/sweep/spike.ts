@@ -97,6 +97,44 @@ export function spikeFromPlan(
   });
 }
 
+/** A scheduled peak counts as a spike when it is at least this many times the baseline. */
+const minSpikeRatio = 1.5;
+
+/**
+ * Where a ramp (k6-style `--stage` flags, a plan file's ramp, or spikeShape) has its spike: the time the
+ * scheduled rate is above half-way from the baseline to the peak (full width at half maximum), the
+ * baseline being the lower of the first and last stage's rate. Null when there is no peak of at least
+ * 1.5 x baseline that comes back down, so steady runs and plain ramps print no spike analysis.
+ */
+export function spikeWindowOf(
+  load: LoadShape,
+): { startS: number; endS: number; baselineRps: number; peakRps: number } | null {
+  if (load.type !== 'ramp' || load.stages.length < 2) return null;
+  const baseline = Math.min(load.stages[0]!.rps, load.stages[load.stages.length - 1]!.rps);
+  const peak = Math.max(...load.stages.map((s) => s.rps));
+  if (!(baseline > 0) || peak < baseline * minSpikeRatio) return null;
+  const half = baseline + (peak - baseline) / 2;
+  let t = 0;
+  let from = load.startRps;
+  let startS: number | null = null;
+  let endS: number | null = null;
+  for (const st of load.stages) {
+    const t1 = t + st.durationMs;
+    const to = st.rps;
+    // Crossings of the half-height line inside this linear segment.
+    const cross = (): number => (from === to ? t : t + ((half - from) / (to - from)) * st.durationMs);
+    if (startS === null && (to > half || from > half)) startS = from > half ? t : cross();
+    if (startS !== null && endS === null && from > half && to <= half) endS = cross();
+    // A second spike does not extend the first: the analysis is about the first one.
+    from = to;
+    t = t1;
+    if (endS !== null) break;
+  }
+  // A ramp that ends at its peak has no "after": that is a ramp up, not a spike.
+  if (startS === null || endS === null) return null;
+  return { startS: startS / 1000, endS: endS / 1000, baselineRps: baseline, peakRps: peak };
+}
+
 export interface PhaseStats {
   requests: number;
   rateLimited: number;

@@ -4,7 +4,7 @@ import { findModel, type Catalog } from '../catalog/index';
 import { rateLimitKind } from '../engine/index';
 import { MetricHistogram } from '../metrics/histogram';
 import type { RequestSample } from '../model/run';
-import { modelBreakdown } from './byModel';
+import { modelBreakdown } from '../engine/byModel';
 import { meetsEveryBound, wilsonInterval, type SloBound } from './slo';
 import type { RateLimitKind, SloVerdict, StepPhase, SweepStep } from './types';
 

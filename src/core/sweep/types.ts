@@ -2,7 +2,7 @@
 // typed events a UI listens to (the live sweep panel draws each step as it finishes).
 import type { PercentileSummary } from '../metrics/histogram';
 import type { Scenario } from '../model/run';
-import type { ModelStats } from './byModel';
+import type { ModelStats } from '../engine/byModel';
 
 export type SweepMode = 'rates' | 'auto';
 export type StepPhase = 'baseline' | 'rates' | 'doubling' | 'bisection';

@@ -1,7 +1,14 @@
 // The capacity planner panel (one instance). The webview posts raw form values; this side validates them at
 // the boundary, plans with the current catalog and answers plan/result or plan/error. Its buttons save the
-// plan as a plan file, copy it as Markdown, or load test it against the simulator.
+// plan as a plan file, copy it as Markdown, or load test it against the simulator. When a saved sweep
+// measured the same model(s), tier and workload, plan/measured puts its max sustainable rate beside the
+// planner's prediction.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeBinding, measuredVsPredicted, parseSweepFile } from '../../core/sweep/index';
+import type { SweepResult } from '../../core/sweep/index';
+import { listSweeps, runsRoot } from '../runStore';
 import { describePrompts, fmtNumber, formatPlanMarkdown, parseScenario } from '../../core/index';
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
@@ -31,6 +38,8 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
   private lastInput: Record<string, unknown>;
   /** The plan for lastInput; undefined while it is invalid. */
   private lastResult: PlanResult | undefined;
+  /** Saved sweeps by sweep.json path, re-read only when the file changes. */
+  private readonly sweeps = new Map<string, { mtime: number; sweep: SweepResult | null }>();
 
   /** Opens the planner, or reveals it; `input` (e.g. from a plan file) replaces what the form shows. */
   static show(services: Services, input?: Record<string, unknown>): PlannerPanel {
@@ -120,7 +129,44 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
         ? { type: 'plan/result', result: answer.result }
         : { type: 'plan/error', field: answer.field, message: answer.message, problems },
     );
+    if (answer.ok) await this.postMeasured(answer.result);
     await this.services.context.workspaceState.update(plannerLastInputKey, input);
+  }
+
+  /** The newest saved sweep matching the plan, beside the planner's prediction (null: none matches). */
+  private async postMeasured(result: PlanResult): Promise<void> {
+    const root = runsRoot(this.services.context, this.services.settings());
+    const sweeps: SweepResult[] = [];
+    for (const saved of await listSweeps(root)) {
+      const file = join(saved.folder.fsPath, 'sweep.json');
+      let hit = this.sweeps.get(file);
+      if (!hit || hit.mtime !== saved.mtime) {
+        let sweep: SweepResult | null = null;
+        try {
+          sweep = parseSweepFile(await readFile(file, 'utf8'), file);
+        } catch (e) {
+          this.services.log.warn(`Planner: skipped ${file}: ${(e as Error).message}`);
+        }
+        hit = { mtime: saved.mtime, sweep };
+        this.sweeps.set(file, hit);
+      }
+      if (hit.sweep) sweeps.push(hit.sweep);
+    }
+    // The answer may belong to an older input if another edit arrived meanwhile: only the latest counts.
+    if (this.lastResult !== result) return;
+    const m = measuredVsPredicted(result, sweeps);
+    this.post({
+      type: 'plan/measured',
+      measured: m && {
+        sweepName: m.sweep.name,
+        endedAt: m.sweep.endedAt,
+        tier: m.tier,
+        measuredRpm: m.measuredRpm,
+        predictedRpm: m.predictedRpm,
+        gapPct: m.gapPct,
+        binding: describeBinding(m.sweep.binding),
+      },
+    });
   }
 
   /** The current plan, or a message saying why there is none. */

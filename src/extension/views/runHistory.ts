@@ -1,25 +1,39 @@
-// The Run History view in the Claude Load side bar: saved runs, newest first, with a status icon,
-// time, p95, cost and why they stopped; open, reveal in the file explorer, delete.
+// The Run History view in the Claude Load side bar: saved runs and sweeps, newest first, with a status
+// icon, time, p95 (runs) or max sustainable RPM (sweeps), cost and why they stopped; open (a run's report,
+// a sweep's panel), reveal in the file explorer, delete, and compare a multi-selection.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunFile } from '../../core/index';
-import { listRuns, runsRoot } from '../runStore';
+import { parseSweepFile } from '../../core/sweep/index';
+import { SweepPanel } from '../panels/sweepPanel';
+import { listRuns, listSweeps, runsRoot } from '../runStore';
 import type { Services } from '../services';
-import { runHistoryEntry, type RunHistoryEntry } from './runHistoryModel';
+import { runHistoryEntry, sweepHistoryEntry, type RunHistoryEntry } from './runHistoryModel';
 
-class RunItem extends vscode.TreeItem {
+type SavedKind = 'run' | 'sweep';
+const leafOf: Record<SavedKind, string> = { run: 'run.json', sweep: 'sweep.json' };
+
+export class RunItem extends vscode.TreeItem {
+  /** run.json or sweep.json: what Compare Runs reads for this item. */
+  readonly resultFile: string;
+
   constructor(
     readonly folder: vscode.Uri,
+    readonly kind: SavedKind,
     entry: RunHistoryEntry,
   ) {
     super(entry.label, vscode.TreeItemCollapsibleState.None);
+    this.resultFile = join(folder.fsPath, leafOf[kind]);
     this.description = entry.description;
     this.tooltip = entry.tooltip;
     this.iconPath = new vscode.ThemeIcon(entry.icon);
-    this.contextValue = 'claudeLoad.run';
+    this.contextValue = kind === 'run' ? 'claudeLoad.run' : 'claudeLoad.sweep';
     this.resourceUri = folder;
-    this.command = { command: 'claudeLoad.openReport', title: 'Open Run Report', arguments: [folder] };
+    this.command =
+      kind === 'run'
+        ? { command: 'claudeLoad.openReport', title: 'Open Run Report', arguments: [folder] }
+        : { command: 'claudeLoad.history.openSweep', title: 'Open Sweep', arguments: [this] };
   }
 }
 
@@ -40,22 +54,30 @@ class RunHistoryProvider implements vscode.TreeDataProvider<RunItem> {
   }
 
   async getChildren(): Promise<RunItem[]> {
-    const runs = await listRuns(runsRoot(this.services.context, this.services.settings()));
+    const root = runsRoot(this.services.context, this.services.settings());
+    const saved = [
+      ...(await listRuns(root)).map((r) => ({ ...r, kind: 'run' as const })),
+      ...(await listSweeps(root)).map((r) => ({ ...r, kind: 'sweep' as const })),
+    ].sort((a, b) => b.mtime - a.mtime);
     const items: RunItem[] = [];
-    for (const r of runs) {
-      const entry = await this.entryFor(r.folder);
-      if (entry) items.push(new RunItem(r.folder, entry));
+    for (const r of saved) {
+      const entry = await this.entryFor(r.folder, r.kind);
+      if (entry) items.push(new RunItem(r.folder, r.kind, entry));
     }
     return items;
   }
 
-  private async entryFor(folder: vscode.Uri): Promise<RunHistoryEntry | null> {
-    const file = join(folder.fsPath, 'run.json');
+  private async entryFor(folder: vscode.Uri, kind: SavedKind): Promise<RunHistoryEntry | null> {
+    const file = join(folder.fsPath, leafOf[kind]);
     try {
       const { mtimeMs } = await stat(file);
       const hit = this.cache.get(file);
       if (hit && hit.mtime === mtimeMs) return hit.entry;
-      const entry = runHistoryEntry(parseRunFile(await readFile(file, 'utf8'), file));
+      const text = await readFile(file, 'utf8');
+      const entry =
+        kind === 'run'
+          ? runHistoryEntry(parseRunFile(text, file))
+          : sweepHistoryEntry(parseSweepFile(text, file));
       this.cache.set(file, { mtime: mtimeMs, entry });
       return entry;
     } catch (e) {
@@ -67,7 +89,10 @@ class RunHistoryProvider implements vscode.TreeDataProvider<RunItem> {
 
 export function registerRunHistory(services: Services): vscode.Disposable {
   const provider = new RunHistoryProvider(services);
-  const view = vscode.window.createTreeView('claudeLoad.history', { treeDataProvider: provider });
+  const view = vscode.window.createTreeView('claudeLoad.history', {
+    treeDataProvider: provider,
+    canSelectMany: true,
+  });
   return vscode.Disposable.from(
     view,
     services.runs.onDidFinish(() => provider.refresh()),
@@ -75,13 +100,22 @@ export function registerRunHistory(services: Services): vscode.Disposable {
       if (e.affectsConfiguration('claudeLoad.resultsFolder')) provider.refresh();
     }),
     vscode.commands.registerCommand('claudeLoad.history.refresh', () => provider.refresh()),
+    vscode.commands.registerCommand('claudeLoad.history.openSweep', async (item?: RunItem) => {
+      if (!item || item.kind !== 'sweep') return;
+      try {
+        const result = parseSweepFile(await readFile(item.resultFile, 'utf8'), item.resultFile);
+        SweepPanel.showSaved(services, result, item.folder, join(item.folder.fsPath, 'report.html'));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Open Sweep: ${(e as Error).message}`);
+      }
+    }),
     vscode.commands.registerCommand('claudeLoad.history.reveal', (item?: RunItem) => {
       if (item) void vscode.commands.executeCommand('revealFileInOS', item.folder);
     }),
     vscode.commands.registerCommand('claudeLoad.history.delete', async (item?: RunItem) => {
       if (!item) return;
       const ok = await vscode.window.showWarningMessage(
-        `Delete the saved run "${item.label as string}"? Its folder goes to the trash where the system has one.`,
+        `Delete the saved ${item.kind} "${item.label as string}"? Its folder goes to the trash where the system has one.`,
         { modal: true },
         'Delete',
       );

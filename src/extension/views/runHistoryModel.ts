@@ -2,6 +2,8 @@
 import { fmtMs, fmtNumber, fmtUsd } from '../../core/format/format';
 import type { LoadShape } from '../../core/model/run';
 import type { RunResult } from '../../core/model/run';
+import type { SweepResult } from '../../core/sweep/types';
+import { describeBinding } from '../../core/sweep/output';
 
 export type RunVerdict = 'passed' | 'failed' | 'warning' | 'stopped';
 
@@ -37,6 +39,47 @@ export function runVerdict(run: Pick<RunResult, 'summary' | 'diagnosis'>): RunVe
   if (s.stopReason === 'failed' || s.requests.ok === 0 || s.thresholds.some((t) => !t.pass)) return 'failed';
   if (s.stopReason === 'budget' || run.diagnosis.some((d) => d.severity !== 'info')) return 'warning';
   return 'passed';
+}
+
+/** A sweep's verdict: stopped by the user, no passing rate (failed), early stop (warning), else passed. */
+export function sweepVerdict(
+  s: Pick<SweepResult, 'stopReason' | 'maxSustainableRpm' | 'warnings'>,
+): RunVerdict {
+  if (s.stopReason === 'aborted') return 'stopped';
+  if (s.stopReason === 'failed' || s.maxSustainableRpm === null) return 'failed';
+  if (s.stopReason === 'spend-budget' || s.stopReason === 'error-budget') return 'warning';
+  return 'passed';
+}
+
+function whenOf(startedAt: string, now: Date): string {
+  const started = new Date(startedAt);
+  const time = started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return started.toDateString() === now.toDateString()
+    ? time
+    : `${started.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+}
+
+const rpm = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** A saved sweep in Run History: "Sweep: name", its max sustainable RPM, what binds and its cost. */
+export function sweepHistoryEntry(s: SweepResult, now: Date = new Date()): RunHistoryEntry {
+  const verdict = sweepVerdict(s);
+  const max = s.maxSustainableRpm === null ? 'no rate passed' : `max ${rpm(s.maxSustainableRpm)} RPM`;
+  return {
+    label: `Sweep: ${s.name}`,
+    description: `${whenOf(s.startedAt, now)} · ${max} · ${fmtUsd(s.costUsd)}`,
+    tooltip: [
+      `${s.name}: ${s.mode} sweep, ${s.steps.length} steps, stopped: ${s.stopReason}${s.stopDetail ? ` (${s.stopDetail})` : ''}`,
+      max,
+      `binds: ${describeBinding(s.binding)}`,
+      ...(s.predictedMaxRpm !== null ? [`planner predicted ${rpm(s.predictedMaxRpm)} RPM`] : []),
+      `SLO: ${s.slo.join(', ')}`,
+      `cost ${fmtUsd(s.costUsd)}`,
+      `started ${new Date(s.startedAt).toISOString()}`,
+    ].join('\n'),
+    verdict,
+    icon: icons[verdict],
+  };
 }
 
 function ms(n: number): string {

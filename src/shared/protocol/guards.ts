@@ -14,6 +14,8 @@ import type {
   ReportToHost,
   HostToScale,
   ScaleToHost,
+  HostToSweep,
+  SweepToHost,
 } from './messages';
 import { liveEmptyCommands } from './messages';
 
@@ -72,6 +74,11 @@ export const scaleToHostGuards = {
   'scale/ready': always,
   'scale/copySetup': always,
 } satisfies GuardTable<ScaleToHost>;
+export const sweepToHostGuards = {
+  'sweep/ready': always,
+  'sweep/stop': always,
+  'sweep/openReport': always,
+} satisfies GuardTable<SweepToHost>;
 
 // ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
 // test) from crashing the app, so they look at the discriminant and the top-level payload only. -----
@@ -94,6 +101,7 @@ export const hostToPlannerGuards = {
   'theme/changed': always,
   'plan/init': (m) => Array.isArray(m.models) && Array.isArray(m.tiers) && isObject(m.input),
   'plan/result': (m) => isObject(m.result),
+  'plan/measured': (m) => m.measured === null || isObject(m.measured),
   'plan/error': (m) =>
     typeof m.field === 'string' &&
     typeof m.message === 'string' &&
@@ -105,6 +113,22 @@ export const hostToScaleGuards = {
   'scale/show': (m) => isObject(m.result) && Array.isArray(m.result.modes) && isObject(m.info),
   'scale/notice': (m) => typeof m.message === 'string' && (m.level === 'info' || m.level === 'error'),
 } satisfies GuardTable<HostToScale>;
+export const hostToSweepGuards = {
+  'theme/changed': always,
+  'sweep/show': (m) =>
+    isObject(m.info) &&
+    Array.isArray(m.steps) &&
+    isObject(m.analysis) &&
+    (m.progress === undefined || isObject(m.progress)) &&
+    (m.done === undefined || (isObject(m.done) && isObject(m.done.result))),
+  'sweep/progress': (m) => isObject(m.progress) && typeof m.progress.index === 'number',
+  'sweep/step': (m) => isObject(m.step) && typeof m.step.index === 'number' && isObject(m.analysis),
+  'sweep/done': (m) =>
+    isObject(m.result) &&
+    Array.isArray(m.result.steps) &&
+    typeof m.sentence === 'string' &&
+    isObject(m.analysis),
+} satisfies GuardTable<HostToSweep>;
 
 export const isReportToHost = guardFrom<ReportToHost>(reportToHostGuards);
 export const isLiveToHost = guardFrom<LiveToHost>(liveToHostGuards);
@@ -114,3 +138,5 @@ export const isHostToLive = guardFrom<HostToLive>(hostToLiveGuards);
 export const isHostToPlanner = guardFrom<HostToPlanner>(hostToPlannerGuards);
 export const isScaleToHost = guardFrom<ScaleToHost>(scaleToHostGuards);
 export const isHostToScale = guardFrom<HostToScale>(hostToScaleGuards);
+export const isSweepToHost = guardFrom<SweepToHost>(sweepToHostGuards);
+export const isHostToSweep = guardFrom<HostToSweep>(hostToSweepGuards);

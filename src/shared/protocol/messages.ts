@@ -10,6 +10,9 @@ import type {
   RunResult,
   RunSummary,
   ScaleResult,
+  StepPhase,
+  SweepResult,
+  SweepStep,
   TierEntry,
   TimeWindow,
 } from '../../core/browser';
@@ -97,6 +100,8 @@ export type HostToPlanner =
       catalogAsOf?: string;
     }
   | { type: 'plan/result'; result: PlanResult }
+  /** Sent after plan/result: the newest matching saved sweep, or null when none matches. */
+  | { type: 'plan/measured'; measured: PlannerMeasured | null }
   /** `field` names the form field (PlanInput key) to highlight. */
   | {
       type: 'plan/error';
@@ -106,6 +111,21 @@ export type HostToPlanner =
       problems?: { field: string; message: string }[];
     }
   | ThemeChanged;
+
+/** A saved sweep of the same model(s), tier and workload as the plan: measured beside predicted. */
+export interface PlannerMeasured {
+  sweepName: string;
+  endedAt: string;
+  tier: string;
+  /** The sweep's max sustainable rate (Messages RPM). */
+  measuredRpm: number;
+  /** The planner's maximum for this plan's workload on that tier (peak Messages RPM at 100 %). */
+  predictedRpm: number;
+  /** (measured - predicted) / predicted x 100. */
+  gapPct: number;
+  /** What bound the sweep, in words. */
+  binding: string;
+}
 
 export type PlannerToHost =
   | { type: 'planner/ready' }
@@ -136,5 +156,74 @@ export type HostToScale =
 
 export type ScaleToHost = { type: 'scale/ready' } | { type: 'scale/copySetup' };
 
-export type HostToWebview = HostToReport | HostToLive | HostToPlanner | HostToScale;
-export type WebviewToHost = ReportToHost | LiveToHost | PlannerToHost | ScaleToHost;
+// ---- Sweep panel (Find Max Throughput) -----------------------------------------------------------
+
+/** What the sweep panel shows before any step finishes. */
+export interface SweepPanelInfo {
+  name: string;
+  /** "simulator (build)" or the base URL. */
+  target: string;
+  mode: 'rates' | 'auto';
+  /** Every SLO bound, defaults included. */
+  slo: string[];
+  startedAt: string;
+  stepDurationMs: number;
+  warmupMs: number;
+}
+
+/** The step being measured now. */
+export interface SweepPanelProgress {
+  index: number;
+  phase: StepPhase;
+  offeredRps: number | null;
+  elapsedS: number;
+  sent: number;
+  completed: number;
+  inFlight: number;
+  costUsd: number;
+}
+
+/** Where the markers go, from the core's analysis of the steps so far (the result's at the end). */
+export interface SweepPanelAnalysis {
+  maxSustainableRps: number | null;
+  /** The lowest failing rate probed: where what binds was seen. */
+  bindingRps: number | null;
+  /** What binds, in words ("output tokens per minute (bucket sonnet)"), or null when nothing did. */
+  binding: string | null;
+  kneeRps: number | null;
+}
+
+/** The end of a sweep: the result, its one-sentence answer and whether it was saved (report exists). */
+export interface SweepPanelDone {
+  result: SweepResult;
+  sentence: string;
+  saved: boolean;
+  analysis: SweepPanelAnalysis;
+}
+
+export type HostToSweep =
+  /** Everything so far: on ready, and when the panel is re-created. */
+  | {
+      type: 'sweep/show';
+      info: SweepPanelInfo;
+      steps: SweepStep[];
+      analysis: SweepPanelAnalysis;
+      progress?: SweepPanelProgress;
+      done?: SweepPanelDone;
+      /** Stop was asked and the current step is finishing. */
+      stopping?: boolean;
+    }
+  | { type: 'sweep/progress'; progress: SweepPanelProgress }
+  /** A finished step: the table and the three charts grow by one. */
+  | { type: 'sweep/step'; step: SweepStep; analysis: SweepPanelAnalysis }
+  | ({ type: 'sweep/done' } & SweepPanelDone)
+  | ThemeChanged;
+
+export type SweepToHost =
+  | { type: 'sweep/ready' }
+  /** Stop the sweep; the steps measured so far are kept and saved. */
+  | { type: 'sweep/stop' }
+  | { type: 'sweep/openReport' };
+
+export type HostToWebview = HostToReport | HostToLive | HostToPlanner | HostToScale | HostToSweep;
+export type WebviewToHost = ReportToHost | LiveToHost | PlannerToHost | ScaleToHost | SweepToHost;

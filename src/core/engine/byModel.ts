@@ -1,31 +1,28 @@
-// Per-model metrics of a mix run (like k6's tags): latency, outcomes and cost per model, from samples.
-import { MetricHistogram, type PercentileSummary } from '../metrics/histogram';
-import { outcomes, type OutcomeCounts, type RequestSample } from '../model/run';
+// Per-model metrics of a mix run (like k6's tags): latency, outcomes, tokens and cost per model, from
+// the same samples as the run's totals. Two histograms per model: memory stays bounded.
+import { outcomes, type ModelStats, type OutcomeCounts, type RequestSample } from '../model/run';
+import { MetricHistogram } from '../metrics/histogram';
 
-export interface ModelStats {
-  model: string;
-  requests: number;
+export type { ModelStats } from '../model/run';
+
+interface ModelAggregate {
+  n: number;
   outcomes: OutcomeCounts;
-  /** CO-corrected (from the intended send time), ok requests. */
-  latencyMs: PercentileSummary;
-  ttftMs: PercentileSummary;
-  outputTokens: number;
-  costUsd: number;
+  latency: MetricHistogram;
+  ttft: MetricHistogram;
+  input: number;
+  output: number;
+  cost: number;
 }
 
 /** Listen with `run.on('sample', (e) => c.record(e.sample))`, read `stats()` at the end. */
 export class ModelBreakdown {
-  private readonly models = new Map<
-    string,
-    {
-      n: number;
-      outcomes: OutcomeCounts;
-      latency: MetricHistogram;
-      ttft: MetricHistogram;
-      out: number;
-      cost: number;
-    }
-  >();
+  private readonly models = new Map<string, ModelAggregate>();
+
+  /** How many distinct models were seen. */
+  get size(): number {
+    return this.models.size;
+  }
 
   record(s: RequestSample): void {
     let m = this.models.get(s.model);
@@ -35,7 +32,8 @@ export class ModelBreakdown {
         outcomes: Object.fromEntries(outcomes.map((o) => [o, 0])) as OutcomeCounts,
         latency: new MetricHistogram(),
         ttft: new MetricHistogram(),
-        out: 0,
+        input: 0,
+        output: 0,
         cost: 0,
       };
       this.models.set(s.model, m);
@@ -43,7 +41,8 @@ export class ModelBreakdown {
     m.n++;
     m.outcomes[s.outcome]++;
     m.cost += s.costUsd;
-    m.out += s.outputTokens;
+    m.input += s.inputTokens;
+    m.output += s.outputTokens;
     if (s.outcome === 'ok') {
       m.latency.record(s.endAt - s.intendedAt);
       if (s.firstTextAt !== undefined) m.ttft.record(s.firstTextAt - s.sentAt);
@@ -59,7 +58,8 @@ export class ModelBreakdown {
         outcomes: { ...m.outcomes },
         latencyMs: m.latency.summary(),
         ttftMs: m.ttft.summary(),
-        outputTokens: m.out,
+        inputTokens: m.input,
+        outputTokens: m.output,
         costUsd: m.cost,
       }));
   }
