@@ -16,3 +16,5 @@ export { RunFileError, validateRun } from './report/validate';
 export * from './format/index';
 export * from './live/windows';
 export type * from './sweep/types';
+export type * from './batch/types';
+export { batchCountsText, batchFraction } from './batch/view';

@@ -93,7 +93,7 @@ function section(id: string, title: string, ...children: (Node | null)[]): HTMLE
   return h('section', { id, class: 'card' }, h('h2', null, title), ...children);
 }
 
-function table(head: string[], rows: Node[][], cls = ''): HTMLTableElement {
+export function table(head: string[], rows: Node[][], cls = ''): HTMLTableElement {
   return h(
     'table',
     { class: `grid ${cls}` },

@@ -7,6 +7,7 @@ import {
   BatchBudgetError,
   BatchRunError,
   BatchTargetError,
+  batchCountsText,
   builtinCatalog,
   DEFAULT_BATCH_REQUESTS,
   formatDuration,
@@ -119,11 +120,9 @@ function scenarioOf(o: BatchOptions, catalog: Catalog): Scenario {
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function progressText(e: Extract<BatchEvent, { type: 'progress' }>): string {
-  const c = e.counts;
   return (
-    `[${(e.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${e.status}  processing ${fmtInt(c.processing)}  ` +
-    `succeeded ${fmtInt(c.succeeded)}  errored ${fmtInt(c.errored)}  canceled ${fmtInt(c.canceled)}  ` +
-    `expired ${fmtInt(c.expired)}  (${e.batchesEnded}/${e.batches} batches ended)`
+    `[${(e.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${e.status}  ${batchCountsText(e.counts, '  ')}  ` +
+    `(${e.batchesEnded}/${e.batches} batches ended)`
   );
 }
 

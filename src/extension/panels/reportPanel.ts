@@ -1,7 +1,13 @@
 // The results panel: the same report app as report.html, fed over postMessage, with export buttons.
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { renderReportHtml, serializeRun, timeseriesCsv, type RunResult } from '../../core/index';
+import {
+  renderReportHtml,
+  serializeRun,
+  timeseriesCsv,
+  type BatchView,
+  type RunResult,
+} from '../../core/index';
 import type { ExportFormat, HostToReport, ReportToHost } from '../../shared/protocol/messages';
 import { isReportToHost } from '../../shared/protocol/guards';
 import { reportAssets } from '../runStore';
@@ -56,6 +62,51 @@ export function showReportPanel(
   }
   const handler = new ReportHandler(services, run, folder, () => panels.delete(id));
   const { panel } = openWebviewPanel(services, 'claudeLoad.report', handler);
+  panels.set(id, panel);
+  return panel;
+}
+
+/** The results panel showing a Message Batches run (its batch section); batch.json is its export. */
+class BatchReportHandler implements WebviewHandler<ReportToHost, HostToReport> {
+  readonly app = 'report';
+  readonly readyType = 'report/ready';
+  readonly isMessage = isReportToHost;
+  readonly themeChanged = { type: 'theme/changed' } as const;
+  readonly title: string;
+
+  constructor(
+    private readonly view: BatchView,
+    private readonly onClosed: () => void,
+  ) {
+    this.title = `Batch: ${view.report.name}`;
+  }
+
+  restore(host: WebviewHost<ReportToHost, HostToReport>): void {
+    host.post({ type: 'batch/show', batch: this.view });
+  }
+
+  onMessage(): void {
+    // The batch section has no export buttons: batch.json is saved with the run.
+  }
+
+  onDispose(): void {
+    this.onClosed();
+  }
+}
+
+/** Opens (or reveals) the results panel for a batch run, keyed by its batch ids. */
+export function showBatchPanel(services: Services, view: BatchView): vscode.WebviewPanel {
+  const id = `batch:${view.report.batches.map((b) => b.id).join(',')}`;
+  const existing = panels.get(id);
+  if (existing) {
+    existing.reveal();
+    return existing;
+  }
+  const { panel } = openWebviewPanel(
+    services,
+    'claudeLoad.report',
+    new BatchReportHandler(view, () => panels.delete(id)),
+  );
   panels.set(id, panel);
   return panel;
 }

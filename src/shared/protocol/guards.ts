@@ -64,6 +64,7 @@ export const plannerToHostGuards = {
   'plan/save': always,
   'plan/copyMarkdown': always,
   'plan/loadTest': always,
+  'plan/batchTest': always,
 } satisfies GuardTable<PlannerToHost>;
 
 // ---- host -> webview: the host is trusted; these only keep a stray message (another extension, a
@@ -72,6 +73,7 @@ export const plannerToHostGuards = {
 export const hostToReportGuards = {
   'theme/changed': always,
   'run/show': (m) => isObject(m.run),
+  'batch/show': (m) => isObject(m.batch) && isObject(m.batch.report),
 } satisfies GuardTable<HostToReport>;
 
 export const hostToLiveGuards = {

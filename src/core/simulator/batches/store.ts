@@ -222,14 +222,10 @@ export class BatchStore {
 
   create(requests: BatchRequestInput[], flags: BatchCreateFlags = {}): SimBatch {
     const sim = this.sim;
-    const now = sim.clock.simNow();
     const n = requests.length;
-    const doneAt = new Float64Array(n);
     const errors: (ApiFailure | null)[] = new Array(n).fill(null);
     const models: (ModelEntry | null)[] = new Array(n).fill(null);
-    const median = sim.cfg.batchLatencyMs;
     for (let i = 0; i < n; i++) {
-      doneAt[i] = now + median * this.timing.jitter(BATCH_SPREAD);
       const id = String(requests[i]!.params.model);
       const model = sim.model(id);
       if (!model) errors[i] = sim.modelFailure(id);
@@ -251,6 +247,12 @@ export class BatchStore {
         else if (fault) errors[i] = outcomeFailure(fault);
       }
     }
+    // The batch exists from here: the checks above (a token walk per request) are upload time, not
+    // processing time, as the client sees it (its clock starts when create answers).
+    const now = sim.clock.simNow();
+    const doneAt = new Float64Array(n);
+    const median = sim.cfg.batchLatencyMs;
+    for (let i = 0; i < n; i++) doneAt[i] = now + median * this.timing.jitter(BATCH_SPREAD);
     const id = 'msgbatch_01' + sim.rng.ids.base62(22);
     const batch = new SimBatch(
       id,
