@@ -1,7 +1,14 @@
 // Plan files with "via": "batches": the schema, the "batch" section, and every refusal names its field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario, ScenarioError } from '../../src/core/index';
+import {
+  builtinCatalog,
+  parseScenario,
+  planCapacity,
+  planToBatchPlanFile,
+  ScenarioError,
+  validatePlanInput,
+} from '../../src/core/index';
 
 const base = { model: 'claude-sonnet-5-5', prompt: 'Summarise.', maxTokens: 256, requests: 500 };
 
@@ -80,4 +87,27 @@ test('the 300K-output beta: Sonnet 5 / 5.5 only, and maxTokens above 128K needs 
   const live = problem({ ...big, batch: { output300k: true, compareLive: true } });
   assert.equal(live.field, 'batch.compareLive');
   assert.match(live.message, /Messages API, which refuses them: maxTokens: 300000 > 128000/);
+});
+
+test("the planner's batch share becomes a runnable batch plan: one hour of it on the simulator", () => {
+  const plan = (batchShare: number) =>
+    planCapacity(
+      validatePlanInput(
+        { model: 'claude-haiku-4-5', rpm: 100, inputTokens: 500, outputTokens: 200, batchShare },
+        builtinCatalog,
+      ),
+      { catalog: builtinCatalog },
+    );
+  const result = plan(0.3);
+  assert.equal(result.traffic.batchRpm, 30);
+  const file = planToBatchPlanFile(result, { defaultTier: 'build' });
+  const s = parseScenario(file);
+  assert.equal(s.via, 'batches');
+  assert.equal(s.requests, 1800); // 30 RPM for an hour
+  assert.deepEqual(s.models, [{ model: 'claude-haiku-4-5', share: 1 }]);
+  assert.equal(s.maxTokens, 300);
+  assert.deepEqual(s.prompts, { type: 'synthetic', inputTokens: { mean: 500, sd: 0 } });
+  assert.ok(s.target.kind === 'simulator' && s.target.timeScale === 3600);
+  assert.deepEqual(s.batch, { pollMs: 200 });
+  assert.throws(() => planToBatchPlanFile(plan(0), { defaultTier: 'build' }), /Set "Batch share" above 0/);
 });
