@@ -28,7 +28,7 @@ export function batchFraction(c: RequestCounts): number {
  * change, plus the latest poll; past `maxPoints`, every second point that is not a status change is
  * dropped, so a day of polling stays small.
  */
-export function timelineRecorder(maxPoints = 60): {
+export function timelineRecorder(maxPoints = 20): {
   onEvent(e: BatchEvent): void;
   points(): BatchTimelinePoint[];
 } {
