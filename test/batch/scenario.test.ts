@@ -9,6 +9,7 @@ import { builtinCatalog, parseScenario, runBatchScenario } from '../../src/core/
 import type { BatchEvent, BatchReport } from '../../src/core/index';
 import { batchCommand } from '../../src/cli/commands/batch';
 import type { CliIo } from '../../src/cli/cliError';
+import { cli } from '../cli/harness';
 
 function captureIo() {
   const out = { stdout: '', stderr: '' };
@@ -87,4 +88,14 @@ test('claude-load batch: a batch plan file, --output-300k on a load-test plan (i
     batchCommand({ planFile: loadPlan, requests: 5, pollMs: 20, json: true }, captureIo().io),
     /maxTokens: 150000 > 128000/,
   );
+});
+
+test('claude-load run refuses a batch plan, naming the command that runs it (exit 2, nothing sent)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'claude-load-batchx-run-'));
+  const plan = join(dir, 'b.claudeload.json');
+  writeFileSync(plan, JSON.stringify(batchPlan));
+  const r = await cli(['run', plan]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /says "via": "batches": run it with claude-load batch .*b\.claudeload\.json/);
+  assert.equal(r.stdout, '');
 });
