@@ -12,11 +12,13 @@ import {
 } from '../../src/core/browser';
 import type { BatchReport, BatchView, RequestCounts } from '../../src/core/browser';
 import { h, metric } from '../shared/dom';
-import { table } from './sections';
+import { kvRow, table } from './sections';
 
 const resultTypes = ['succeeded', 'errored', 'canceled', 'expired'] as const;
 const ms = (v: number | null | undefined) => fmtMs(v);
 const usd = (v: number | null | undefined) => fmtUsd(v);
+/** A label and a metric element (already a dd) in a kv-grid. */
+const kv = (label: string, value: Node) => h('div', { class: 'kv' }, h('dt', null, label), value);
 
 /** Why a batch view cannot be shown, naming the field; null when it can. */
 export function batchViewProblem(value: unknown): string | null {
@@ -33,8 +35,7 @@ export function batchViewProblem(value: unknown): string | null {
 
 function header(v: BatchView): HTMLElement {
   const r = v.report;
-  const row = (label: string, value: Node | string, key?: string) =>
-    h('div', { class: 'kv' }, h('dt', null, label), h('dd', key ? { 'data-field': key } : null, value));
+  const row = kvRow;
   const n = r.batches.length;
   return h(
     'header',
@@ -97,7 +98,6 @@ function timing(v: BatchView): HTMLElement {
   const r = v.report;
   const c = r.completion;
   const scaled = r.timeScale !== 1 ? ' (simulated time)' : '';
-  const kv = (label: string, value: Node) => h('div', { class: 'kv' }, h('dt', null, label), value);
   const stateRows = v.timeline.map((p) => [
     h('td', { class: 'num' }, fmtMs(p.elapsedMs)),
     h('td', { 'data-state': p.status }, p.status),
@@ -146,7 +146,6 @@ function cost(v: BatchView): HTMLElement {
   const r = v.report;
   const k = r.cost;
   const m = r.messagesApi;
-  const kv = (label: string, value: Node) => h('div', { class: 'kv' }, h('dt', null, label), value);
   return h(
     'section',
     { class: 'card', id: 'batch-cost' },
