@@ -1,6 +1,7 @@
 // The results panel's batch section in headless Chromium (strict CSP, host messages): a real batch run
 // on the simulator (official SDK, 127.0.0.1) is posted as batch/show; every number shown must be the
-// report's, and the live comparison appears only when the view has one.
+// report's, and the live comparison appears only when the view has one. Also the planner's link from a
+// non-zero batch share to running it as a batch.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -8,8 +9,10 @@ import {
   builtinCatalog,
   liveComparison,
   parseScenario,
+  planCapacity,
   runBatchScenario,
   timelineRecorder,
+  validatePlanInput,
 } from '../../src/core/index';
 import type { BatchView } from '../../src/core/index';
 import { makeSampleRun } from '../fixtures/sampleRun';
@@ -143,3 +146,45 @@ test(
     }
   },
 );
+
+test('the planner links a non-zero batch share to running it as a batch', { timeout: 60_000 }, async () => {
+  assert.ok(harness);
+  const plan = (batchShare: number) =>
+    planCapacity(
+      validatePlanInput(
+        { model: 'claude-haiku-4-5', rpm: 100, inputTokens: 500, outputTokens: 200, batchShare },
+        builtinCatalog,
+      ),
+      { catalog: builtinCatalog },
+    );
+  const page = await harness.openWebview('planner');
+  try {
+    await waitForPosted(page, 'planner/ready');
+    await post(page, {
+      type: 'plan/init',
+      models: [
+        { id: 'claude-haiku-4-5', displayName: 'Claude Haiku 4.5', status: 'active', family: 'haiku' },
+      ],
+      tiers: builtinCatalog.tiers.map(({ name, displayName, kind }) => ({ name, displayName, kind })),
+      input: { model: 'claude-haiku-4-5', rpm: 100, batchShare: 0.3 },
+      catalogAsOf: builtinCatalog.asOf,
+    });
+    await post(page, { type: 'plan/result', result: plan(0.3) });
+    const link = page.locator('[data-field="batchShareLink"]');
+    await link.waitFor({ timeout: 10_000 });
+    assert.match((await link.textContent()) ?? '', /1,800 requests an hour go via Message Batches/);
+    await page.locator('[data-testid="plan-batch-test"]').click();
+    assert.deepEqual(await waitForPosted(page, 'plan/batchTest'), { type: 'plan/batchTest' });
+    // No batch share, no link.
+    await post(page, { type: 'plan/result', result: plan(0) });
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+          '[data-field="batchShareLink"]',
+        ) === null,
+    );
+    assert.deepEqual(pageErrors(page), []);
+  } finally {
+    await page.close();
+  }
+});
