@@ -18,3 +18,5 @@ export * from './live/windows';
 export type * from './sweep/types';
 export type { ModeResult, ScaleMode, ScaleResult } from './scale/types';
 export { analyzeSpike, spikeWindowOf, type SpikeAnalysis, type PhaseStats } from './sweep/spike';
+export type * from './batch/types';
+export { batchCountsText, batchFraction } from './batch/view';

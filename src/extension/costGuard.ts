@@ -1,18 +1,26 @@
 // Before real money is spent: estimate the worst-case cost and ask above the confirm threshold.
 import * as vscode from 'vscode';
-import { estimateScenarioCost, fmtUsd, type Scenario } from '../core/index';
+import { estimateScenarioCost, fmtUsd, type CostEstimate, type Scenario } from '../core/index';
 import type { Services } from './services';
 
-export async function confirmCost(services: Services, scenario: Scenario): Promise<boolean> {
+/** `estimate`: another worst case than the load test's (a batch run's, at the batch price). */
+export async function confirmCost(
+  services: Services,
+  scenario: Scenario,
+  estimate: Pick<CostEstimate, 'requests' | 'worstCaseUsd'> = estimateScenarioCost(
+    scenario,
+    services.catalog(),
+  ),
+  what = 'load test',
+): Promise<boolean> {
   if (scenario.target.kind === 'simulator') return true;
   const s = services.settings();
   const budget = scenario.maxCostUsd ?? (s.budgetPerRunUsd > 0 ? s.budgetPerRunUsd : undefined);
-  const estimate = estimateScenarioCost(scenario, services.catalog());
   const capped = budget !== undefined ? Math.min(estimate.worstCaseUsd, budget) : estimate.worstCaseUsd;
   if (capped <= s.confirmAboveUsd) return true;
   const run = 'Run';
   const answer = await vscode.window.showWarningMessage(
-    `This load test may cost up to ${fmtUsd(capped)}.`,
+    `This ${what} may cost up to ${fmtUsd(capped)}.`,
     {
       modal: true,
       detail:

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { writeRunOutputs, type RunResult } from '../core/index';
+import { writeBatchFile, writeRunOutputs, type BatchReport, type RunResult } from '../core/index';
 import type { Settings } from './settings';
 import { runsGitignore } from './views/runHistoryModel';
 
@@ -37,6 +37,18 @@ export async function saveRun(
   await mkdir(dir.fsPath, { recursive: true });
   await writeRunsGitignore(root);
   await writeRunOutputs(result, dir.fsPath, reportAssets(extensionUri), secrets);
+  return dir;
+}
+
+/** Saves a batch run's batch.json (atomic) in its own folder under the results folder. */
+export async function saveBatch(
+  root: vscode.Uri,
+  report: BatchReport,
+  startedAt: string,
+): Promise<vscode.Uri> {
+  const dir = vscode.Uri.joinPath(root, `${runFolderName({ name: report.name, startedAt })}-batch`);
+  await writeBatchFile(dir.fsPath, report);
+  await writeRunsGitignore(root);
   return dir;
 }
 

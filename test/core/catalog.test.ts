@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  applyCatalogOverride,
   CatalogError,
+  OUTPUT_300K_BETA,
   builtinCatalog,
   contextWindowProblem,
   findTier,
@@ -166,4 +168,36 @@ test('planner input and plan files reject sizes above the model limits, naming t
     (e: Error & { field?: string }) =>
       e.field === 'maxTokens' && /maxTokens: 200000 > 128000, .*claude-sonnet-5-5/.test(e.message),
   );
+});
+
+test('300K-output batch beta: Sonnet 5 and 5.5 only (reference), and only with the beta', () => {
+  const with300k = builtinCatalog.models.filter((m) => m.batchMaxOutputTokens !== undefined).map((m) => m.id);
+  assert.deepEqual(with300k.sort(), ['claude-sonnet-5', 'claude-sonnet-5-5']);
+  const sonnet = resolveModel(builtinCatalog, 'claude-sonnet-5-5');
+  assert.equal(OUTPUT_300K_BETA, 'output-300k-2026-03-24');
+  assert.match(maxTokensProblem(sonnet, 300_000) ?? '', /300000 > 128000/);
+  assert.equal(maxTokensProblem(sonnet, 300_000, 'max_tokens', true), null);
+  assert.match(maxTokensProblem(sonnet, 300_001, 'max_tokens', true) ?? '', /300001 > 300000/);
+  // A model without the beta keeps its Messages limit even when the header is sent.
+  const haiku = resolveModel(builtinCatalog, 'claude-haiku-4-5');
+  assert.match(maxTokensProblem(haiku, 64_001, 'max_tokens', true) ?? '', /64001 > 64000/);
+});
+
+test('prompt-cache minimums: not in the reference, so every figure is marked unconfirmed', () => {
+  const withMin = builtinCatalog.models.filter((m) => m.promptCacheMinTokens !== undefined);
+  assert.ok(withMin.length >= 5);
+  for (const m of withMin) {
+    assert.match(m.promptCacheMinUnconfirmed ?? '', /not in the reference; from third-party docs/, m.id);
+    assert.ok([512, 1024, 2048, 4096].includes(m.promptCacheMinTokens!), m.id);
+  }
+  assert.equal(resolveModel(builtinCatalog, 'claude-haiku-4-5').promptCacheMinTokens, 4096);
+  // Models no source names have no figure rather than an invented one.
+  assert.equal(resolveModel(builtinCatalog, 'claude-opus-5-5').promptCacheMinTokens, undefined);
+  // An override with a figure of the user's own drops the built-in note.
+  const confirmed = applyCatalogOverride(builtinCatalog, {
+    models: [{ id: 'claude-haiku-4-5', promptCacheMinTokens: 2048 }],
+  });
+  const haiku = resolveModel(confirmed, 'claude-haiku-4-5');
+  assert.equal(haiku.promptCacheMinTokens, 2048);
+  assert.equal(haiku.promptCacheMinUnconfirmed, undefined);
 });

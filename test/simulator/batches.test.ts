@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
-import { builtinCatalog } from '../../src/core/index';
+import { builtinCatalog, OUTPUT_300K_BETA } from '../../src/core/index';
 import type { Catalog } from '../../src/core/index';
 import { MODEL, raw, sleep, userMessage, withSim } from './simHelpers';
 
@@ -388,5 +388,39 @@ test('a reached spend cap refuses new batches; ended batches count toward it at 
     const e = await settle(client.messages.batches.create({ requests: requests(1) }));
     assert.ok(e instanceof EnforcedSpendLimitReachedError, String(e));
     assert.equal(e.headers.get('x-should-retry'), 'false');
+  });
+});
+
+test('requests the Messages API would refuse are errored results (400); the 300K-output beta lifts max_tokens', async () => {
+  let now = 0;
+  await withSim({ batchLatencyMs: 1, clock: () => now }, async (_sim, client) => {
+    const sonnet = (id: string, maxTokens: number, model = 'claude-sonnet-5-5') => ({
+      custom_id: id,
+      params: { ...userMessage('write a long report', maxTokens), model },
+    });
+    const reqs = [
+      sonnet('big', 300_000),
+      sonnet('too-big', 300_001),
+      sonnet('haiku-big', 100_000, 'claude-haiku-4-5'),
+      sonnet('fits', 128_000),
+    ];
+    // Without the beta header: above 128K is refused per request, the rest succeed.
+    const plain = await client.messages.batches.create({ requests: reqs });
+    // With it (the SDK's beta client sends anthropic-beta): Sonnet 5.5 takes up to 300K.
+    const beta = await client.beta.messages.batches.create({ requests: reqs, betas: [OUTPUT_300K_BETA] });
+    now = 1000;
+    const outcome = async (id: string) =>
+      new Map((await allResults(client, id)).map((r) => [r.custom_id, r.result]));
+    const p = await outcome(plain.id);
+    const b = await outcome(beta.id);
+    const message = (r: MessageBatchIndividualResponse['result'] | undefined) =>
+      r?.type === 'errored' ? `${r.error.error.type}: ${r.error.error.message}` : r?.type;
+    assert.match(message(p.get('big')) ?? '', /^invalid_request_error: max_tokens: 300000 > 128000/);
+    assert.equal(message(p.get('fits')), 'succeeded');
+    assert.equal(message(b.get('big')), 'succeeded');
+    assert.match(message(b.get('too-big')) ?? '', /max_tokens: 300001 > 300000, which is the maximum/);
+    // Haiku 4.5 has no 300K beta: 64K is its limit with or without the header.
+    assert.match(message(b.get('haiku-big')) ?? '', /max_tokens: 100000 > 64000/);
+    assert.equal((await client.messages.batches.retrieve(beta.id)).request_counts.errored, 2);
   });
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withSim } from './simHelpers';
 
-const MODEL = 'claude-haiku-4-5'; // classic tokenizer: 4 chars per token
+// Classic tokenizer (4 chars per token) and a 1,024-token minimum: the 2,000-token prefixes cache.
+const MODEL = 'claude-sonnet-4-5';
 const long = (c: string) => c.repeat(8000); // 2,000 tokens
 
 function body(system: string, question: string, ttl?: '1h') {
@@ -137,5 +138,42 @@ test('top-level cache_control caches up to the last block', async () => {
     const again = await post();
     assert.equal(again.cache_read_input_tokens, 2004);
     assert.equal(again.input_tokens, 3);
+  });
+});
+
+test('per-model minimum cacheable length (catalog): below it nothing is cached, usage shows 0', async () => {
+  await withSim({}, async (_sim, client) => {
+    // Haiku 4.5: 4,096 in the catalog (unconfirmed): a 2,004-token prefix is neither written nor read.
+    const short = { ...body(long('m'), 'q'), model: 'claude-haiku-4-5' };
+    for (let i = 0; i < 2; i++) {
+      const r = await client.messages.create(short);
+      assert.equal(r.usage.cache_creation_input_tokens, 0);
+      assert.equal(r.usage.cache_read_input_tokens, 0);
+      const { input_tokens: total } = await client.messages.countTokens({
+        model: short.model,
+        system: short.system,
+        messages: short.messages,
+      });
+      assert.equal(r.usage.input_tokens, total); // every token billed as plain input
+    }
+    // 4,100 tokens of system: above 4,096, written then read.
+    const longer = { ...body('n'.repeat(16_400), 'q'), model: 'claude-haiku-4-5' };
+    assert.equal((await client.messages.create(longer)).usage.cache_creation_input_tokens, 4104);
+    assert.equal((await client.messages.create(longer)).usage.cache_read_input_tokens, 4104);
+    // Claude Opus 5: 512; 604 tokens cache.
+    const opus = { ...body('o'.repeat(2400), 'q'), model: 'claude-opus-5' };
+    assert.ok(((await client.messages.create(opus)).usage.cache_creation_input_tokens ?? 0) > 512);
+    // A model without a catalog figure keeps the simulator default (1,024): 604 tokens do not cache.
+    assert.equal(
+      (await client.messages.create({ ...opus, model: 'claude-opus-4-7' })).usage.cache_creation_input_tokens,
+      0,
+    );
+  });
+});
+
+test('cacheMinTokens set explicitly applies to every model, whatever the catalog says', async () => {
+  await withSim({ cacheMinTokens: 1000 }, async (_sim, client) => {
+    const r = await client.messages.create({ ...body(long('p'), 'q'), model: 'claude-haiku-4-5' });
+    assert.equal(r.usage.cache_creation_input_tokens, 2004);
   });
 });

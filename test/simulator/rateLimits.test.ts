@@ -104,7 +104,8 @@ test('ITPM is cache-aware: cache reads do not count', async () => {
     { type: 'text' as const, text: 'S'.repeat(8000), cache_control: { type: 'ephemeral' as const } },
   ];
   const body = {
-    model: 'claude-haiku-4-5',
+    // A 1,024-token cache minimum (Haiku 4.5's is 4,096: the 2,000-token prefix would not cache).
+    model: 'claude-sonnet-4-5',
     max_tokens: 5,
     system,
     messages: [{ role: 'user' as const, content: 'q' }],

@@ -62,7 +62,7 @@ function start(): void {
     if (timer !== undefined) send();
   };
   // The buttons act on the host's last input: send any pending edit first.
-  const action = (type: 'plan/save' | 'plan/copyMarkdown' | 'plan/loadTest') => () => {
+  const action = (type: 'plan/save' | 'plan/copyMarkdown' | 'plan/loadTest' | 'plan/batchTest') => () => {
     flush();
     post({ type });
   };
@@ -81,10 +81,18 @@ function start(): void {
       testId: 'plan-load-test',
     }),
   ];
-  const enableButtons = (on: boolean) => buttons.forEach((b) => setDisabled(b, !on));
+  // Links the batch share to running it: one hour of it as a Message Batch on the simulator.
+  const batchTest = createButton({
+    label: 'Run the batch share as a batch',
+    title: 'Submit one hour of the batch share as a Message Batch on the built-in simulator',
+    onClick: action('plan/batchTest'),
+    testId: 'plan-batch-test',
+  });
+  const enableButtons = (on: boolean) => [...buttons, batchTest].forEach((b) => setDisabled(b, !on));
   enableButtons(false);
   const results = buildResults(
     h('nav', { class: 'toolbar pl-actions', 'aria-label': 'Plan actions' }, ...buttons),
+    batchTest,
   );
   // Stays at the top while the form scrolls (a split editor stacks the form above the results).
   const sticky = h('p', { class: 'pl-sticky', 'data-field': 'stickySummary', hidden: true });

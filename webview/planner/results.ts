@@ -339,7 +339,11 @@ function advice(r: PlanResult): Child[] {
   return out;
 }
 
-export function buildResults(toolbar: HTMLElement): PlannerResults {
+/**
+ * `batchAction`: the button that runs the batch share as a Message Batch, shown under the requirements
+ * when some traffic goes via Message Batches.
+ */
+export function buildResults(toolbar: HTMLElement, batchAction?: HTMLElement): PlannerResults {
   const body = (id: string) => h('div', { class: 'pl-body', 'data-section': id });
   const parts = {
     summary: body('summary'),
@@ -382,6 +386,16 @@ export function buildResults(toolbar: HTMLElement): PlannerResults {
       el.hidden = false;
       parts.summary.replaceChildren(...flat(summary(r)));
       parts.requirements.replaceChildren(...flat(requirements(r)));
+      if (batchAction && r.traffic.batchRpm > 0) {
+        parts.requirements.append(
+          h(
+            'p',
+            { class: 'pl-batch-link', 'data-field': 'batchShareLink' },
+            `${fmtNumber(r.traffic.batchRpm * 60, 0)} requests an hour go via Message Batches: `,
+            batchAction,
+          ),
+        );
+      }
       parts.cost.replaceChildren(...flat(cost(r)));
       parts.tiers.replaceChildren(...flat(tiers(r)));
       parts.concurrency.replaceChildren(...flat(concurrency(r)));

@@ -1,7 +1,7 @@
 // The report app. Standalone (report.html): the run is embedded in #run-data. In VS Code: it asks the host
 // with report/ready and draws what run/show sends; the last run is kept in the webview state.
 import { metricDefinitions, validateRun } from '../../src/core/browser';
-import type { RunResult } from '../../src/core/browser';
+import type { BatchView, RunResult } from '../../src/core/browser';
 import type { ExportFormat, ReportState, ReportToHost } from '../../src/shared/protocol/messages';
 import { isHostToReport } from '../../src/shared/protocol/guards';
 import {
@@ -17,6 +17,7 @@ import { createButton, inVsCode } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { chartCard, h } from '../shared/dom';
 import { byModel, definitions, diagnosis, errors, header, spike, summary, thresholds } from './sections';
+import { batchSections, batchViewProblem } from './batch';
 
 type AnyHandle = Pick<ChartHandle<unknown>, 'retheme' | 'destroy'>;
 
@@ -108,6 +109,20 @@ function render(run: RunResult): void {
   root.dataset.ready = 'true';
 }
 
+/** A Message Batches run: the batch section instead of the load-test report (no charts, no export). */
+function showBatch(value: unknown): BatchView | undefined {
+  const problem = batchViewProblem(value);
+  if (problem) {
+    showError(`This batch run cannot be shown: ${problem}.`);
+    return undefined;
+  }
+  clear();
+  const view = value as BatchView;
+  root.append(h('div', { id: 'batch', 'data-view': 'batch' }, ...batchSections(view)));
+  root.dataset.ready = 'true';
+  return view;
+}
+
 function showError(message: string): void {
   clear();
   root.append(h('div', { class: 'error-box', role: 'alert', 'data-field': 'error' }, message));
@@ -151,11 +166,14 @@ function start(): void {
   }
   const saved = api.getState();
   if (saved?.run) show(saved.run, 'saved state');
+  else if (saved?.batch) showBatch(saved.batch);
   window.addEventListener('message', (e: MessageEvent<unknown>) => {
     const msg = e.data;
     if (!isHostToReport(msg)) return;
     if (msg.type === 'theme/changed') retheme();
-    else if (show(msg.run, 'run')) api.setState({ run: msg.run });
+    else if (msg.type === 'batch/show') {
+      if (showBatch(msg.batch)) api.setState({ batch: msg.batch });
+    } else if (show(msg.run, 'run')) api.setState({ run: msg.run });
   });
   // VS Code switches themes by changing the body class; redraw the canvases with the new colours.
   new MutationObserver(retheme).observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -42,13 +42,17 @@ function describeTarget(target: Target, url: string): string {
   }
 }
 
+/** A label and its value in a kv-grid; `key` names the value (data-field) for tests. */
+export function kvRow(label: string, value: Node | string, key?: string): HTMLElement {
+  return h('div', { class: 'kv' }, h('dt', null, label), h('dd', key ? { 'data-field': key } : null, value));
+}
+
 export function header(run: RunResult): HTMLElement {
   const s = run.scenario;
   const models = s.models
     .map((m) => (s.models.length > 1 ? `${m.model} (${fmtPct(m.share, { digits: 0 })})` : m.model))
     .join(', ');
-  const row = (label: string, value: Node | string, key?: string) =>
-    h('div', { class: 'kv' }, h('dt', null, label), h('dd', key ? { 'data-field': key } : null, value));
+  const row = kvRow;
   return h(
     'header',
     { class: 'report-header' },
@@ -97,7 +101,7 @@ function section(id: string, title: string, ...children: (Node | null)[]): HTMLE
   return h('section', { id, class: 'card' }, h('h2', null, title), ...children);
 }
 
-function table(head: string[], rows: Node[][], cls = ''): HTMLTableElement {
+export function table(head: string[], rows: Node[][], cls = ''): HTMLTableElement {
   return h(
     'table',
     { class: `grid ${cls}` },

@@ -7,16 +7,17 @@ import {
   BatchBudgetError,
   BatchRunError,
   BatchTargetError,
+  batchCountsText,
   builtinCatalog,
+  DEFAULT_BATCH_REQUESTS,
   formatDuration,
   JsoncError,
   parseJsonc,
   parseScenario,
-  resolveBatchTarget,
-  runBatches,
+  OUTPUT_300K_BETA,
+  runBatchScenario,
   ScenarioError,
   SimulatorConfigError,
-  workloadFromScenario,
   writeBatchFile,
 } from '../../core/index';
 import type { BatchEvent, BatchReport, Catalog, Scenario } from '../../core/index';
@@ -30,14 +31,14 @@ import { prepareOut } from '../execute';
 import { durationFlag, numberFlag } from '../options';
 import type { CliIo } from '../cliError';
 
-const DEFAULT_REQUESTS = 100;
 
 /**
  * Validated options of `claude-load batch [plan file]`. Flags (validation belongs to the parser):
  *   --requests N         integer >= 1 (default: the plan's "requests", else 100)
  *   --simulate[=TIER]    the in-process simulator (tier start|build|scale|tier1..tier4; default build)
- *   --poll D             longest wait between polls, a duration > 0 (default 10s); polls start at
- *                        min(500ms, D) and double
+ *   --poll D             longest wait between polls, a duration > 0 (default: the plan's batch.poll,
+ *                        else 10s); polls start at min(500ms, D) and double
+ *   --output-300k        send the output-300k-2026-03-24 beta (max_tokens up to 300K on Sonnet 5/5.5)
  *   --json               the report as JSON on stdout
  *   --out DIR            write DIR/batch.json (versioned, atomic)
  *   --max-cost USD       number > 0: refuse to submit when the worst case at the batch price is above
@@ -51,8 +52,10 @@ export interface BatchOptions {
   requests?: number;
   /** true = the plan's simulator (or build); a string = that tier. */
   simulate?: boolean | string;
-  pollMs: number;
+  /** Default: the plan's batch.poll, else 10 s. */
+  pollMs?: number;
   json: boolean;
+  output300k?: boolean;
   out?: string;
   maxCostUsd?: number;
   batchLatencyMs?: number;
@@ -95,7 +98,14 @@ function scenarioOf(o: BatchOptions, catalog: Catalog): Scenario {
     raw.model = o.model;
   }
   if (o.maxTokens !== undefined) raw.maxTokens = o.maxTokens;
-  raw.requests = o.requests ?? (typeof raw.requests === 'number' ? raw.requests : DEFAULT_REQUESTS);
+  // Any plan runs as a batch here; a plan written for a load test keeps its settings but its
+  // duration (a batch is a count of requests).
+  if (raw.via !== 'batches') {
+    raw.via = 'batches';
+    delete raw.duration;
+  }
+  if (o.output300k) raw.batch = { ...(raw.batch as object | undefined), output300k: true };
+  raw.requests = o.requests ?? (typeof raw.requests === 'number' ? raw.requests : DEFAULT_BATCH_REQUESTS);
   if (o.maxCostUsd !== undefined) raw.maxCostUsd = o.maxCostUsd;
   try {
     return parseScenario(raw, { catalog, baseDir, source: o.planFile });
@@ -108,11 +118,9 @@ function scenarioOf(o: BatchOptions, catalog: Catalog): Scenario {
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function progressText(e: Extract<BatchEvent, { type: 'progress' }>): string {
-  const c = e.counts;
   return (
-    `[${(e.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${e.status}  processing ${fmtInt(c.processing)}  ` +
-    `succeeded ${fmtInt(c.succeeded)}  errored ${fmtInt(c.errored)}  canceled ${fmtInt(c.canceled)}  ` +
-    `expired ${fmtInt(c.expired)}  (${e.batchesEnded}/${e.batches} batches ended)`
+    `[${(e.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${e.status}  ${batchCountsText(e.counts, '  ')}  ` +
+    `(${e.batchesEnded}/${e.batches} batches ended)`
   );
 }
 
@@ -170,23 +178,6 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
   const scenario = scenarioOf(options, catalog);
   // A bad --out costs nothing: checked before any batch is submitted.
   if (options.out) await prepareOut(options.out);
-  const count = scenario.requests ?? DEFAULT_REQUESTS;
-  const items = workloadFromScenario(scenario, count, catalog);
-
-  let target;
-  try {
-    target = await resolveBatchTarget(scenario, {
-      apiKey: io.env.ANTHROPIC_API_KEY,
-      catalog,
-      batchLatencyMs: options.batchLatencyMs,
-      timeScale: options.timeScale,
-    });
-  } catch (e) {
-    if (e instanceof BatchTargetError) throw new CliError(e.message, EXIT.cannotStart);
-    if (e instanceof SimulatorConfigError) throw new CliError(`simulator: ${e.message}`);
-    throw e;
-  }
-
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   let lastPrinted = -Infinity;
   let lastStatus = '';
@@ -214,24 +205,26 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
   };
 
   let report: BatchReport;
+  let baseUrl = scenario.target.kind === 'simulator' ? 'the simulator' : scenario.target.baseUrl;
   try {
-    report = await runBatches({
-      client: target.client,
-      items,
-      name: scenario.name,
+    report = await runBatchScenario(scenario, {
       catalog,
-      tier: options.tier ?? target.simulatorTier ?? 'build',
-      pollMs: options.pollMs,
-      timeScale: target.timeScale,
-      maxCostUsd: scenario.maxCostUsd,
+      apiKey: io.env.ANTHROPIC_API_KEY,
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      ...(options.tier !== undefined ? { tier: options.tier } : {}),
+      ...(options.batchLatencyMs !== undefined ? { batchLatencyMs: options.batchLatencyMs } : {}),
+      ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
       signal: options.signal,
       onEvent,
+      onTarget: (t) => (baseUrl = t.baseUrl),
     });
   } catch (e) {
+    if (e instanceof BatchTargetError) throw new CliError(e.message, EXIT.cannotStart);
+    if (e instanceof SimulatorConfigError) throw new CliError(`simulator: ${e.message}`);
     if (e instanceof BatchBudgetError) throw new CliError(`--max-cost: ${e.message}`);
     if (e instanceof BatchRunError) throw new CliError(e.message, EXIT.cannotStart);
     if (e instanceof APIConnectionError) {
-      throw new CliError(`cannot reach ${target.baseUrl}: ${e.message}`, EXIT.cannotStart);
+      throw new CliError(`cannot reach ${baseUrl}: ${e.message}`, EXIT.cannotStart);
     }
     if (e instanceof APIError) {
       const bad = e.status === 400 || e.status === 413;
@@ -243,7 +236,6 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
     throw e;
   } finally {
     if (tty) io.stderr.write('\n');
-    await target.close();
   }
 
   // Printed first: a folder that cannot be written never loses the results.
@@ -265,8 +257,9 @@ export async function batchCommand(options: BatchOptions, io: CliIo): Promise<nu
 interface BatchParsed {
   requests?: number;
   simulate?: boolean | string;
-  poll: string;
+  poll?: string;
   json?: boolean;
+  output300k?: boolean;
   out?: string;
   maxCost?: number;
   batchLatency?: string;
@@ -295,7 +288,11 @@ export const batchCli = cliCommand<BatchParsed>({
         numberFlag('--requests', { int: true, max: 10_000_000 }),
       )
       .option('--simulate [tier]', 'the built-in simulator (no key, no cost), optionally at a tier')
-      .option('--poll <duration>', 'longest wait between status polls', durationFlag('--poll'), '10s')
+      .option(
+        '--poll <duration>',
+        "longest wait between status polls (default: the plan's batch.poll, else 10s)",
+        durationFlag('--poll'),
+      )
       .option('--json', 'print the report as JSON')
       .option('--out <dir>', 'write batch.json there')
       .option('--max-cost <usd>', 'refuse to submit when the worst case costs more', numberFlag('--max-cost'))
@@ -310,6 +307,7 @@ export const batchCli = cliCommand<BatchParsed>({
         numberFlag('--time-scale', { max: 1_000_000 }),
       )
       .option('--tier <tier>', 'tier whose Messages limits the saving is compared with')
+      .option('--output-300k', `send the ${OUTPUT_300K_BETA} beta: max_tokens up to 300K (Sonnet 5 / 5.5)`)
       .option('--model <id>', 'model (overrides the plan)')
       .option(
         '--max-tokens <n>',
@@ -338,7 +336,8 @@ export const batchCli = cliCommand<BatchParsed>({
           planFile,
           requests: p.requests,
           simulate: p.simulate,
-          pollMs: parseDuration(p.poll, '--poll'),
+          pollMs: p.poll !== undefined ? parseDuration(p.poll, '--poll') : undefined,
+          output300k: p.output300k === true,
           json: p.json === true,
           out: p.out,
           maxCostUsd: p.maxCost,

@@ -245,6 +245,13 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (e instanceof ScenarioError) throw new CliError(flagMessage(e, flags, planFile));
     throw e;
   }
+  // A batch plan sent as a load test would measure something the plan did not ask for.
+  if (scenario.via === 'batches') {
+    throw new CliError(
+      `${planFile ?? 'the plan'} says "via": "batches": run it with claude-load batch ${planFile ?? '<plan>'} ` +
+        '(claude-load run is a load test through the Messages API; remove "via" to run one)',
+    );
+  }
   const apiKey = io.env.ANTHROPIC_API_KEY || undefined;
   checkKeyPolicy(scenario, {
     apiKey,

@@ -9,3 +9,13 @@ export type { RequestUsage, UsageTotals } from './pricing';
 export { BatchTargetError, resolveBatchTarget } from './target';
 export type { BatchTarget, BatchTargetOptions } from './target';
 export { serializeBatchReport, writeBatchFile } from './file';
+export { DEFAULT_BATCH_POLL_MS, DEFAULT_BATCH_REQUESTS, runBatchScenario } from './scenario';
+export type { RunBatchScenarioOptions } from './scenario';
+export {
+  batchCountsText,
+  batchEndedText,
+  batchFraction,
+  batchProgressMessage,
+  liveComparison,
+  timelineRecorder,
+} from './view';

@@ -41,6 +41,8 @@ export interface RunBatchesOptions {
   now?: () => number;
   maxBatchRequests?: number;
   maxBatchBytes?: number;
+  /** anthropic-beta values sent with each create (e.g. OUTPUT_300K_BETA), through the SDK's beta client. */
+  betas?: string[];
 }
 
 /** The budget forbids the run: nothing was submitted. */
@@ -138,7 +140,12 @@ export async function runBatches(o: RunBatchesOptions): Promise<BatchReport> {
     }));
     let batch: MessageBatch;
     try {
-      batch = await o.client.messages.batches.create({ requests });
+      batch = o.betas?.length
+        ? ((await o.client.beta.messages.batches.create({
+            requests: requests as Anthropic.Beta.Messages.BatchCreateParams['requests'],
+            betas: o.betas,
+          })) as unknown as MessageBatch)
+        : await o.client.messages.batches.create({ requests });
     } catch (e) {
       if (tracked.length === 0) throw e;
       // Keep what was submitted: cancel it and report; the error says what failed.

@@ -119,3 +119,34 @@ export interface BatchFile {
   savedAt: string;
   report: BatchReport;
 }
+
+/** One point of a batch run's state timeline (real ms since the first submit). */
+export interface BatchTimelinePoint {
+  elapsedMs: number;
+  status: BatchStatus;
+  counts: RequestCounts;
+}
+
+/** The same requests sent through the Messages API at the plan's load (a plan's batch.compareLive). */
+export interface BatchLiveComparison {
+  name: string;
+  requests: number;
+  ok: number;
+  rateLimited: number;
+  /** Wall time of the load test, s. */
+  durationS: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  costUsd: number;
+  /** Where the load test was saved, when it was. */
+  folder?: string;
+}
+
+/** What the results panel's batch section shows. */
+export interface BatchView {
+  report: BatchReport;
+  timeline: BatchTimelinePoint[];
+  live?: BatchLiveComparison;
+  /** Where batch.json was saved, when it was. */
+  savedTo?: string;
+}

@@ -121,12 +121,21 @@ export function bucketName(catalog: Catalog, bucket: string): string {
   return catalog.buckets.find((b) => b.id === bucket)?.displayName ?? bucket;
 }
 
+/** The anthropic-beta value that lifts max_tokens in a Message Batch to `batchMaxOutputTokens`. */
+export const OUTPUT_300K_BETA = 'output-300k-2026-03-24';
+
 /**
  * Why `maxTokens` is not accepted by `model`, naming `field` and the model's limit; null when it fits
- * (or the catalog does not know the limit, e.g. a custom model).
+ * (or the catalog does not know the limit, e.g. a custom model). `output300k`: a Message Batch request
+ * sent with the 300K-output beta, where the model has one.
  */
-export function maxTokensProblem(model: ModelEntry, maxTokens: number, field = 'max_tokens'): string | null {
-  const limit = model.maxOutputTokens;
+export function maxTokensProblem(
+  model: ModelEntry,
+  maxTokens: number,
+  field = 'max_tokens',
+  output300k = false,
+): string | null {
+  const limit = (output300k ? model.batchMaxOutputTokens : undefined) ?? model.maxOutputTokens;
   if (limit === undefined || maxTokens <= limit) return null;
   return `${field}: ${maxTokens} > ${limit}, which is the maximum allowed number of output tokens for ${model.id}`;
 }

@@ -37,6 +37,19 @@ const thinking = {
   budgetOnly: { adaptive: false, enabled: true, alwaysOn: false },
 } satisfies Record<string, ThinkingSupport>;
 const ESTIMATED = 'no official release date found; estimated';
+/** The reference: "Batch API (beta) allows up to 300K output on Sonnet 5/5.5". */
+const batch300k = { batchMaxOutputTokens: 300 * K };
+// Minimum cacheable prompt lengths: the reference gives none, so these come from third-party docs and
+// are marked unconfirmed. Models those pages do not name have no figure (the simulator then applies its
+// --cache-min-tokens default).
+const CACHE_MIN_SOURCE =
+  'not in the reference; from third-party docs (LiteLLM prompt caching page, 2026-10-07)';
+function cacheMin(
+  tokens: number,
+  note = '',
+): Pick<ModelEntry, 'promptCacheMinTokens' | 'promptCacheMinUnconfirmed'> {
+  return { promptCacheMinTokens: tokens, promptCacheMinUnconfirmed: CACHE_MIN_SOURCE + note };
+}
 // deprecatedAt of the two deprecated models is an estimate too (the reference gives only their end of
 // life; the API announces retirements at least 60 days ahead).
 
@@ -80,6 +93,7 @@ const models: ModelEntry[] = [
     speed: speed.fable,
     ...big,
     thinking: thinking.alwaysOn,
+    ...cacheMin(512),
     releaseDate: '2026-06-23',
     releaseDateUnconfirmed: ESTIMATED,
   },
@@ -108,6 +122,7 @@ const models: ModelEntry[] = [
     speed: speed.opus,
     ...big,
     thinking: thinking.adaptiveOnly,
+    ...cacheMin(512),
     releaseDate: '2026-07-24',
   },
   ...(['4-8', '4-7', '4-6'] as const).map((v): ModelEntry => ({
@@ -121,6 +136,8 @@ const models: ModelEntry[] = [
     speed: speed.opus,
     ...big,
     thinking: v === '4-6' ? thinking.adaptiveOrBudget : thinking.adaptiveOnly,
+    // 4.7 is on no third-party list for the Claude API (one lists it at 4096 on Bedrock only).
+    ...(v === '4-8' ? cacheMin(1024) : v === '4-6' ? cacheMin(4096) : {}),
     releaseDate: { '4-8': '2026-06-09', '4-7': '2026-04-16', '4-6': '2026-02-05' }[v],
     ...(v === '4-8' ? { releaseDateUnconfirmed: ESTIMATED } : {}),
   })),
@@ -137,6 +154,7 @@ const models: ModelEntry[] = [
     speed: speed.opus,
     ...small,
     thinking: thinking.budgetOnly,
+    ...cacheMin(4096),
     releaseDate: '2025-11-24',
     deprecatedAt: '2026-10-22',
   },
@@ -151,6 +169,7 @@ const models: ModelEntry[] = [
     speed: speed.sonnet,
     ...big,
     thinking: thinking.adaptiveOnly,
+    ...batch300k,
     releaseDate: '2026-10-07',
     releaseDateUnconfirmed: ESTIMATED,
   },
@@ -165,6 +184,8 @@ const models: ModelEntry[] = [
     speed: speed.sonnet,
     ...big,
     thinking: thinking.adaptiveOnly,
+    ...batch300k,
+    ...cacheMin(1024),
     releaseDate: '2026-04-14',
     releaseDateUnconfirmed: ESTIMATED,
   },
@@ -179,6 +200,7 @@ const models: ModelEntry[] = [
     speed: speed.sonnet,
     ...big,
     thinking: thinking.adaptiveOrBudget,
+    ...cacheMin(1024, '; another third-party page says 2048'),
     releaseDate: '2026-02-17',
   },
   {
@@ -194,6 +216,7 @@ const models: ModelEntry[] = [
     speed: speed.sonnet,
     ...small,
     thinking: thinking.budgetOnly,
+    ...cacheMin(1024),
     releaseDate: '2025-09-29',
     deprecatedAt: '2026-08-31',
   },
@@ -223,6 +246,7 @@ const models: ModelEntry[] = [
     speed: speed.haiku,
     ...small,
     thinking: thinking.budgetOnly,
+    ...cacheMin(4096),
     releaseDate: '2025-10-15',
   },
   // Retired: requests are refused, prices kept so old reports still price.

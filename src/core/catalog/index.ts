@@ -10,6 +10,7 @@ export {
   findTier,
   limitsFor,
   maxTokensProblem,
+  OUTPUT_300K_BETA,
   pricesFor,
   resolveModel,
   tierNames,

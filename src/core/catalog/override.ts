@@ -69,6 +69,9 @@ export const catalogOverrideSchema = {
           deprecatedAt: date,
           contextWindow: { type: 'integer', minimum: 1 },
           maxOutputTokens: { type: 'integer', minimum: 1 },
+          batchMaxOutputTokens: { type: 'integer', minimum: 1 },
+          promptCacheMinTokens: { type: 'integer', minimum: 0 },
+          promptCacheMinUnconfirmed: { type: 'string' },
           thinking: {
             type: 'object',
             additionalProperties: false,
@@ -152,6 +155,9 @@ export function applyCatalogOverride(base: Catalog, override: unknown, source = 
         prices: { ...existing.prices, ...m.prices },
         speed: { ...existing.speed, ...m.speed },
       });
+      // A figure the user supplies is theirs: the built-in "unconfirmed" note no longer describes it.
+      if (m.promptCacheMinTokens !== undefined && m.promptCacheMinUnconfirmed === undefined)
+        delete existing.promptCacheMinUnconfirmed;
       return;
     }
     for (const key of requiredForNewModel) {

@@ -64,6 +64,15 @@ export interface ModelEntry {
   contextWindow?: number;
   /** Largest max_tokens the Messages API accepts. */
   maxOutputTokens?: number;
+  /**
+   * Largest max_tokens in a Message Batch with the 300K-output beta header (`OUTPUT_300K_BETA`); unset
+   * where the model has no such beta (its batch requests keep `maxOutputTokens`).
+   */
+  batchMaxOutputTokens?: number;
+  /** Shortest prefix, tokens, the prompt cache stores; a shorter one is neither written nor read. */
+  promptCacheMinTokens?: number;
+  /** Why `promptCacheMinTokens` is not confirmed by an official source (where the figure came from). */
+  promptCacheMinUnconfirmed?: string;
   thinking?: ThinkingSupport;
 }
 

@@ -104,6 +104,18 @@ export type Target =
     };
 
 /** A validated, normalised scenario: what the engine runs. */
+/** A plan's "batch" section: how a `via: "batches"` run submits, polls and compares. */
+export interface BatchSettings {
+  /** Longest wait between status polls, real ms. */
+  pollMs?: number;
+  /** Simulator: median simulated ms for one request of a batch to finish. */
+  latencyMs?: number;
+  /** Afterwards, send the same requests through the Messages API at the plan's load and compare. */
+  compareLive?: boolean;
+  /** Send the 300K-output beta header (max_tokens up to the model's batchMaxOutputTokens). */
+  output300k?: boolean;
+}
+
 export interface Scenario {
   name: string;
   target: Target;
@@ -128,6 +140,10 @@ export interface Scenario {
   timeoutMs: number;
   thresholds: Record<string, string>;
   seed: number;
+  /** How the workload is sent: the Messages API (a load test, the default) or Message Batches. */
+  via?: 'messages' | 'batches';
+  /** Settings of a batch run (`via: "batches"`). */
+  batch?: BatchSettings;
   /** Sent with every request unless its own body has them: tools, tool_choice, thinking, output_config. */
   requestExtras?: {
     tools?: unknown[];

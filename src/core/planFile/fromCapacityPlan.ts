@@ -104,6 +104,46 @@ function syntheticPrompts(input: PlanInput): Record<string, unknown> {
   };
 }
 
+/** Simulated time per real second of the batch rehearsal: a simulated hour a second. */
+export const batchRehearsalTimeScale = 3600;
+/** At most one batch's worth of requests in a rehearsal. */
+const maxRehearsalRequests = 100_000;
+
+/**
+ * The planner's batch share as a "via": "batches" plan file: one hour of the batch traffic (at most one
+ * batch of 100,000 requests) with the plan's model or mix and prompt sizes, on the recommended tier's
+ * simulator at a simulated hour per second.
+ */
+export function planToBatchPlanFile(result: PlanResult, options: PlanFileOptions): PlanFileObject {
+  const input = result.input;
+  const perHour = Math.round(result.traffic.batchRpm * 60);
+  if (!(perHour >= 1)) {
+    throw new PlanToScenarioError(
+      `Nothing to run as a batch: no requests go via Message Batches at this input (batch share ${input.batchShare}). ` +
+        'Set "Batch share" above 0.',
+    );
+  }
+  const tier = result.recommendedTier === 'custom' ? options.defaultTier : result.recommendedTier;
+  const requests = Math.min(perHour, maxRehearsalRequests);
+  return {
+    name: options.name ?? `${defaultPlanName(input)}-batch`,
+    description:
+      `From Claude: Plan Capacity (catalog as of ${result.asOf}): the batch share of ${result.model} ` +
+      `(${result.traffic.batchRpm} RPM), ${requests === perHour ? 'one hour' : 'the first 100,000 requests of an hour'} ` +
+      'of it as Message Batches on the simulator.',
+    target: { simulator: { tier, timeScale: batchRehearsalTimeScale } },
+    ...(input.mix
+      ? { mix: input.mix.map((m) => ({ model: m.model, share: m.share })) }
+      : { model: input.model }),
+    maxTokens: maxTokensFor(input.outputTokens),
+    prompts: syntheticPrompts(input),
+    requests,
+    via: 'batches',
+    batch: { poll: '200ms' },
+    plan: planSection(input),
+  };
+}
+
 /** The planner input as stored in a plan file: validated values, no undefined keys. */
 export function planSection(input: PlanInput): Record<string, unknown> {
   return JSON.parse(JSON.stringify(input)) as Record<string, unknown>;

@@ -10,9 +10,10 @@ import {
   findModel,
   findTier,
   maxTokensProblem,
+  OUTPUT_300K_BETA,
   resolveModel,
 } from '../catalog/index';
-import type { Catalog } from '../catalog/index';
+import type { Catalog, ModelEntry } from '../catalog/index';
 import { DurationError, parseDuration } from '../util/duration';
 import { closestName } from '../util/editDistance';
 import { findFieldRange, lineColumn, parseJsonc } from '../util/jsonc';
@@ -125,6 +126,9 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
     };
     const extras = parseRequestExtras(p, scenario.maxTokens);
     if (extras) scenario.requestExtras = extras;
+    const batch = parseBatch(p, target);
+    if (p.via === 'batches') scenario.via = 'batches';
+    if (batch) scenario.batch = batch;
     const unpriced = models.filter((m) => !findModel(catalog, m.model)).map((m) => m.model);
     if (scenario.maxCostUsd !== undefined && unpriced.length > 0) {
       throw new ScenarioError(
@@ -138,9 +142,21 @@ export function parseScenario(raw: unknown, options: ParseScenarioOptions = {}):
     const maxTokensField = p.maxTokens !== undefined ? 'maxTokens' : 'max_tokens';
     for (const m of models) {
       const entry = findModel(catalog, m.model);
-      const problem = entry ? maxTokensProblem(entry, scenario.maxTokens, maxTokensField) : null;
+      if (!entry) continue;
+      checkBatchBeta(scenario, entry);
+      const problem = maxTokensProblem(entry, scenario.maxTokens, maxTokensField, batch?.output300k);
       if (problem) throw new ScenarioError(problem, maxTokensField);
+      // The live comparison sends the same max_tokens through the Messages API.
+      const live = batch?.compareLive ? maxTokensProblem(entry, scenario.maxTokens, maxTokensField) : null;
+      if (live) {
+        throw new ScenarioError(
+          `batch.compareLive sends the same requests through the Messages API, which refuses them: ${live}. ` +
+            'Lower maxTokens or remove compareLive',
+          'batch.compareLive',
+        );
+      }
     }
+    if (scenario.via === 'batches') checkBatchRun(scenario);
     if (scenario.requests === undefined && scenario.durationMs === undefined && load.type !== 'ramp') {
       throw new ScenarioError(
         'requests or duration is required: say when the test stops (e.g. "requests": 100 or "duration": "30s")',
@@ -406,6 +422,58 @@ function parseRequestExtras(p: PlanObject, maxTokens: number): Scenario['request
     }
   }
   return Object.keys(extras).length > 0 ? extras : undefined;
+}
+
+/** The "batch" section; only a `via: "batches"` plan may have one. */
+function parseBatch(p: PlanObject, target: Target): Scenario['batch'] {
+  const b = p.batch as
+    { poll?: unknown; latency?: unknown; compareLive?: boolean; output300k?: boolean } | undefined;
+  if (b === undefined) return undefined;
+  if (p.via !== 'batches') {
+    throw new ScenarioError(
+      '"batch" settings apply only to a batch run: add "via": "batches" or remove "batch"',
+      'batch',
+    );
+  }
+  if (b.latency !== undefined && target.kind !== 'simulator') {
+    throw new ScenarioError(
+      'batch.latency applies only to the simulator (the API takes the time it takes): remove it or target the simulator',
+      'batch.latency',
+    );
+  }
+  return {
+    ...(b.poll !== undefined ? { pollMs: boundedDuration(b.poll, 'batch.poll') } : {}),
+    ...(b.latency !== undefined ? { latencyMs: boundedDuration(b.latency, 'batch.latency') } : {}),
+    ...(b.compareLive ? { compareLive: true } : {}),
+    ...(b.output300k ? { output300k: true } : {}),
+  };
+}
+
+/** batch.output300k names a beta the model must have (reference: Sonnet 5 / 5.5 in the Batch API). */
+function checkBatchBeta(scenario: Scenario, entry: ModelEntry): void {
+  if (!scenario.batch?.output300k || entry.batchMaxOutputTokens !== undefined) return;
+  throw new ScenarioError(
+    `batch.output300k: ${entry.id} has no 300K-output batch beta (${OUTPUT_300K_BETA}); remove it, or use a ` +
+      'model the catalog lists with batchMaxOutputTokens (Claude Sonnet 5 or 5.5)',
+    'batch.output300k',
+  );
+}
+
+/** A batch is a count of requests processed at the API's pace: no duration, a request count. */
+function checkBatchRun(scenario: Scenario): void {
+  if (scenario.durationMs !== undefined) {
+    throw new ScenarioError(
+      'duration does not apply to "via": "batches" (a batch runs until every request has ended): ' +
+        'remove it and give "requests"',
+      'duration',
+    );
+  }
+  if (scenario.requests === undefined) {
+    throw new ScenarioError(
+      '"via": "batches" needs "requests": how many requests to submit (e.g. "requests": 1000)',
+      'requests',
+    );
+  }
 }
 
 /** A duration within the plan's limit (24 h): "99999999999999999999h" would never end. */

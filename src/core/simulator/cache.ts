@@ -1,7 +1,7 @@
 // Prompt cache: `cache_control` breakpoints write prefix entries; a later request whose prompt starts
 // with a cached prefix (same model) reads it. Order of the prefix: tools, system, messages.
-// Simplifications: the lookback searches every earlier block (the API looks back 20 blocks), and one
-// minimum cacheable length applies to every model (configurable).
+// Simplifications: the lookback searches every earlier block (the API looks back 20 blocks). The
+// minimum cacheable length is the model's (catalog) unless --cache-min-tokens fixes one for all.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { TokenizerGeneration } from '../catalog/index';
@@ -34,7 +34,7 @@ export class PromptCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    /** Prefixes shorter than this many tokens are not cached (the API's minimum cacheable length). */
+    /** Prefixes shorter than this many tokens are not cached, unless plan() is given a model's own. */
     private readonly minTokens: number,
     private readonly maxEntries = 100_000,
   ) {}
@@ -49,6 +49,8 @@ export class PromptCache {
     body: Record<string, unknown>,
     tokenizer: TokenizerGeneration,
     simNow: number,
+    /** The model's minimum cacheable length (default: the cache's). */
+    minTokens = this.minTokens,
   ): CachePlan {
     const hash: Hash = createHash('sha256').update(modelId);
     const keys: string[] = [];
@@ -98,7 +100,7 @@ export class PromptCache {
       if (!ttl) continue;
       pendingTtls.push({ tokens: prefix[i]! - boundary, ttl });
       boundary = prefix[i]!;
-      if (prefix[i]! >= this.minTokens) {
+      if (prefix[i]! >= minTokens) {
         writes.push({ key: keys[i]!, ttl });
         for (const p of pendingTtls) {
           if (p.ttl === '1h') write1h += p.tokens;

@@ -8,6 +8,7 @@ import type { ApiFailure } from './errors';
 import { Exchange } from './exchange';
 import { admit, pushRateLimitHeaders, pushRequestHeaders, rampFailure } from './rateLimiter';
 import type { LimitState, Refusal } from './rateLimiter';
+import { cacheMinTokensFor } from './options';
 import { sendFailure, sendJson } from './respond';
 import type { SimState, UsageCounts } from './state';
 import { walkRequestTokens } from '../tokens/count';
@@ -96,7 +97,7 @@ export function handleMessages(
   let usage: UsageCounts;
   let plan: CachePlan | null = null;
   if (tok.cacheControl) {
-    plan = sim.cache.plan(model.id, v.body, model.tokenizer, now);
+    plan = sim.cache.plan(model.id, v.body, model.tokenizer, now, cacheMinTokensFor(sim.cfg, model));
     usage = { input: plan.uncached, cacheRead: plan.read, write5m: plan.write5m, write1h: plan.write1h };
   } else {
     usage = { input: tok.total, cacheRead: 0, write5m: 0, write1h: 0 };

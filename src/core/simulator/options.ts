@@ -1,7 +1,7 @@
 // Options of startSimulator() and their validation into a resolved configuration.
 import { performance } from 'node:perf_hooks';
 import { builtinCatalog, customTier, findTier } from '../catalog/index';
-import type { BucketLimits, Catalog, TierEntry } from '../catalog/index';
+import type { BucketLimits, Catalog, ModelEntry, TierEntry } from '../catalog/index';
 import { FAULT_KINDS } from './faults';
 import type { FaultKind, FaultRates } from './faults';
 import type { ReplyLength } from './generator';
@@ -41,7 +41,10 @@ export interface SimulatorOptions {
   spendCapUsd?: number | 'tier';
   /** Length of filler replies in output tokens. Default mean 150, sd 50. */
   replyTokens?: { mean?: number; sd?: number };
-  /** Shortest cacheable prefix, tokens. Default 1024. */
+  /**
+   * Shortest cacheable prefix, tokens, for every model. Default: each model's catalog figure
+   * (`promptCacheMinTokens`), else 1024.
+   */
   cacheMinTokens?: number;
   /** Bucket size in seconds of the per-minute limit (60 = a full minute may burst). Default 60. */
   burstSeconds?: number;
@@ -90,7 +93,10 @@ export interface SimConfig {
   otpmMode: OtpmMode;
   spendCapUsd: number | null;
   reply: ReplyLength;
+  /** The fallback for models without a catalog figure (1024), or the fixed value when set. */
   cacheMinTokens: number;
+  /** cacheMinTokens was set: it applies to every model, whatever the catalog says. */
+  cacheMinTokensFixed: boolean;
   burstSeconds: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -230,6 +236,7 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
     spendCapUsd,
     reply: { mean, sd: sdRaw ?? mean / 3 },
     cacheMinTokens: o.cacheMinTokens === undefined ? 1024 : Math.max(0, o.cacheMinTokens),
+    cacheMinTokensFixed: o.cacheMinTokens !== undefined,
     burstSeconds: positive('burstSeconds', o.burstSeconds, 60),
     requestTimeoutMs,
     headersTimeoutMs,
@@ -241,4 +248,12 @@ export function resolveOptions(o: SimulatorOptions = {}): SimConfig {
     clock: o.clock ?? (() => performance.now()),
     log: o.log ?? (() => {}),
   };
+}
+
+/** The shortest prefix the prompt cache stores for `model`: a fixed --cache-min-tokens, else the catalog's. */
+export function cacheMinTokensFor(
+  cfg: Pick<SimConfig, 'cacheMinTokens' | 'cacheMinTokensFixed'>,
+  model: Pick<ModelEntry, 'promptCacheMinTokens'>,
+): number {
+  return cfg.cacheMinTokensFixed ? cfg.cacheMinTokens : (model.promptCacheMinTokens ?? cfg.cacheMinTokens);
 }

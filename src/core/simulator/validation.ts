@@ -320,9 +320,11 @@ export function checkAgainstModel(
   model: ModelEntry,
   inputTokens: number,
   forCount: boolean,
+  /** A Message Batch request sent with the 300K-output beta header. */
+  output300k = false,
 ): ApiFailure | null {
   if (!forCount) {
-    const tooMany = maxTokensProblem(model, v.maxTokens);
+    const tooMany = maxTokensProblem(model, v.maxTokens, 'max_tokens', output300k);
     if (tooMany) return invalid(tooMany);
   }
   const tooLong = contextWindowProblem(model, inputTokens);

@@ -1,9 +1,11 @@
-// Claude: Run Load Test from Plan File: the active *.claudeload.json (or the CodeLens's file).
+// Claude: Run Load Test from Plan File: the active *.claudeload.json (or the CodeLens's file). A plan
+// with "via": "batches" is submitted as Message Batches instead (batchRun.ts).
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { parseJsonc, parseScenario } from '../../core/index';
 import type { Services } from '../services';
 import { confirmCost } from '../costGuard';
+import { runBatchPlan } from '../batchRun';
 
 export function registerRunPlanFile(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand('claudeLoad.runPlanFile', async (uri?: vscode.Uri) => {
@@ -28,6 +30,10 @@ export function registerRunPlanFile(services: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(
         `${vscode.workspace.asRelativePath(target)}: ${(e as Error).message}`,
       );
+      return;
+    }
+    if (scenario.via === 'batches') {
+      await runBatchPlan(services, scenario, { sourceFile: target });
       return;
     }
     if (!(await confirmCost(services, scenario))) return;

@@ -13,8 +13,14 @@ import { describePrompts, fmtNumber, formatPlanMarkdown, parseScenario } from '.
 import type { PlanResult, Scenario } from '../../core/index';
 import type { HostToPlanner, PlannerToHost } from '../../shared/protocol/messages';
 import { isPlannerToHost } from '../../shared/protocol/guards';
-import { defaultPlanInput, planToPlanFile } from '../../core/planFile/fromCapacityPlan';
+import {
+  defaultPlanInput,
+  planToBatchPlanFile,
+  planToPlanFile,
+  PlanToScenarioError,
+} from '../../core/planFile/fromCapacityPlan';
 import type { PlanFileObject } from '../../core/planFile/fromCapacityPlan';
+import { runBatchPlan } from '../batchRun';
 import { showLatencyCharts } from '../commands/showLatencyCharts';
 import type { Services } from '../services';
 import { collectPlanProblems } from './planErrors';
@@ -117,6 +123,8 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
         return this.copyMarkdown();
       case 'plan/loadTest':
         return this.loadTest();
+      case 'plan/batchTest':
+        return this.batchTest();
     }
   }
 
@@ -228,6 +236,22 @@ export class PlannerPanel implements WebviewHandler<PlannerToHost, HostToPlanner
     );
     await showLatencyCharts();
     await this.services.runs.start(scenario);
+  }
+
+  /** The batch share as a Message Batch on the simulator: the results panel's batch section. */
+  private async batchTest(): Promise<void> {
+    const result = this.requireResult();
+    if (!result) return;
+    let scenario: Scenario;
+    try {
+      const plan = planToBatchPlanFile(result, { defaultTier: this.services.settings().defaultTier });
+      scenario = parseScenario(plan, { catalog: this.services.catalog(), source: 'capacity plan' });
+    } catch (e) {
+      if (!(e instanceof PlanToScenarioError)) throw e;
+      void vscode.window.showWarningMessage(e.message);
+      return;
+    }
+    await runBatchPlan(this.services, scenario);
   }
 
   /** The panel was closed. */

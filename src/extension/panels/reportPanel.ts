@@ -1,7 +1,13 @@
 // The results panel: the same report app as report.html, fed over postMessage, with export buttons.
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { renderReportHtml, serializeRun, timeseriesCsv, type RunResult } from '../../core/index';
+import {
+  renderReportHtml,
+  serializeRun,
+  timeseriesCsv,
+  type BatchView,
+  type RunResult,
+} from '../../core/index';
 import type { ExportFormat, HostToReport, ReportToHost } from '../../shared/protocol/messages';
 import { isReportToHost } from '../../shared/protocol/guards';
 import { reportAssets } from '../runStore';
@@ -12,7 +18,11 @@ import type { WebviewHandler, WebviewHost } from '../webviews/webviewHost';
 /** Open results panels by run (its saved folder, or name and start time): one panel per run. */
 const panels = new Map<string, vscode.WebviewPanel>();
 
-/** The results panel's handler: shows one run and exports it. */
+/** What a results panel shows: a load test (with export) or a Message Batches run (batch.json is saved). */
+type PanelContent =
+  { kind: 'run'; run: RunResult; folder?: vscode.Uri } | { kind: 'batch'; batch: BatchView };
+
+/** The results panel's handler: shows one run (and exports it) or one batch run. */
 class ReportHandler implements WebviewHandler<ReportToHost, HostToReport> {
   readonly app = 'report';
   readonly readyType = 'report/ready';
@@ -22,24 +32,40 @@ class ReportHandler implements WebviewHandler<ReportToHost, HostToReport> {
 
   constructor(
     private readonly services: Services,
-    private readonly run: RunResult,
-    private readonly folder: vscode.Uri | undefined,
+    private readonly content: PanelContent,
     private readonly onClosed: () => void,
   ) {
-    this.title = `Load test: ${run.name}`;
+    this.title =
+      content.kind === 'run' ? `Load test: ${content.run.name}` : `Batch: ${content.batch.report.name}`;
   }
 
   restore(host: WebviewHost<ReportToHost, HostToReport>): void {
-    host.post({ type: 'run/show', run: this.run });
+    const c = this.content;
+    host.post(c.kind === 'run' ? { type: 'run/show', run: c.run } : { type: 'batch/show', batch: c.batch });
   }
 
   async onMessage(msg: ReportToHost): Promise<void> {
-    if (msg.type === 'report/export') await exportRun(this.services, this.run, msg.format, this.folder);
+    const c = this.content;
+    if (msg.type === 'report/export' && c.kind === 'run')
+      await exportRun(this.services, c.run, msg.format, c.folder);
   }
 
   onDispose(): void {
     this.onClosed();
   }
+}
+
+/** Opens (or reveals) the results panel keyed `id`. */
+function showPanel(services: Services, id: string, content: PanelContent): vscode.WebviewPanel {
+  const existing = panels.get(id);
+  if (existing) {
+    existing.reveal(existing.viewColumn);
+    return existing;
+  }
+  const handler = new ReportHandler(services, content, () => panels.delete(id));
+  const { panel } = openWebviewPanel(services, 'claudeLoad.report', handler);
+  panels.set(id, panel);
+  return panel;
 }
 
 /** Opens (or reveals) the results panel for a run. `folder` is where it was saved, if it was. */
@@ -50,16 +76,19 @@ export function showReportPanel(
 ): vscode.WebviewPanel {
   // By the folder's file-system path: a Uri from the history, the picker, a CodeLens or the live view's
   // button may differ in its encoding, and must still find the run's one tab.
-  const id = folder ? `file:${folder.fsPath}` : `${run.name}@${run.startedAt}`;
-  const existing = panels.get(id);
-  if (existing) {
-    existing.reveal(existing.viewColumn);
-    return existing;
-  }
-  const handler = new ReportHandler(services, run, folder, () => panels.delete(id));
-  const { panel } = openWebviewPanel(services, 'claudeLoad.report', handler);
-  panels.set(id, panel);
-  return panel;
+  return showPanel(services, folder ? `file:${folder.fsPath}` : `${run.name}@${run.startedAt}`, {
+    kind: 'run',
+    run,
+    folder,
+  });
+}
+
+/** Opens (or reveals) the results panel for a batch run (its batch section), keyed by its batch ids. */
+export function showBatchPanel(services: Services, batch: BatchView): vscode.WebviewPanel {
+  return showPanel(services, `batch:${batch.report.batches.map((b) => b.id).join(',')}`, {
+    kind: 'batch',
+    batch,
+  });
 }
 
 async function exportRun(

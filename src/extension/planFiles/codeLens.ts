@@ -17,7 +17,8 @@ class PlanCodeLensProvider implements vscode.CodeLensProvider {
     const top = new vscode.Range(0, 0, 0, 0);
     const lenses = [
       new vscode.CodeLens(top, {
-        title: '$(play) Run load test',
+        // The same command submits a "via": "batches" plan as Message Batches.
+        title: /"via"\s*:\s*"batches"/.test(doc.getText()) ? '$(play) Run as batch' : '$(play) Run load test',
         command: 'claudeLoad.runPlanFile',
         arguments: [doc.uri],
       }),

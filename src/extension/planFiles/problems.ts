@@ -9,6 +9,7 @@ import {
   parseScenario,
   ScenarioError,
   type Catalog,
+  type Scenario,
 } from '../../core/index';
 
 export interface PlanProblem {
@@ -49,6 +50,10 @@ export function planFileProblems(
         ...at(field),
       });
     });
+    if (scenario.via === 'batches') {
+      for (const n of batchPlanNotes(raw as Record<string, unknown>, scenario))
+        out.push({ ...n, ...at(n.field) });
+    }
     if (scenario.target.kind !== 'simulator' && scenario.maxCostUsd === undefined) {
       out.push({
         severity: 'info',
@@ -67,4 +72,34 @@ export function planFileProblems(
       out.push({ severity: 'error', field: p.field, message: p.message, ...at(p.field) });
   }
   return out;
+}
+
+/** Fields of a "via": "batches" plan that a batch run does not use (only its live comparison may). */
+function batchPlanNotes(
+  raw: Record<string, unknown>,
+  scenario: Scenario,
+): Omit<PlanProblem, 'offset' | 'length'>[] {
+  const live = scenario.batch?.compareLive === true;
+  const notes: Omit<PlanProblem, 'offset' | 'length'>[] = [];
+  if (raw.stream === true) {
+    notes.push({
+      severity: 'info',
+      field: 'stream',
+      message: live
+        ? 'A batch never streams; "stream" applies only to the live comparison (batch.compareLive).'
+        : 'A batch never streams: "stream" is not used ("via": "batches"), and TTFT is not measured.',
+    });
+  }
+  for (const field of ['load', 'thresholds'] as const) {
+    if (raw[field] === undefined || live) continue;
+    notes.push({
+      severity: 'warning',
+      field,
+      message:
+        field === 'load'
+          ? '"load" is not used by a batch run: the API processes a batch at its own pace. It applies only to the live comparison ("batch": {"compareLive": true}).'
+          : '"thresholds" are not checked in a batch run (they judge a load test). They apply only to the live comparison ("batch": {"compareLive": true}).',
+    });
+  }
+  return notes;
 }

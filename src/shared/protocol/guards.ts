@@ -68,6 +68,7 @@ export const plannerToHostGuards = {
   'plan/save': always,
   'plan/copyMarkdown': always,
   'plan/loadTest': always,
+  'plan/batchTest': always,
 } satisfies GuardTable<PlannerToHost>;
 
 export const scaleToHostGuards = {
@@ -86,6 +87,7 @@ export const sweepToHostGuards = {
 export const hostToReportGuards = {
   'theme/changed': always,
   'run/show': (m) => isObject(m.run),
+  'batch/show': (m) => isObject(m.batch) && isObject(m.batch.report),
 } satisfies GuardTable<HostToReport>;
 
 export const hostToLiveGuards = {

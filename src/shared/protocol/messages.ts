@@ -2,6 +2,7 @@
 // both sides import this file, so a renamed field breaks the build instead of a panel.
 // Names are 'noun/verb'. Runtime checks live in ./guards.ts.
 import type {
+  BatchView,
   Diagnosis,
   EngineTickEvent,
   LoadShape,
@@ -24,7 +25,11 @@ export interface ThemeChanged {
 
 // ---- Report panel --------------------------------------------------------------------------------
 
-export type HostToReport = { type: 'run/show'; run: RunResult } | ThemeChanged;
+export type HostToReport =
+  | { type: 'run/show'; run: RunResult }
+  /** A Message Batches run (a plan with "via": "batches"): the panel shows the batch section. */
+  | { type: 'batch/show'; batch: BatchView }
+  | ThemeChanged;
 
 export type ExportFormat = 'html' | 'csv' | 'json';
 
@@ -32,7 +37,8 @@ export type ReportToHost = { type: 'report/ready' } | { type: 'report/export'; f
 
 /** What the report webview keeps in `setState` to redraw after being hidden. */
 export interface ReportState {
-  run: RunResult;
+  run?: RunResult;
+  batch?: BatchView;
 }
 
 // ---- Live side panel -----------------------------------------------------------------------------
@@ -132,7 +138,9 @@ export type PlannerToHost =
   | { type: 'plan/input'; input: Record<string, unknown> }
   | { type: 'plan/save' }
   | { type: 'plan/copyMarkdown' }
-  | { type: 'plan/loadTest' };
+  | { type: 'plan/loadTest' }
+  /** Run the plan's batch share as a Message Batch on the simulator. */
+  | { type: 'plan/batchTest' };
 
 // ---- Scaling rehearsal panel -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 // Messages buckets (RPM / ITPM / OTPM).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { URLSearchParams } from 'node:url';
+import { OUTPUT_300K_BETA } from '../../catalog/index';
 import { errorBody, failure, invalid } from '../errors';
 import type { ApiFailure } from '../errors';
 import { pushRequestHeaders } from '../rateLimiter';
@@ -150,6 +151,13 @@ function ok(sim: SimState, res: ServerResponse, requestId: string, headers: stri
   sim.stats.completed();
 }
 
+/** Every anthropic-beta value of the request (comma-separated, possibly repeated). */
+function betaHeaders(req: IncomingMessage): string[] {
+  const raw = req.headers['anthropic-beta'];
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.flatMap((h) => h.split(',').map((b) => b.trim()));
+}
+
 function drain(req: IncomingMessage): void {
   req.resume();
 }
@@ -275,7 +283,7 @@ function readBatchBody(
       f.retryAfterSec = Math.max(1, Math.ceil((soonest - now) / sim.clock.timeScale / 1000));
       return sendFailure(sim, res, f, requestId, headers);
     }
-    const batch = store.create(parsed);
+    const batch = store.create(parsed, { output300k: betaHeaders(req).includes(OUTPUT_300K_BETA) });
     ok(sim, res, requestId, headers, store.view(batch, origin(req)));
   });
 }
@@ -324,7 +332,7 @@ export function validateBatch(raw: unknown, version: ApiVersion): BatchRequestIn
       return invalid(`${at}.params.stream: streaming is not supported in a Message Batch`);
     const v = validateMessages(params, version, false);
     if (isFailure(v)) return invalid(`${at}.params.${v.message}`);
-    out.push({ customId: cid, params, maxTokens: v.maxTokens, stopSequences: v.stopSequences });
+    out.push({ customId: cid, params, request: v });
   }
   return out;
 }

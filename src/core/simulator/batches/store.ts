@@ -12,12 +12,13 @@ import { walkRequestTokens } from '../../tokens/count';
 import { failure } from '../errors';
 import type { ApiFailure } from '../errors';
 import { FaultInjector } from '../faults';
-import { composeReply, generateReply } from '../generator';
+import { composeReply } from '../generator';
 import { deriveSeed, Rng } from '../../util/random';
 import { TokenBucket } from '../rateLimiter';
 import { messageObject, replyContent } from '../sse';
 import type { SimState, UsageCounts } from '../state';
-import { isFailure, validateMessages } from '../validation';
+import { checkAgainstModel } from '../validation';
+import type { MessagesRequest } from '../validation';
 
 export const BATCH_MAX_REQUESTS = 100_000;
 export const BATCH_MAX_BYTES = 256 * 1024 * 1024;
@@ -36,8 +37,14 @@ export type ProcessingStatus = 'in_progress' | 'canceling' | 'ended';
 export interface BatchRequestInput {
   customId: string;
   params: Record<string, unknown>;
-  maxTokens: number;
-  stopSequences: string[] | null;
+  /** The params as validated (tools, thinking, max_tokens...). */
+  request: MessagesRequest;
+}
+
+/** What the create call's headers switch on for every request of the batch. */
+export interface BatchCreateFlags {
+  /** anthropic-beta named OUTPUT_300K_BETA: max_tokens up to the model's batchMaxOutputTokens. */
+  output300k?: boolean;
 }
 
 interface RequestCounts {
@@ -133,17 +140,13 @@ export class SimBatch {
     const r = this.requests[i]!;
     const model = this.models[i]!;
     const rng = new Rng(deriveSeed(this.seed, i));
-    // Validated at create time; parsed again here for the tools and thinking the reply depends on.
-    const v = validateMessages(r.params, '2023-06-01', false);
-    const reply = isFailure(v)
-      ? generateReply(rng, r.params, r.maxTokens, r.stopSequences, model.tokenizer, sim.cfg.reply)
-      : composeReply(
-          { text: rng, tools: rng },
-          v,
-          model.tokenizer,
-          sim.cfg.reply,
-          () => 'toolu_01' + rng.base62(22),
-        );
+    const reply = composeReply(
+      { text: rng, tools: rng },
+      r.request,
+      model.tokenizer,
+      sim.cfg.reply,
+      () => 'toolu_01' + rng.base62(22),
+    );
     const usage: UsageCounts = {
       input: walkRequestTokens(r.params, model.tokenizer).total,
       cacheRead: 0,
@@ -217,16 +220,12 @@ export class BatchStore {
     return n;
   }
 
-  create(requests: BatchRequestInput[]): SimBatch {
+  create(requests: BatchRequestInput[], flags: BatchCreateFlags = {}): SimBatch {
     const sim = this.sim;
-    const now = sim.clock.simNow();
     const n = requests.length;
-    const doneAt = new Float64Array(n);
     const errors: (ApiFailure | null)[] = new Array(n).fill(null);
     const models: (ModelEntry | null)[] = new Array(n).fill(null);
-    const median = sim.cfg.batchLatencyMs;
     for (let i = 0; i < n; i++) {
-      doneAt[i] = now + median * this.timing.jitter(BATCH_SPREAD);
       const id = String(requests[i]!.params.model);
       const model = sim.model(id);
       if (!model) errors[i] = sim.modelFailure(id);
@@ -238,10 +237,22 @@ export class BatchStore {
         );
       } else {
         models[i] = model;
-        const fault = this.faults.pick();
-        if (fault) errors[i] = outcomeFailure(fault);
+        // What the Messages API would refuse for this model (max_tokens, context window, thinking)
+        // errors the request, not the batch.
+        const r = requests[i]!;
+        const input = walkRequestTokens(r.params, model.tokenizer).total;
+        const wrong = checkAgainstModel(r.request, model, input, false, flags.output300k === true);
+        const fault = wrong ? null : this.faults.pick();
+        if (wrong) errors[i] = wrong;
+        else if (fault) errors[i] = outcomeFailure(fault);
       }
     }
+    // The batch exists from here: the checks above (a token walk per request) are upload time, not
+    // processing time, as the client sees it (its clock starts when create answers).
+    const now = sim.clock.simNow();
+    const doneAt = new Float64Array(n);
+    const median = sim.cfg.batchLatencyMs;
+    for (let i = 0; i < n; i++) doneAt[i] = now + median * this.timing.jitter(BATCH_SPREAD);
     const id = 'msgbatch_01' + sim.rng.ids.base62(22);
     const batch = new SimBatch(
       id,
