@@ -31,7 +31,6 @@ import { prepareOut } from '../execute';
 import { durationFlag, numberFlag } from '../options';
 import type { CliIo } from '../cliError';
 
-
 /**
  * Validated options of `claude-load batch [plan file]`. Flags (validation belongs to the parser):
  *   --requests N         integer >= 1 (default: the plan's "requests", else 100)
