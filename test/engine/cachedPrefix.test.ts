@@ -15,7 +15,8 @@ import { planToPlanFile } from '../../src/core/planFile/fromCapacityPlan';
 test('a plan with a cached prefix at 80 % hits is rehearsed at 80 % hits and the planned cost per request', async () => {
   const input = validatePlanInput(
     {
-      model: 'claude-haiku-4-5',
+      // A 2,000-token prefix is above Sonnet 4.5's minimum cacheable length (1,024; Haiku 4.5's is 4,096).
+      model: 'claude-sonnet-4-5',
       rpm: 60,
       inputTokens: 3000,
       outputTokens: 40,

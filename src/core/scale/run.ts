@@ -18,8 +18,8 @@ import type {
   ScaleMode,
   ScaleResult,
   ScaleRunOptions,
-  SimulatorProcessJob,
 } from './types';
+import type { SimulatorProcessJob } from './simulatorJob';
 
 /** Shares of the offered load: even at skew 0, from (1 - skew) to (1 + skew) of the mean otherwise. */
 export function instanceShares(n: number, skew: number): number[] {

@@ -5,7 +5,7 @@
 // started: redis has no stdin to watch, so this process stops it when the coordinator is gone (even
 // SIGKILLed), and nothing outlives a rehearsal.
 import { startSimulator } from '../simulator/index';
-import type { SimulatorProcessJob } from './types';
+import type { SimulatorProcessJob } from './simulatorJob';
 import { listenToCoordinator } from './instanceProcess';
 
 async function simulatorMain(): Promise<void> {

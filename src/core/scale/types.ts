@@ -1,6 +1,5 @@
 // Shapes of a scale-out rehearsal (`claude-load scale`).
 import type { RateLimits } from '../limiter/types';
-import type { SimulatorOptions } from '../simulator/index';
 
 export const SCALE_MODES = ['none', 'fixed-window', 'shared', 'queue'] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
@@ -99,13 +98,6 @@ export interface ScaleResult {
   modes: ModeResult[];
   /** Stopped by the signal (Ctrl-C, SIGTERM, Cancel): later modes were skipped. */
   interrupted?: boolean;
-}
-
-/** Job of the simulator process (argv JSON). */
-export interface SimulatorProcessJob {
-  simulator: SimulatorOptions;
-  /** Processes to stop (SIGTERM) when this one stops: the redis-server of the rehearsal. */
-  guardPids: number[];
 }
 
 /** Job of one instance process (a "job" line on its stdin). */
