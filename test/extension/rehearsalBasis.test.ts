@@ -13,8 +13,8 @@ import {
   parseOffered,
   rehearsalBasis,
   RehearsalInputError,
-  rehearsalBurstSeconds,
 } from '../../src/extension/commands/rehearsalBasis';
+import { rehearsalBurstSeconds } from '../../src/core/scale/index';
 
 const bucketOf = (id: string) => builtinCatalog.models.find((m) => m.id === id)!.bucket;
 
@@ -94,9 +94,9 @@ test('an invalid planner input falls back to the given model and tier', () => {
 });
 
 test('burst: 1 s of the limit, longer where 1 s holds less than one request', () => {
-  assert.equal(rehearsalBurstSeconds({ rpm: 4000, itpm: 2_000_000, otpm: 400_000 }), 1);
+  assert.equal(rehearsalBurstSeconds({ rpm: 4000, itpm: 2_000_000, otpm: 400_000 }, 64), 1);
   // Tier 1: 50 RPM is 0.83 requests a second; 1.2 s holds one, plus 20 %.
-  assert.equal(rehearsalBurstSeconds({ rpm: 50, itpm: 30_000, otpm: 8000 }), 1.5);
+  assert.equal(rehearsalBurstSeconds({ rpm: 50, itpm: 30_000, otpm: 8000 }, 64), 1.5);
   // A tiny OTPM: one 64-token reply needs 3.84 s of 1,000 OTPM.
-  assert.equal(rehearsalBurstSeconds({ rpm: 600, itpm: 1_000_000, otpm: 1000 }), 4.7);
+  assert.equal(rehearsalBurstSeconds({ rpm: 600, itpm: 1_000_000, otpm: 1000 }, 64), 4.7);
 });

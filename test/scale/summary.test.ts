@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { MetricHistogram } from '../../src/core/metrics/histogram';
 import { allowedRequests, summarizeMode } from '../../src/core/scale/run';
 import type { InstanceReport, ScaleRunOptions } from '../../src/core/scale/index';
+import { scaleWorkload } from '../../src/core/scale/index';
 
 const options: ScaleRunOptions = {
   instances: 2,
@@ -73,4 +74,15 @@ test('a mode stopped by Ctrl-C (a report marked stopped, or an instance missing)
     true,
   );
   assert.equal(summarizeMode('none', [report(0, 5, 900)], options).interrupted, true);
+});
+
+test('tier 1 without --burst-seconds: the bucket holds one request (1 s of 50 RPM held 0.83, so all drew 429s)', () => {
+  const w = scaleWorkload(undefined, { tier: 'tier1', model: 'claude-haiku-4-5' });
+  assert.equal(w.limits.rpm, 50);
+  assert.equal(w.burstSeconds, 1.5);
+  assert.ok((w.limits.rpm / 60) * w.burstSeconds >= 1);
+  // An explicit value is the user's.
+  assert.equal(scaleWorkload(undefined, { tier: 'tier1', burstSeconds: 1 }).burstSeconds, 1);
+  // Larger tiers keep 1 s.
+  assert.equal(scaleWorkload(undefined, { tier: 'build' }).burstSeconds, 1);
 });

@@ -348,7 +348,7 @@ export const scaleCli = cliCommand<ScaleParsed>({
       .option('--otpm <n>', 'output tokens per minute', numberFlag('--otpm'))
       .option(
         '--burst-seconds <s>',
-        "short-interval enforcement of the simulator and the limiter (default: the plan's, else 1)",
+        "short-interval enforcement of the simulator and the limiter (default: the plan's, else 1 s, or longer when 1 s of a small tier's limit holds less than one request)",
         numberFlag('--burst-seconds', { max: 60 }),
       )
       .option('--model <id>', "model (default: the plan's, else claude-haiku-4-5)")

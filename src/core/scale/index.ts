@@ -6,7 +6,7 @@ export { startRedisServer, freePort, RedisServerMissingError } from './redisServ
 export type { RedisServerHandle } from './redisServer';
 export { SCALE_MODES } from './types';
 export type { InstanceReport, ModeResult, ScaleMode, ScaleResult, ScaleRunOptions } from './types';
-export { scaleWorkload, ScaleWorkloadError, defaultScaleBody } from './workload';
+export { scaleWorkload, ScaleWorkloadError, defaultScaleBody, rehearsalBurstSeconds } from './workload';
 export type { ScaleWorkload, ScaleWorkloadOverrides } from './workload';
 export { LimiterSetupError, limiterSetupFromPlan, limiterSetupSnippet, tsNumber } from './limiterSnippet';
 export type { LimiterSetup, LimiterSetupBucket } from './limiterSnippet';

@@ -75,14 +75,15 @@ export function scaleWorkload(
     const model = o.model ?? 'claude-haiku-4-5';
     resolveModel(catalog, model, '--model');
     const maxTokens = o.maxTokens ?? 64;
+    const limits = o.limits ?? limitsOfTier(catalog, o.tier ?? 'build', model, '--tier');
     return {
       name: 'rehearsal',
       model,
       maxTokens,
       bodies: Array.from({ length: BODY_COUNT }, (_, i) => defaultScaleBody(model, maxTokens, i)),
-      limits: o.limits ?? limitsOfTier(catalog, o.tier ?? 'build', model, '--tier'),
+      limits,
       limitsFrom: o.limits ? 'explicit' : `tier ${o.tier ?? 'build'}`,
-      burstSeconds: o.burstSeconds ?? 1,
+      burstSeconds: o.burstSeconds ?? rehearsalBurstSeconds(limits, maxTokens),
       timeScale: o.timeScale ?? 1,
     };
   }
@@ -134,7 +135,20 @@ export function scaleWorkload(
     bodies: Array.from({ length: BODY_COUNT }, (_, i) => next(i).body),
     limits,
     limitsFrom,
-    burstSeconds: o.burstSeconds ?? sim?.burstSeconds ?? 1,
+    burstSeconds: o.burstSeconds ?? sim?.burstSeconds ?? rehearsalBurstSeconds(limits, scenario.maxTokens),
     timeScale: o.timeScale ?? sim?.timeScale ?? 1,
   };
+}
+
+/**
+ * Short-interval enforcement for a rehearsal: 1 s of the limit, or more where 1 s of a small limit
+ * holds less than one request (tier 1: 50 RPM is 0.83 requests a second, so every request drew a 429
+ * and nothing got through), with a 20 % margin, rounded up to 0.1 s.
+ */
+export function rehearsalBurstSeconds(limits: RateLimits, maxTokens: number): number {
+  const oneRequest = Math.max(
+    limits.rpm > 0 ? 60 / limits.rpm : 0,
+    limits.otpm > 0 ? (60 * maxTokens) / limits.otpm : 0,
+  );
+  return Math.max(1, Math.ceil(oneRequest * 1.2 * 10) / 10);
 }

@@ -127,16 +127,3 @@ export function offeredRps(limits: RateLimits, multiple: number): number {
 
 /** max_tokens of a rehearsal request (as `claude-load scale`'s default). */
 export const rehearsalMaxTokens = 64;
-
-/**
- * Short-interval enforcement for a rehearsal: 1 s of the limit, or more where 1 s of a small limit
- * holds less than one request (tier 1: 50 RPM is 0.83 requests a second, so every request drew a 429
- * and nothing got through), with a 20 % margin, rounded up to 0.1 s.
- */
-export function rehearsalBurstSeconds(limits: RateLimits, maxTokens = rehearsalMaxTokens): number {
-  const oneRequest = Math.max(
-    limits.rpm > 0 ? 60 / limits.rpm : 0,
-    limits.otpm > 0 ? (60 * maxTokens) / limits.otpm : 0,
-  );
-  return Math.max(1, Math.ceil(oneRequest * 1.2 * 10) / 10);
-}

@@ -23,9 +23,9 @@ import {
   parseOffered,
   rehearsalBasis,
   RehearsalInputError,
-  rehearsalBurstSeconds,
   rehearsalMaxTokens,
 } from './rehearsalBasis';
+import { rehearsalBurstSeconds } from '../../core/scale/index';
 import type { RehearsalBasis } from './rehearsalBasis';
 
 const title = 'Rehearse Horizontal Scaling';
@@ -200,7 +200,7 @@ export async function rehearseScaling(services: Services, arg?: unknown): Promis
           modes: answers.modes,
           skew: 0,
           limits: basis.limits,
-          burstSeconds: rehearsalBurstSeconds(basis.limits),
+          burstSeconds: rehearsalBurstSeconds(basis.limits, rehearsalMaxTokens),
           model: basis.model,
           maxTokens: rehearsalMaxTokens,
           signal: controller.signal,
