@@ -3,6 +3,7 @@
 // a sweep's panel), reveal in the file explorer, delete, and compare a multi-selection.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import * as vscode from 'vscode';
 import { parseRunFile } from '../../core/index';
 import { parseSweepFile } from '../../core/sweep/index';
@@ -59,12 +60,14 @@ class RunHistoryProvider implements vscode.TreeDataProvider<RunItem> {
       ...(await listRuns(root)).map((r) => ({ ...r, kind: 'run' as const })),
       ...(await listSweeps(root)).map((r) => ({ ...r, kind: 'sweep' as const })),
     ].sort((a, b) => b.mtime - a.mtime);
-    const items: RunItem[] = [];
-    for (const r of saved) {
-      const entry = await this.entryFor(r.folder, r.kind);
-      if (entry) items.push(new RunItem(r.folder, r.kind, entry));
-    }
-    return items;
+    // Saved runs can be many MB each (histograms, windows): read a few at a time, not one by one
+    // (slow for a long history) nor all at once (memory and open files).
+    const limit = pLimit(4);
+    const entries = await Promise.all(saved.map((r) => limit(() => this.entryFor(r.folder, r.kind))));
+    return saved.flatMap((r, i) => {
+      const entry = entries[i];
+      return entry ? [new RunItem(r.folder, r.kind, entry)] : [];
+    });
   }
 
   private async entryFor(folder: vscode.Uri, kind: SavedKind): Promise<RunHistoryEntry | null> {
