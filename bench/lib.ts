@@ -23,6 +23,10 @@ export const cores = { target: '0', client: '1' };
 export function pinned(core: string, cmd: string, args: string[]): [string, string[]] {
   return hasTaskset ? ['taskset', ['-c', core, cmd, ...args]] : [cmd, args];
 }
+/** Pins this process (all its threads) to `core` where taskset exists; false when it could not. */
+export function pinSelf(core: string): boolean {
+  return hasTaskset && spawnSync('taskset', ['-a', '-cp', core, String(process.pid)]).status === 0;
+}
 export const pinning = hasTaskset
   ? 'simulator pinned to core 0, clients to core 1 (taskset)'
   : 'unpinned (no taskset)';
