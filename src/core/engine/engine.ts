@@ -240,7 +240,9 @@ async function execute(
           if (!a.admitted) return onTurnedAway(a);
           outstanding++;
           try {
-            await sendAdmitted({ ...req, intendedAt: elapsed() }, p, a.queueWaitMs);
+            // sendAdmitted inlined: one async frame (and its promise) fewer per request.
+            const sent = { ...req, intendedAt: elapsed() };
+            pipeline.settled(sent, await dispatcher.send(index, sent.intendedAt, p, a.queueWaitMs));
           } finally {
             settle();
           }

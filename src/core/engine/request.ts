@@ -92,9 +92,13 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
   let gotHeaders = false;
   try {
     if (opts.stream) {
-      const { data: stream, response } = await client.messages
-        .create({ ...opts.body, stream: true } as unknown as MessageCreateParamsStreaming, reqOpts)
-        .withResponse();
+      // Not withResponse(): it also reads two headers we do not use and joins two promises.
+      const call = client.messages.create(
+        { ...opts.body, stream: true } as unknown as MessageCreateParamsStreaming,
+        reqOpts,
+      );
+      const stream = await call;
+      const response = await call.asResponse();
       gotHeaders = true;
       m.status = response.status;
       m.rateLimit = parseRateLimitHeaders(response.headers);
@@ -143,10 +147,10 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
         m.errorMessage = opts.signal.aborted ? 'aborted by the run' : 'stream ended before message_stop';
       }
     } else {
-      const { data, response } = await client.messages
-        .create(opts.body as unknown as MessageCreateParamsNonStreaming, reqOpts)
-        .withResponse();
+      const call = client.messages.create(opts.body as unknown as MessageCreateParamsNonStreaming, reqOpts);
+      const data = await call;
       m.endAt = clock();
+      const response = await call.asResponse();
       m.status = response.status;
       m.rateLimit = parseRateLimitHeaders(response.headers);
       applyUsage(m, data.usage as Usage);
