@@ -11,6 +11,7 @@ import { builtinCatalog } from '../src/core/catalog/index';
 import { resolveTarget } from '../src/core/engine/target';
 import { parseScenario, startLoadTest } from '../src/core/index';
 import { MetricHistogram } from '../src/core/metrics/histogram';
+import { sleepUntil } from './timing';
 
 export interface ClientJob {
   side: 'bare' | 'engine';
@@ -73,11 +74,7 @@ async function bareOpen(client: Anthropic, job: ClientJob, seconds: number, late
   const inflight = new Set<Promise<void>>();
   for (let i = 0; i * interval < seconds * 1000; i++) {
     const due = t0 + i * interval;
-    for (;;) {
-      const wait = due - performance.now();
-      if (wait <= 0) break;
-      await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-    }
+    await sleepUntil(due);
     late?.record(performance.now() - due);
     if (inflight.size >= job.concurrency) await Promise.race(inflight);
     const p: Promise<void> = bareOne(client, job).finally(() => inflight.delete(p));

@@ -8,50 +8,18 @@
 //     <= 1 ms), next to the bare EVALSHA round trip at the same rate and the timer's own lateness
 //     (which is the generator's, not the limiter's, so it is reported, not added).
 //  3. In-process acquires/s (target >= 500,000).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createLimiter } from '../src/core/limiter/index';
 import { MetricHistogram } from '../src/core/metrics/histogram';
-import { freePort } from '../src/core/scale/redisServer';
+import { startRedisServer } from '../src/core/scale/redisServer';
 import { alternate, cores, emitRow, fmtSpread, pinSelf, pinned, reps, scale, spread } from './lib';
+import { sleepUntil } from './timing';
 
 const roundMs = Math.round(1500 * scale);
 const limits = { rpm: 1e12, itpm: 1e15, otpm: 1e15 }; // far above the loop: this measures cost, not waiting
 const acquireRequest = { model: 'claude-sonnet-5-5', inputTokens: 100, outputTokens: 60 };
 const usage = { input_tokens: 100, output_tokens: 50 };
-
-async function startPinnedRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const [cmd, args] = pinned(cores.target, 'redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += String(b);
-      if (/ready to accept connections/i.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-300)}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** Calls per second of `body` run by `loops` concurrent loops for `ms`. */
 async function rate(body: () => Promise<unknown>, loops: number, ms: number): Promise<number> {
@@ -77,11 +45,7 @@ async function openLoop(call: () => Promise<unknown>, perSecond: number, seconds
   const t0 = performance.now();
   for (let i = 0; i * interval < seconds * 1000; i++) {
     const due = t0 + i * interval;
-    for (;;) {
-      const wait = due - performance.now();
-      if (wait <= 0) break;
-      await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-    }
+    await sleepUntil(due);
     const start = performance.now();
     late.record(start - due);
     pending.push(call().then(() => took.record(performance.now() - start)));
@@ -175,7 +139,7 @@ async function inProcessRow(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!pinSelf(cores.client)) console.log('  (not pinned: no taskset)');
-  const server = await startPinnedRedis();
+  const server = await startRedisServer('redis-server', (cmd, args) => pinned(cores.target, cmd, args));
   try {
     console.log(`limiter via Redis (${reps} repetitions, alternating with a bare EVALSHA loop)`);
     await redisRows(server.url);

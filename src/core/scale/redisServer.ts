@@ -37,9 +37,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(binary: string, port: number): Promise<ChildProcess> {
+/** Wraps the command line, e.g. in `taskset -c CORE` (the benches pin redis-server to a core). */
+export type LaunchWrapper = (cmd: string, args: string[]) => [string, string[]];
+
+function launch(binary: string, port: number, wrap?: LaunchWrapper): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const line: [string, string[]] = [
       binary,
       [
         '--port',
@@ -53,8 +56,9 @@ function launch(binary: string, port: number): Promise<ChildProcess> {
         '--loglevel',
         'notice',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    ];
+    const [cmd, args] = wrap ? wrap(...line) : line;
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const onData = (b: Buffer) => {
       out += b.toString();
@@ -88,9 +92,12 @@ function waitExit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 /** Starts redis-server (default binary `redis-server` from PATH) on a free 127.0.0.1 port. */
-export async function startRedisServer(binary = 'redis-server'): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  binary = 'redis-server',
+  wrap?: LaunchWrapper,
+): Promise<RedisServerHandle> {
   const port = await freePort();
-  let child = await launch(binary, port);
+  let child = await launch(binary, port, wrap);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -98,7 +105,7 @@ export async function startRedisServer(binary = 'redis-server'): Promise<RedisSe
     kill: () => waitExit(child, 'SIGKILL'),
     async restart() {
       await waitExit(child, 'SIGKILL');
-      child = await launch(binary, port);
+      child = await launch(binary, port, wrap);
     },
   };
 }
