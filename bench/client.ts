@@ -1,12 +1,17 @@
-// One side of a comparison, in its own process (bench/lib.ts runClient): the bare SDK loop or the
-// engine, built the same way: the same SDK, the same fetch (undici's, as the engine's target uses),
-// the same client options (no retries, the engine's default timeout), and the same warm-up (a short
-// run of the same kind before measuring). Prints `RESULT {json}`: rate, CPU per request, lateness.
+// One side of a comparison, in its own process (bench/lib.ts runClient, from a bundle built like the
+// CLI's): the bare SDK loop or the engine, doing the same work: the bare loop sends through the very
+// client the engine builds (resolveTarget: the same SDK options, undici fetch and connection pool),
+// both warm up with a run of the same kind on a client of their own, and both measure a phase that
+// builds a fresh client (with its preflight), sends, and closes it, as an engine run does.
+// Prints `RESULT {json}`: rate, CPU per request, share of a core, lateness.
+// BENCH_PROF=file.cpuprofile writes a CPU profile of the measured phase (node:inspector).
 import { performance } from 'node:perf_hooks';
-import { Anthropic } from '@anthropic-ai/sdk';
-import { fetch as undiciFetch } from 'undici';
+import type { Anthropic } from '@anthropic-ai/sdk';
+import { builtinCatalog } from '../src/core/catalog/index';
+import { resolveTarget } from '../src/core/engine/target';
 import { parseScenario, startLoadTest } from '../src/core/index';
 import { MetricHistogram } from '../src/core/metrics/histogram';
+import { sleepUntil } from './timing';
 
 export interface ClientJob {
   side: 'bare' | 'engine';
@@ -37,18 +42,7 @@ export interface ClientResult {
   completed: number;
 }
 
-const timeoutMs = 600_000; // the engine's default per-request timeout
 const model = 'claude-haiku-4-5';
-
-function bareClient(url: string): Anthropic {
-  return new Anthropic({
-    apiKey: 'bench',
-    baseURL: url,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    fetch: undiciFetch as unknown as typeof globalThis.fetch,
-  });
-}
 
 async function bareOne(client: Anthropic, job: ClientJob): Promise<void> {
   const body = {
@@ -80,11 +74,7 @@ async function bareOpen(client: Anthropic, job: ClientJob, seconds: number, late
   const inflight = new Set<Promise<void>>();
   for (let i = 0; i * interval < seconds * 1000; i++) {
     const due = t0 + i * interval;
-    for (;;) {
-      const wait = due - performance.now();
-      if (wait <= 0) break;
-      await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-    }
+    await sleepUntil(due);
     late?.record(performance.now() - due);
     if (inflight.size >= job.concurrency) await Promise.race(inflight);
     const p: Promise<void> = bareOne(client, job).finally(() => inflight.delete(p));
@@ -109,23 +99,34 @@ function scenarioFor(job: ClientJob, requests: number | undefined, seconds: numb
   });
 }
 
+/** The engine's client for this job (what an engine run sends through), with its preflight. */
+function engineClient(job: ClientJob) {
+  return resolveTarget(scenarioFor(job, 1, undefined), { apiKey: 'bench', catalog: builtinCatalog });
+}
+
 async function measure(job: ClientJob): Promise<ClientResult> {
   const open = job.rps !== undefined;
-  const client = bareClient(job.url);
-  // Warm-up of the same kind on both sides: JIT, connections, the simulator's caches.
-  if (job.side === 'bare') await bareClosed(client, job, job.warmupRequests);
-  else
+  // Warm-up of the same kind on both sides, each on a client of its own (as an engine run has):
+  // JIT, the simulator's caches.
+  if (job.side === 'bare') {
+    const warm = await engineClient(job);
+    await bareClosed(warm.client, job, job.warmupRequests);
+    await warm.close();
+  } else
     await startLoadTest(scenarioFor({ ...job, rps: undefined }, job.warmupRequests, undefined), {
       apiKey: 'bench',
     }).done;
   (globalThis as { gc?: () => void }).gc?.();
 
+  const stopProfile = process.env.BENCH_PROF ? await startProfile(process.env.BENCH_PROF) : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let completed: number;
   let lateP50: number | undefined;
   let lateP99: number | undefined;
   if (job.side === 'bare') {
+    const target = await engineClient(job);
+    const client = target.client;
     if (open) {
       const late = new MetricHistogram();
       await bareOpen(client, job, job.seconds!, late);
@@ -136,6 +137,7 @@ async function measure(job: ClientJob): Promise<ClientResult> {
       await bareClosed(client, job, job.requests!);
       completed = job.requests!;
     }
+    await target.close();
   } else {
     const r = await startLoadTest(
       scenarioFor(job, open ? undefined : job.requests, open ? job.seconds : undefined),
@@ -152,6 +154,7 @@ async function measure(job: ClientJob): Promise<ClientResult> {
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  await stopProfile?.();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
     reqPerS: completed / (wallMs / 1000),
@@ -159,6 +162,24 @@ async function measure(job: ClientJob): Promise<ClientResult> {
     cpuCores: cpuMs / wallMs,
     completed,
     ...(lateP50 !== undefined ? { lateP50, lateP99 } : {}),
+  };
+}
+
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
   };
 }
 

@@ -2,6 +2,13 @@
 // core, against the simulator in its own process pinned to the other core; the same SDK, fetch,
 // options and warm-up; the order alternates per repetition; the row is the median (min-max) of the
 // per-repetition ratio. Loopback only, bounded in count and time.
+//
+// Closed-loop req/s is (share of the client core the process got) / (CPU per request). On a shared
+// machine the share swings between processes started seconds apart (0.56 vs 0.84 of a core, 0.94 vs
+// 0.62, in consecutive processes here) while CPU per request stays within a few per cent: a rate
+// ratio from such repetitions measures the scheduler, not the engine (a published 1.92x came from
+// that). So each side reports its core share, and the rate ratio uses only repetitions in which both
+// sides had at least `fullCore` of a core; CPU per request is the figure that holds under load.
 import type { ClientJob, ClientResult } from './client';
 import {
   alternate,
@@ -14,6 +21,9 @@ import {
   startSimProcess,
   unlimited,
 } from './lib';
+
+/** A side that got less of its core than this was contended: its req/s says little about it. */
+const fullCore = 0.8;
 
 async function closedLoop(stream: boolean): Promise<void> {
   const sim = await startSimProcess(['--latency', 'zero', ...unlimited]);
@@ -34,22 +44,34 @@ async function closedLoop(stream: boolean): Promise<void> {
       () => runClient<ClientResult>(job('engine')),
       (i, b, e) =>
         console.log(
-          `  rep ${i + 1}: bare ${b.reqPerS.toFixed(0)} req/s ${b.cpuMsPerRequest.toFixed(3)} ms CPU/req; ` +
-            `engine ${e.reqPerS.toFixed(0)} req/s ${e.cpuMsPerRequest.toFixed(3)} ms CPU/req`,
+          `  rep ${i + 1}: bare ${b.reqPerS.toFixed(0)} req/s ${b.cpuMsPerRequest.toFixed(3)} ms CPU/req ${pct(b.cpuCores)} of a core; ` +
+            `engine ${e.reqPerS.toFixed(0)} req/s ${e.cpuMsPerRequest.toFixed(3)} ms CPU/req ${pct(e.cpuCores)}`,
         ),
     );
-    const rate = spread(r.b.map((e, i) => e.reqPerS / r.a[i]!.reqPerS));
     const cpu = spread(r.b.map((e, i) => e.cpuMsPerRequest / r.a[i]!.cpuMsPerRequest));
     const mode = stream ? 'streaming' : 'non-streaming';
-    const bareRate = spread(r.a.map((x) => x.reqPerS)).median;
-    const engineRate = spread(r.b.map((x) => x.reqPerS)).median;
-    emitRow({
-      name: `Closed loop, 64 concurrent, ${mode}: engine req/s / bare SDK loop req/s`,
-      value: fmtSpread(rate),
-      target: '>= 0.9x',
-      pass: rate.median >= 0.9,
-      detail: `median ${engineRate.toFixed(0)} vs ${bareRate.toFixed(0)} req/s`,
-    });
+    const clean = r.a
+      .map((_, i) => i)
+      .filter((i) => r.a[i]!.cpuCores >= fullCore && r.b[i]!.cpuCores >= fullCore);
+    const shares = `core share median bare ${pct(spread(r.a.map((x) => x.cpuCores)).median)}, engine ${pct(spread(r.b.map((x) => x.cpuCores)).median)}`;
+    if (clean.length === 0) {
+      emitRow({
+        name: `Closed loop, 64 concurrent, ${mode}: engine req/s / bare SDK loop req/s`,
+        value: 'not measurable here',
+        target: '>= 0.9x',
+        pass: false,
+        detail: `no repetition had both sides on >= ${pct(fullCore)} of a core (${shares}); all-repetition ratio ${fmtSpread(spread(r.b.map((e, i) => e.reqPerS / r.a[i]!.reqPerS)))}`,
+      });
+    } else {
+      const rate = spread(clean.map((i) => r.b[i]!.reqPerS / r.a[i]!.reqPerS));
+      emitRow({
+        name: `Closed loop, 64 concurrent, ${mode}: engine req/s / bare SDK loop req/s`,
+        value: fmtSpread(rate),
+        target: '>= 0.9x',
+        pass: rate.median >= 0.9,
+        detail: `${clean.length} of ${r.a.length} repetitions with both sides on >= ${pct(fullCore)} of a core; median ${spread(clean.map((i) => r.b[i]!.reqPerS)).median.toFixed(0)} vs ${spread(clean.map((i) => r.a[i]!.reqPerS)).median.toFixed(0)} req/s; ${shares}`,
+      });
+    }
     emitRow({
       name: `Closed loop, 64 concurrent, ${mode}: engine CPU per request / bare`,
       value: fmtSpread(cpu),
@@ -59,6 +81,10 @@ async function closedLoop(stream: boolean): Promise<void> {
   } finally {
     await sim.stop();
   }
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(0)} %`;
 }
 
 async function scaleTierOpenLoop(): Promise<void> {

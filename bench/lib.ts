@@ -2,6 +2,7 @@
 // measurements with alternating order, and the rows scripts/bench.mjs turns into the README table.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { buildSync } from 'esbuild';
 
 /** Options every bench takes: --reps N (default 3), --quick (shorter samples), --long (longer). */
 export const reps = Math.max(3, Number(argValue('--reps') ?? 3));
@@ -22,6 +23,10 @@ export const cores = { target: '0', client: '1' };
 /** `taskset -c CORE cmd args` where taskset exists, else the command as is (unpinned). */
 export function pinned(core: string, cmd: string, args: string[]): [string, string[]] {
   return hasTaskset ? ['taskset', ['-c', core, cmd, ...args]] : [cmd, args];
+}
+/** Pins this process (all its threads) to `core` where taskset exists; false when it could not. */
+export function pinSelf(core: string): boolean {
+  return hasTaskset && spawnSync('taskset', ['-a', '-cp', core, String(process.pid)]).status === 0;
 }
 export const pinning = hasTaskset
   ? 'simulator pinned to core 0, clients to core 1 (taskset)'
@@ -79,12 +84,35 @@ export const unlimited = [
   '100000000000',
 ];
 
-/** Runs bench/client.ts in its own process pinned to the client core; resolves its JSON result. */
+let clientBundle: string | undefined;
+/**
+ * bench/client.ts bundled the way scripts/build.mjs bundles the CLI (esbuild, cjs, node20): the bench
+ * measures the engine as users run it. (Under tsx every closure the engine creates per request also
+ * paid a keepNames `Object.defineProperty`, a cost the shipped bundle does not have.)
+ */
+function bundledClient(): string {
+  clientBundle ??= (() => {
+    const out = 'dist/bench/client.js';
+    buildSync({
+      entryPoints: ['bench/client.ts'],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      mainFields: ['module', 'main'],
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+    return out;
+  })();
+  return clientBundle;
+}
+
+/** Runs bench/client.ts (bundled) in its own process pinned to the client core; resolves its JSON result. */
 export async function runClient<T>(job: object): Promise<T> {
   const [cmd, args] = pinned(cores.client, process.execPath, [
-    '--import',
-    'tsx',
-    'bench/client.ts',
+    '--expose-gc',
+    bundledClient(),
     JSON.stringify(job),
   ]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });

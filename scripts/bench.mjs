@@ -54,8 +54,8 @@ console.log('\n' + '-'.repeat(80));
 console.log(
   `Measured ${date} UTC on ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}; ` +
     `load average (1/5/15 min) ${loadBefore} before, ${fmtLoad()} after. Each comparison: separate processes, ` +
-    'the simulator pinned to core 0 and clients to core 1 where taskset exists, order alternated, ' +
-    'median (min-max) of the per-repetition ratio.\n',
+    'the target (simulator, redis-server) pinned to core 0 and clients to core 1 where taskset exists, ' +
+    'order alternated, median (min-max) over the repetitions.\n',
 );
 console.log('| Measure | Result | Target | |');
 console.log('|---|---|---|---|');

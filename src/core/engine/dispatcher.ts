@@ -14,6 +14,8 @@ export class Dispatcher {
   inFlight = 0;
   /** Latest end of any request on the engine clock (the drain ends there). */
   lastEndAt = 0;
+  /** Rate-limit bucket per model, looked up once (not per request). */
+  private readonly buckets = new Map<string, string>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -49,15 +51,19 @@ export class Dispatcher {
     this.inFlight--;
     const attempts = attemptKey ? (this.target.attempts.get(attemptKey) ?? 1) : 1;
     if (attemptKey) this.target.attempts.delete(attemptKey);
-    const { thinkingChars, ...measured } = m;
-    const sample: RequestSample = { index, model: p.model, intendedAt, ...measured, attempts, costUsd: 0 };
+    // One copy of the measurement (an object rest to drop thinkingChars would be a second).
+    const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
+    const thinkingChars = m.thinkingChars;
+    if (thinkingChars !== undefined) delete (sample as { thinkingChars?: number }).thinkingChars;
     if (thinkingChars) {
       // Usage counts thinking inside output_tokens; the split is estimated from the thinking text.
       const estimate = estimateTokensOfLength(thinkingChars, resolveModel(this.catalog, p.model).tokenizer);
       sample.thinkingTokens = Math.min(sample.outputTokens || estimate, estimate);
     }
     sample.costUsd = this.rec.costOf(p.model, sample);
-    this.rec.record(sample, bucketOf(this.catalog, p.model));
+    let bucket = this.buckets.get(p.model);
+    if (bucket === undefined) this.buckets.set(p.model, (bucket = bucketOf(this.catalog, p.model)));
+    this.rec.record(sample, bucket);
     this.lastEndAt = Math.max(this.lastEndAt, m.endAt);
     this.onSample(sample);
     return sample;

@@ -45,6 +45,9 @@ export function syntheticText(tokens: number, random: Random, outputWords?: numb
   return parts.join(' ').slice(0, targetChars);
 }
 
+/** Distinct (model, prompt) plans kept; more than this and each request is planned afresh. */
+const maxCachedPlans = 10_000;
+
 const unpriced = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
 
 export function createRequestFactory(
@@ -80,10 +83,32 @@ export function createRequestFactory(
     return models[models.length - 1]!;
   };
 
+  // A fixed prompt, a list or recorded bodies give the same request for the same (model, item):
+  // plan each once instead of rebuilding the body and re-counting its tokens for every request.
+  // Synthetic prompts are drawn per request. Planned requests are shared: callers must not mutate.
+  const src = scenario.prompts;
+  const items =
+    src.type === 'fixed'
+      ? 1
+      : src.type === 'list'
+        ? src.items.length
+        : src.type === 'messages'
+          ? src.bodies.length
+          : 0;
+  const cache =
+    items > 0 && items * models.length <= maxCachedPlans ? new Map<number, PlannedRequest>() : undefined;
+
   return (index) => {
     const m = pickModel();
+    if (!cache) return plan(m, index);
+    const key = models.indexOf(m) * items + (index % items);
+    let p = cache.get(key);
+    if (!p) cache.set(key, (p = plan(m, index)));
+    return p;
+  };
+
+  function plan(m: (typeof models)[number], index: number): PlannedRequest {
     let body: Record<string, unknown>;
-    const src = scenario.prompts;
     if (src.type === 'messages') {
       const b: MessagesBody = src.bodies[index % src.bodies.length]!;
       body = { max_tokens: scenario.maxTokens, ...b, model: b.model ?? m.model };
@@ -131,7 +156,7 @@ export function createRequestFactory(
       outputTokenCostUsd,
       worstCaseCostUsd,
     };
-  };
+  }
 }
 
 /**

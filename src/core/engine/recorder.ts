@@ -169,17 +169,11 @@ export class Recorder {
 
   private trackHeadroom(rl: RateLimitSnapshot | undefined): void {
     if (!rl) return;
+    // Per request: no closures here (each would be an allocation).
     const h = this.win.headroom;
-    const frac = (st?: { limit: number; remaining: number }) =>
-      st ? Math.max(0, Math.min(1, st.remaining / st.limit)) : null;
-    const upd = (k: keyof TimeWindow['headroom'], v: number | null) => {
-      if (v === null) return;
-      const cur = h[k];
-      h[k] = cur === null ? v : Math.min(cur, v);
-    };
-    upd('requests', frac(rl.requests));
-    upd('inputTokens', frac(rl.inputTokens));
-    upd('outputTokens', frac(rl.outputTokens));
+    if (rl.requests) h.requests = lowerHeadroom(h.requests, rl.requests);
+    if (rl.inputTokens) h.inputTokens = lowerHeadroom(h.inputTokens, rl.inputTokens);
+    if (rl.outputTokens) h.outputTokens = lowerHeadroom(h.outputTokens, rl.outputTokens);
   }
 
   /** Closes the current 1-second window and starts the next. */
@@ -208,6 +202,12 @@ export class Recorder {
   errorsByMessage(): RunSummary['errorsByMessage'] {
     return [...this.errors.values()].sort((a, b) => b.count - a.count);
   }
+}
+
+/** The lower of the window's headroom so far and this reply's remaining / limit (0..1). */
+function lowerHeadroom(cur: number | null, st: { limit: number; remaining: number }): number {
+  const v = Math.max(0, Math.min(1, st.remaining / st.limit));
+  return cur === null ? v : Math.min(cur, v);
 }
 
 function pick(h: MetricHistogram): { p50: number; p95: number; p99: number } {

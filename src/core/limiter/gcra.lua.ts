@@ -1,11 +1,13 @@
 // The Redis side of gcra.ts: ONE script per operation kind, all in one Lua source so one SHA is
-// loaded. Time comes from Redis TIME (instance clocks may disagree); state is one hash per
-// rate-limit bucket (fields tr/ti/to = TAT per dimension, p = pause until, all Redis-time ms).
+// loaded. Time comes from Redis TIME (instance clocks may disagree); state is one 32-byte string per
+// rate-limit bucket (struct-packed doubles: TAT per dimension, then pause-until, all Redis-time ms),
+// read with GET and written with SET PX: a hash with HMGET/HSET/PEXPIRE and string-formatted fields
+// took twice the server time per call (~21 vs ~11 us measured in one EVAL of 20,000 calls).
 // KEYS[1] = '{namespace:bucket}' (the hash tag keeps a bucket's state in one Cluster slot).
-// ARGV = op, rpm, itpm, otpm, burstSeconds, timeScale, a1, a2, a3 [, a4, a5, a6].
-//   acquire: a = costs          -> { waitMs, sendAtMs } as strings (Lua numbers would be truncated)
+// ARGV = op, rpm, itpm, otpm, burstSeconds, timeScale, a1, a2, a3 [, a4 .. a9].
+//   acquire: a1..a3 = costs; a4..a6 = settle deltas folded in (optional), a7..a9 = deficits to sync
+//            (optional); both are applied before the reservation -> { waitUs, sendAtUs } (integers)
 //   adjust:  a1..a3 = actual-reserved, a4..a6 = deficits to sync (optional) -> 'OK'
-//            (a settle and its header re-sync share one round trip)
 //   sync:    a = deficits       -> 'OK'
 //   pause:   a1 = ms            -> 'OK'
 export const GCRA_LUA = `
@@ -15,74 +17,78 @@ local burst = tonumber(ARGV[5])
 local scale = tonumber(ARGV[6])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local s = redis.call('HMGET', key, 'tr', 'ti', 'to', 'p')
-local tat = { tonumber(s[1]) or 0, tonumber(s[2]) or 0, tonumber(s[3]) or 0 }
-local pause = tonumber(s[4]) or 0
+-- pcall: a key left in another type (an older release kept a hash here) reads as empty; SET replaces it.
+local s = redis.pcall('GET', key)
+local tat1, tat2, tat3, pause = 0, 0, 0, 0
+if type(s) == 'string' and #s == 32 then tat1, tat2, tat3, pause = struct.unpack('<dddd', s) end
+local tat = { tat1, tat2, tat3 }
+local lim = { tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]) }
 local tau = burst * 1000 / scale
-local result = 'OK'
-local function rate(limit) return limit * scale / 60000 end
-if op == 'acquire' then
-  local send = now
-  if pause > send then send = pause end
+-- rate of dimension d per ms = lim[d] * k
+local k = scale / 60000
+local function adjust(at)
   for d = 1, 3 do
-    local limit = tonumber(ARGV[1 + d])
-    local c = tonumber(ARGV[6 + d])
-    if limit > 0 and c > 0 then
-      local cap = limit * burst / 60
-      local cc = c
-      if cc > cap then cc = cap end
-      local x = tat[d] + cc / rate(limit) - tau
-      if x > send then send = x end
-    end
-  end
-  for d = 1, 3 do
-    local limit = tonumber(ARGV[1 + d])
-    local c = tonumber(ARGV[6 + d])
-    if limit > 0 and c > 0 then
-      local base = tat[d]
-      if send > base then base = send end
-      tat[d] = base + c / rate(limit)
-    end
-  end
-  result = { string.format('%.4f', send - now), string.format('%.4f', send) }
-elseif op == 'adjust' then
-  for d = 1, 3 do
-    local limit = tonumber(ARGV[1 + d])
-    local delta = tonumber(ARGV[6 + d])
-    if limit > 0 and delta ~= 0 then
+    local delta = tonumber(ARGV[at + d])
+    if lim[d] > 0 and delta ~= 0 then
       local base = tat[d]
       if now > base then base = now end
-      local nxt = base + delta / rate(limit)
+      local nxt = base + delta / (lim[d] * k)
       if nxt < now then nxt = now end
       tat[d] = nxt
     end
   end
 end
-if op == 'sync' or (op == 'adjust' and ARGV[10]) then
-  local at = 6
-  if op == 'adjust' then at = 9 end
+local function sync(at)
   for d = 1, 3 do
-    local limit = tonumber(ARGV[1 + d])
     local deficit = tonumber(ARGV[at + d])
-    if limit > 0 and deficit > 0 then
-      local x = now + deficit / rate(limit)
+    if lim[d] > 0 and deficit > 0 then
+      local x = now + deficit / (lim[d] * k)
       if x > tat[d] then tat[d] = x end
     end
   end
+end
+local result = 'OK'
+if op == 'acquire' then
+  if ARGV[10] then adjust(9) end
+  if ARGV[13] then sync(12) end
+  local send = now
+  if pause > send then send = pause end
+  local c = { tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]) }
+  for d = 1, 3 do
+    if lim[d] > 0 and c[d] > 0 then
+      local cap = lim[d] * burst / 60
+      local cc = c[d]
+      if cc > cap then cc = cap end
+      local x = tat[d] + cc / (lim[d] * k) - tau
+      if x > send then send = x end
+    end
+  end
+  for d = 1, 3 do
+    if lim[d] > 0 and c[d] > 0 then
+      local base = tat[d]
+      if send > base then base = send end
+      tat[d] = base + c[d] / (lim[d] * k)
+    end
+  end
+  -- Integers in microseconds: a Lua number reply is truncated to an integer, strings cost a format.
+  result = { math.floor((send - now) * 1000 + 0.5), math.floor(send * 1000 + 0.5) }
+elseif op == 'adjust' then
+  adjust(6)
+  if ARGV[10] then sync(9) end
+elseif op == 'sync' then
+  sync(6)
 elseif op == 'pause' then
   local x = now + tonumber(ARGV[7])
   if x > pause then pause = x end
-elseif op ~= 'adjust' and op ~= 'acquire' then
+else
   return redis.error_reply('unknown op ' .. tostring(op))
 end
-redis.call('HSET', key, 'tr', string.format('%.4f', tat[1]), 'ti', string.format('%.4f', tat[2]),
-  'to', string.format('%.4f', tat[3]), 'p', string.format('%.4f', pause))
 -- Forget an idle bucket once it is full again (and a minute more).
 local last = pause
 for d = 1, 3 do if tat[d] > last then last = tat[d] end end
 local ttl = math.floor(last - now + tau + 60000)
 if ttl < 1000 then ttl = 1000 end
-redis.call('PEXPIRE', key, ttl)
+redis.call('SET', key, struct.pack('<dddd', tat[1], tat[2], tat[3], pause), 'PX', ttl)
 return result
 `;
 

@@ -20,7 +20,8 @@ import type {
   RemainingSnapshot,
 } from './types';
 
-type ScriptReply = string | [string, string];
+/** 'OK', or for acquire [wait, send time] in whole microseconds (Redis time). */
+type ScriptReply = string | [number, number];
 interface LimiterRedis extends Redis {
   claudeLimiterGcra(key: string, ...args: (string | number)[]): Promise<ScriptReply>;
   claudeLimiterFixedWindow(key: string, windowMs: number): Promise<number>;
@@ -87,6 +88,18 @@ interface BucketRuntime {
   localParams: GcraParams;
   /** ARGV prefix of the script: rpm, itpm, otpm, burstSeconds, timeScale (pre-stringified). */
   argv: string[];
+  /** Settles (and releases) not yet sent: they ride on the next acquire's script call. */
+  pending: PendingAdjust | undefined;
+}
+
+/** Summed true-ups of a bucket waiting for a round trip; one promise for all of them. */
+interface PendingAdjust {
+  /** actual - reserved per dimension, summed. */
+  deltas: [number, number, number];
+  /** Deficits to sync from response headers (the largest seen), or none. */
+  deficits: [number, number, number] | undefined;
+  done: Promise<void>;
+  resolve: () => void;
 }
 
 /** Creates a limiter. With `redis`, every instance using the same namespace shares the limits. */
@@ -158,6 +171,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
           timeScale,
         },
         argv: [l.rpm, l.itpm, l.otpm, burstSeconds, timeScale].map(String),
+        pending: undefined,
       };
       runtimes.set(resolved.bucket, rt);
     }
@@ -178,7 +192,45 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
 
   const send = (rt: BucketRuntime, op: string, a: readonly number[]): Promise<ScriptReply> => {
     stats.roundTrips++;
-    return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
+    const p = rt.pending;
+    if (op !== 'acquire' || !p) return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
+    // Pending settles ride on this acquire: one round trip for both (the script applies them first).
+    rt.pending = undefined;
+    const call = p.deficits
+      ? redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a, ...p.deltas, ...p.deficits)
+      : redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a, ...p.deltas);
+    call.then(p.resolve, p.resolve);
+    return call;
+  };
+  // A settle with no acquire behind it in this turn of the event loop goes out on its own.
+  const flushPending = (rt: BucketRuntime): void => {
+    const p = rt.pending;
+    if (!p) return;
+    rt.pending = undefined;
+    if (!redisUp()) return p.resolve();
+    void sendQuietly(rt, 'adjust', p.deficits ? [...p.deltas, ...p.deficits] : p.deltas).then(p.resolve);
+  };
+  /**
+   * Queues a true-up (deltas = actual - reserved, then optional deficits) for the bucket's next script
+   * call: the next acquire of this instance carries it, or, if none comes in this turn of the event
+   * loop, an adjust call of its own. Resolves once Redis has applied it (or the call failed).
+   */
+  const queueAdjust = (rt: BucketRuntime, deltas: readonly number[]): Promise<void> => {
+    let p = rt.pending;
+    if (!p) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      p = rt.pending = { deltas: [0, 0, 0], deficits: undefined, done, resolve };
+      setImmediate(flushPending, rt);
+    }
+    p.deltas[0] += deltas[0]!;
+    p.deltas[1] += deltas[1]!;
+    p.deltas[2] += deltas[2]!;
+    if (deltas.length > 3) {
+      const d = (p.deficits ??= [0, 0, 0]);
+      for (let i = 0; i < 3; i++) if (deltas[3 + i]! > d[i]!) d[i] = deltas[3 + i]!;
+    }
+    return p.done;
   };
   // The server's remaining as tokens below OUR bucket's capacity (its bucket may be larger).
   const deficitsOf = (rt: BucketRuntime, r: RemainingSnapshot): number[] => {
@@ -221,7 +273,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       }
       // The reservation was made in Redis; a true-up while it is down is lost (the next sync corrects it).
       if (!redisUp()) return Promise.resolve();
-      return sendQuietly(this.rt, 'adjust', deltas);
+      return queueAdjust(this.rt, deltas);
     }
     settle(usage: ApiUsage | null | undefined, remaining?: RemainingSnapshot): Promise<void> {
       if (this.done || !usage) return Promise.resolve();
@@ -338,10 +390,10 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       const signal = request.signal;
       return send(rt, 'acquire', costs).then(
         (reply) => {
-          const [wait, at] = reply as [string, string];
-          const w = Number(wait);
-          if (w > 0) return waitThenLease(rt, w, started, costs, 'redis', signal, Number(at));
-          return new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', Number(at));
+          const [waitUs, atUs] = reply as [number, number];
+          if (waitUs > 0)
+            return waitThenLease(rt, waitUs / 1000, started, costs, 'redis', signal, atUs / 1000);
+          return new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', atUs / 1000);
         },
         (e: unknown) => {
           if (!isConnectionError(e)) throw e;
@@ -363,8 +415,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     for (;;) {
       if (redisUp()) {
         try {
-          const reply = (await send(rt, 'acquire', costs)) as [string, string];
-          return waitThenLease(rt, Number(reply[0]), started, costs, 'redis', signal, Number(reply[1]));
+          const reply = (await send(rt, 'acquire', costs)) as [number, number];
+          return waitThenLease(rt, reply[0] / 1000, started, costs, 'redis', signal, reply[1] / 1000);
         } catch (e) {
           if (!isConnectionError(e)) throw e;
           stats.redisErrors++;
@@ -433,6 +485,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      // Settles still queued go out before the connection closes.
+      if (redis) for (const rt of runtimes.values()) flushPending(rt);
       if (redis && ownsRedis) {
         try {
           await redis.quit();

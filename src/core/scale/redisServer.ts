@@ -40,9 +40,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(binary: string, port: number, detached: boolean): Promise<ChildProcess> {
+/** Wraps the command line, e.g. in `taskset -c CORE` (the benches pin redis-server to a core). */
+export type LaunchWrapper = (cmd: string, args: string[]) => [string, string[]];
+
+function launch(
+  binary: string,
+  port: number,
+  detached: boolean,
+  wrap?: LaunchWrapper,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const line: [string, string[]] = [
       binary,
       [
         '--port',
@@ -56,8 +64,9 @@ function launch(binary: string, port: number, detached: boolean): Promise<ChildP
         '--loglevel',
         'notice',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], detached },
-    );
+    ];
+    const [cmd, args] = wrap ? wrap(...line) : line;
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
     killOnExit(child);
     let out = '';
     const onData = (b: Buffer) => {
@@ -94,15 +103,17 @@ function waitExit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 /**
  * Starts redis-server (default binary `redis-server` from PATH) on a free 127.0.0.1 port. It is
  * killed when this process exits. `detached`: in its own process group, so a Ctrl-C in the terminal
- * (sent to the whole group) leaves it to the coordinator, which still needs it to wind down.
+ * (sent to the whole group) leaves it to the coordinator, which still needs it to wind down. `wrap`:
+ * the command line wrapped (a bench pins redis-server to a core).
  */
 export async function startRedisServer(
   binary = 'redis-server',
-  options: { detached?: boolean } = {},
+  options: { detached?: boolean; wrap?: LaunchWrapper } = {},
 ): Promise<RedisServerHandle> {
   const port = await freePort();
   const detached = options.detached ?? false;
-  let child = await launch(binary, port, detached);
+  const wrap = options.wrap;
+  let child = await launch(binary, port, detached, wrap);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -113,7 +124,7 @@ export async function startRedisServer(
     kill: () => waitExit(child, 'SIGKILL'),
     async restart() {
       await waitExit(child, 'SIGKILL');
-      child = await launch(binary, port, detached);
+      child = await launch(binary, port, detached, wrap);
     },
   };
 }
