@@ -262,3 +262,19 @@ test('a named tier is answered first, without prose about the smaller standard t
   const all = await run(...worked);
   assert.match(all.stdout, /Recommended tier: scale\. .*Smaller tiers do not fit: Start/);
 });
+
+test("--instances 4: the shared limiter comes first with each instance's share; bad values name the flag", async () => {
+  const r = await run('--model', 'claude-sonnet-5-5', '--rpm', '600', '--input-tokens', '500', '--output-tokens', '200', '--instances', '4'); // prettier-ignore
+  assert.equal(r.code, 0, r.stderr);
+  const first = /Recommendations:\n\s+- \[(\S+)\] (.*)/.exec(r.stdout);
+  assert.equal(first?.[1], 'shared-limiter', r.stdout);
+  // Scale's Sonnet 5.5 limits (10,000 RPM, 10M ITPM, 2M OTPM) split four ways; 600 RPM peak x1 / 4.
+  assert.match(first?.[2] ?? '', /2,500 RPM, 2,500,000 ITPM, 500,000 OTPM/);
+  assert.match(first?.[2] ?? '', /about 150 RPM/);
+  assert.ok(!/shared-limiter/.test((await run(...worked)).stdout), 'one instance: no shared-limiter advice');
+  for (const bad of ['0', '-1', '2.5', 'many', '100000']) {
+    const b = await run(...worked, '--instances', bad);
+    assert.equal(b.code, 2, bad);
+    assert.match(b.stderr, /^claude-load plan: --instances /, b.stderr);
+  }
+});

@@ -26,6 +26,7 @@ export interface PlanOptions {
   batchShare?: string;
   duplicateShare?: string;
   latencyS?: string;
+  instances?: string;
   tier?: string;
   customRpm?: string;
   customItpm?: string;
@@ -48,6 +49,7 @@ const FLAG_OF: Record<string, string> = {
   batchShare: '--batch-share',
   duplicateShare: '--duplicate-share',
   latencyS: '--latency-s',
+  instances: '--instances',
   tier: '--tier',
   customLimits: '--custom-rpm, --custom-itpm and --custom-otpm',
   'customLimits.rpm': '--custom-rpm',
@@ -87,6 +89,7 @@ function rawInput(o: PlanOptions): Record<string, unknown> {
     batchShare: o.batchShare,
     duplicateShare: o.duplicateShare,
     latencyS: o.latencyS,
+    instances: o.instances,
     tier: o.tier,
     customLimits: custom.some((v) => v !== undefined)
       ? { rpm: custom[0], itpm: custom[1], otpm: custom[2] }
@@ -193,6 +196,12 @@ export const planCli = cliCommand<Parsed>({
         text(
           '--latency-s <s>',
           'latency per request for concurrency (default: the model speed profile)',
+        ).helpGroup('Traffic:'),
+      )
+      .addOption(
+        text(
+          '--instances <n>',
+          "app instances sharing the key (default 1); above 1 the plan recommends a shared limiter with each one's share",
         ).helpGroup('Traffic:'),
       )
       .addOption(
