@@ -268,6 +268,18 @@ function modelWarnings(ctx: AdviceContext): PlanWarning[] {
         message: `${entry.id} is a legacy model: still served, but next in line for deprecation${replacement ? `; prefer ${replacement}` : ''}.`,
       });
     }
+    const min = entry.promptCacheMinTokens;
+    const cached = ctx.input.cachedTokens;
+    if (cached > 0 && min !== undefined && cached < min) {
+      out.push({
+        id: 'cache-below-minimum',
+        message:
+          `${entry.id}: the ${fmtNumber(cached)}-token cached prefix is below the model's minimum cacheable ` +
+          `length (${fmtNumber(min)} tokens${entry.promptCacheMinUnconfirmed ? ', not confirmed by an official source' : ''}), ` +
+          'so it would not be cached and every request would pay the full input price; the costs above assume ' +
+          'it is cached. Lengthen the cached prefix or drop the cache settings.',
+      });
+    }
     const band = entry.longPromptBand;
     if (band && prices !== entry.prices) {
       out.push({

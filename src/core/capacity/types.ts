@@ -181,7 +181,13 @@ export interface PlanRecommendation {
 }
 
 export interface PlanWarning {
-  id: 'deprecated-model' | 'legacy-model' | 'long-prompt-band' | 'spend-cap' | 'unconfirmed';
+  id:
+    | 'deprecated-model'
+    | 'legacy-model'
+    | 'long-prompt-band'
+    | 'cache-below-minimum'
+    | 'spend-cap'
+    | 'unconfirmed';
   message: string;
 }
 
