@@ -229,7 +229,13 @@ test('a second sweep, then Claude: Compare Runs compares the two sweeps', { time
     // Check all (the header checkbox), with no hover left over the list.
     await p.mouse.move(0, 0);
     await p.waitForTimeout(300);
-    await p.locator('.quick-input-widget input[type="checkbox"]').first().click();
+    // code-server 4.139's header checkbox is a custom toggle, not an <input>: its class is stable.
+    await p.locator('.quick-input-widget .quick-input-check-all').first().click();
+    await waitFor(
+      async () => /\b2 Selected\b/.test((await p.locator('.quick-input-widget').innerText()) ?? ''),
+      10_000,
+      'both sweeps selected',
+    );
     await p.keyboard.press('Enter');
     // The comparison opens as Markdown (editor, and its preview when available).
     await waitFor(
