@@ -226,11 +226,15 @@ test('a second sweep, then Claude: Compare Runs compares the two sweeps', { time
     const rows = p.locator('.quick-input-widget .monaco-list-row', { hasText: 'sweep' });
     await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.ok((await rows.count()) >= 2, 'the saved sweeps are offered');
-    // Check all (the header checkbox), with no hover left over the list.
+    // No hover tooltip left over the list.
     await p.mouse.move(0, 0);
     await p.waitForTimeout(300);
-    // code-server 4.139's header checkbox is a custom toggle, not an <input>: its class is stable.
-    await p.locator('.quick-input-widget .quick-input-check-all').first().click();
+    // A click on an item of a multi-select quick pick toggles its check box (the header's check-all
+    // toggle has no stable selector in code-server 4.139).
+    for (const i of [0, 1]) {
+      await rows.nth(i).click();
+      await p.mouse.move(0, 0);
+    }
     await waitFor(
       async () => /\b2 Selected\b/.test((await p.locator('.quick-input-widget').innerText()) ?? ''),
       10_000,
