@@ -1,34 +1,32 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunFile, serializeRun } from '../../src/core/report/index';
 import { makeSampleRun } from '../fixtures/sampleRun';
+import { cli as runCli, ensureReportBuilt } from '../cli/harness';
 
 let dir = '';
 
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['dist/cli.js', 'report', ...args], {
-    encoding: 'utf8',
-    cwd: process.cwd(),
-  });
+/** `claude-load report ...` in-process (the report needs the built report app: ensureReportBuilt). */
+async function cli(...args: string[]) {
+  const r = await runCli(['report', ...args]);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 before(() => {
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
-  assert.equal(b.status, 0, `build failed: ${b.stderr}`);
+  ensureReportBuilt();
   dir = mkdtempSync(join(tmpdir(), 'cls-cli-report-'));
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('regenerates report.html and timeseries.csv next to run.json', () => {
+test('regenerates report.html and timeseries.csv next to run.json', async () => {
   const file = join(dir, 'run.json');
   const run = makeSampleRun({ diagnosis: [] });
   writeFileSync(file, serializeRun(run));
-  const r = cli(file);
+  const r = await cli(file);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /report .*report\.html/);
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -44,25 +42,25 @@ test('regenerates report.html and timeseries.csv next to run.json', () => {
   assert.equal(csv.trimEnd().split('\r\n').length, run.timeseries.length + 1);
 });
 
-test('--out writes elsewhere (creating the folder)', () => {
+test('--out writes elsewhere (creating the folder)', async () => {
   const file = join(dir, 'run.json');
   writeFileSync(file, serializeRun(makeSampleRun()));
   const out = join(dir, 'nested', 'out');
-  const r = cli(file, '--out', out);
+  const r = await cli(file, '--out', out);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(out, 'report.html')));
   assert.ok(existsSync(join(out, 'timeseries.csv')));
 });
 
-test('accepts the run folder instead of run.json', () => {
+test('accepts the run folder instead of run.json', async () => {
   writeFileSync(join(dir, 'run.json'), serializeRun(makeSampleRun()));
-  const r = cli(dir);
+  const r = await cli(dir);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(dir, 'report.html')));
 });
 
-test('bad input exits 2 and names the file or the field', () => {
-  let r = cli(join(dir, 'missing.json'));
+test('bad input exits 2 and names the file or the field', async () => {
+  let r = await cli(join(dir, 'missing.json'));
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing\.json: no such file/);
 
@@ -70,22 +68,22 @@ test('bad input exits 2 and names the file or the field', () => {
   const obj = JSON.parse(serializeRun(makeSampleRun())) as Record<string, unknown>;
   delete (obj.summary as Record<string, unknown>).ttftMs;
   writeFileSync(bad, JSON.stringify(obj));
-  r = cli(bad);
+  r = await cli(bad);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.json: field "summary\.ttftMs" is missing/);
 
   writeFileSync(bad, '{ not json');
-  r = cli(bad);
+  r = await cli(bad);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.json: not valid JSON/);
 
-  r = cli();
+  r = await cli();
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing the run\.json/);
 });
 
-test('--help prints usage', () => {
-  const r = cli('--help');
+test('--help prints usage', async () => {
+  const r = await cli('--help');
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Usage: claude-load report <run\.json> \[--out DIR\]/);
 });
