@@ -70,3 +70,11 @@ test('guards: the host takes only scale/ready and scale/copySetup; the app only 
   assert.ok(!isHostToScale({ type: 'scale/notice', message: 'copied', level: 'loud' }));
   assert.ok(isHostToScale({ type: 'theme/changed' }));
 });
+
+test('a mode cut short by Cancel is left out of the comparison, and the verdict says so', () => {
+  const cut = { ...sampleScaleResult.modes[0]!, mode: 'queue' as const, sent: 0, ok: 0, interrupted: true };
+  const result = { ...sampleScaleResult, modes: [...sampleScaleResult.modes, cut], interrupted: true };
+  assert.ok(!modeRows(result).some((r) => r.mode === 'queue' && r.sent === 0));
+  assert.equal(modeRows(result).length, sampleScaleResult.modes.filter((m) => !m.interrupted).length);
+  assert.match(verdict(result), /Cancelled: only the modes above finished/);
+});

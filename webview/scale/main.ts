@@ -167,7 +167,9 @@ function start(): void {
   const show = (state: ScaleState): void => {
     for (const c of charts) c.destroy();
     charts = [];
-    const { result, info } = state;
+    const { info } = state;
+    // A mode cut short by Cancel measured part of its time: beside whole modes it would mislead.
+    const result = { ...state.result, modes: state.result.modes.filter((m) => !m.interrupted) };
     const cards = comparisonMetrics.map((spec) => {
       const { card, canvas } = chartCard(spec.id, spec.title[0]!.toUpperCase() + spec.title.slice(1));
       canvas.setAttribute(

@@ -32,22 +32,25 @@ export interface ModeRow {
 }
 
 export function modeRows(result: ScaleResult): ModeRow[] {
-  return result.modes.map((m) => ({
-    mode: m.mode,
-    label: modeLabels[m.mode] ?? m.mode,
-    sent: m.sent,
-    ok: m.ok,
-    rateLimited: m.rateLimited,
-    rateLimitedShare: m.rateLimitedRate,
-    utilization: m.utilization,
-    achievedRpm: m.achievedRpm,
-    limitRpm: m.limitRpm,
-    fairness: m.fairness,
-    p50Ms: m.latency.p50,
-    p99Ms: m.latency.p99,
-    waitP99Ms: m.waitMs.p99,
-    retries: m.retries,
-  }));
+  // A mode cut short by Cancel measured part of its time: beside whole modes its shares would mislead.
+  return result.modes
+    .filter((m) => !m.interrupted)
+    .map((m) => ({
+      mode: m.mode,
+      label: modeLabels[m.mode] ?? m.mode,
+      sent: m.sent,
+      ok: m.ok,
+      rateLimited: m.rateLimited,
+      rateLimitedShare: m.rateLimitedRate,
+      utilization: m.utilization,
+      achievedRpm: m.achievedRpm,
+      limitRpm: m.limitRpm,
+      fairness: m.fairness,
+      p50Ms: m.latency.p50,
+      p99Ms: m.latency.p99,
+      waitP99Ms: m.waitMs.p99,
+      retries: m.retries,
+    }));
 }
 
 /**
