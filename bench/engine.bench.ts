@@ -123,6 +123,10 @@ async function scaleTierOpenLoop(): Promise<void> {
     const cpu = spread(r.b.map((e, i) => e.cpuMsPerRequest / r.a[i]!.cpuMsPerRequest));
     const late = spread(r.b.map((e) => e.lateP99 ?? 0));
     const bareLate = spread(r.a.map((e) => e.lateP99 ?? 0));
+    // Paired like the ratios: engine minus bare within each repetition, then the median. (Comparing
+    // the two sides' own medians mixes repetitions: p99 lateness swings 8-28 ms between processes
+    // here, on either side, with GC pauses.)
+    const added = spread(r.b.map((e, i) => (e.lateP99 ?? 0) - (r.a[i]!.lateP99 ?? 0)));
     emitRow({
       name: 'Scale tier (167 req/s streamed, realistic latency): engine CPU per request / bare SDK loop',
       value: fmtSpread(cpu),
@@ -131,10 +135,10 @@ async function scaleTierOpenLoop(): Promise<void> {
       detail: `median ${(spread(r.b.map((e) => e.cpuCores)).median * 100).toFixed(0)} % vs ${(spread(r.a.map((e) => e.cpuCores)).median * 100).toFixed(0)} % of a core`,
     });
     emitRow({
-      name: 'Scale tier: send lateness p99, engine vs bare SDK loop (same timer)',
-      value: `${late.median.toFixed(1)} ms vs ${bareLate.median.toFixed(1)} ms`,
-      target: 'engine <= bare + 2 ms',
-      pass: late.median <= bareLate.median + 2,
+      name: 'Scale tier: send lateness p99, engine minus bare SDK loop in the same repetition (same timer)',
+      value: fmtSpread(added, 1, ' ms'),
+      target: '<= +2 ms',
+      pass: added.median <= 2,
       detail: `engine ${fmtSpread(late, 1, ' ms')}, bare ${fmtSpread(bareLate, 1, ' ms')}`,
     });
   } finally {

@@ -138,7 +138,9 @@ export function spread(values: number[]): Spread {
 }
 
 export function fmtSpread(s: Spread, digits = 2, unit = 'x'): string {
-  return `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
+  // "-3.1 to 2.0", not "-3.1-2.0", when a figure can be negative (a difference).
+  const sep = s.min < 0 ? ' to ' : '-';
+  return `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}${sep}${s.max.toFixed(digits)})`;
 }
 
 /** One row of the README table; scripts/bench.mjs collects them from every bench's stdout. */

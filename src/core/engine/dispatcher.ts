@@ -37,24 +37,39 @@ export class Dispatcher {
   ): Promise<RequestSample> {
     this.inFlight++;
     // Counted when it goes out, so each 1-second window shows what was sent in it.
-    this.rec.onSent(Math.max(0, this.elapsed() - intendedAt));
+    const sentAt = this.elapsed();
+    this.rec.onSent(Math.max(0, sentAt - intendedAt));
     this.rec.queueWait.record(queueWaitMs);
-    const attemptKey = this.scenario.retries === 'sdk' ? String(index) : undefined;
-    const m = await sendMeasured({
-      client: this.target.client,
-      body: p.body,
-      stream: this.scenario.stream,
-      signal: this.inflightSignal,
-      clock: this.elapsed,
-      attemptKey,
-    });
+    const counter = this.scenario.retries === 'sdk' ? { count: 0 } : undefined;
+    // The sample is built here, whole, and filled in by the send: one object per request, one shape.
+    const sample: RequestSample = {
+      index,
+      model: p.model,
+      intendedAt,
+      outcome: 'ok',
+      sentAt,
+      endAt: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      attempts: 1,
+      costUsd: 0,
+    };
+    const thinkingChars = await sendMeasured(
+      {
+        client: this.target.client,
+        body: p.body,
+        stream: this.scenario.stream,
+        signal: this.inflightSignal,
+        clock: this.elapsed,
+        attempts: counter,
+      },
+      sample,
+    );
     this.inFlight--;
-    const attempts = attemptKey ? (this.target.attempts.get(attemptKey) ?? 1) : 1;
-    if (attemptKey) this.target.attempts.delete(attemptKey);
-    // One copy of the measurement (an object rest to drop thinkingChars would be a second).
-    const sample: RequestSample = { index, model: p.model, intendedAt, ...m, attempts, costUsd: 0 };
-    const thinkingChars = m.thinkingChars;
-    if (thinkingChars !== undefined) delete (sample as { thinkingChars?: number }).thinkingChars;
+    if (counter) sample.attempts = Math.max(1, counter.count);
     if (thinkingChars) {
       // Usage counts thinking inside output_tokens; the split is estimated from the thinking text.
       const estimate = estimateTokensOfLength(thinkingChars, resolveModel(this.catalog, p.model).tokenizer);
@@ -64,7 +79,7 @@ export class Dispatcher {
     let bucket = this.buckets.get(p.model);
     if (bucket === undefined) this.buckets.set(p.model, (bucket = bucketOf(this.catalog, p.model)));
     this.rec.record(sample, bucket);
-    this.lastEndAt = Math.max(this.lastEndAt, m.endAt);
+    this.lastEndAt = Math.max(this.lastEndAt, sample.endAt);
     this.onSample(sample);
     return sample;
   }

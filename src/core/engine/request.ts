@@ -14,17 +14,25 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { Outcome, RateLimitSnapshot, RequestSample } from '../model/run';
 
-/** Header used to attribute SDK retry attempts to one logical request; stripped before sending. */
-export const attemptHeader = 'x-claude-load-attempt-key';
+/** The SDK's per-request fetch options (its RequestOptions type is not exported by path). */
+type FetchOptions = NonNullable<NonNullable<Parameters<Anthropic['messages']['create']>[1]>['fetchOptions']>;
+
+/**
+ * Counts the SDK's attempts (its retries included) of one logical request. It rides in the request's
+ * `fetchOptions` under a symbol, which the SDK spreads into every attempt's fetch init: the run's
+ * fetch (target.ts) bumps it and undici ignores it. (A header did the same at the cost of building,
+ * copying and stripping a Headers per request.)
+ */
+export const attemptCounter = Symbol('claude-load attempt counter');
+export interface AttemptCounter {
+  count: number;
+}
 
 /** What one send measures; the engine adds index, model, intended time, attempts and cost. */
 export type RequestMeasurement = Omit<
   RequestSample,
   'index' | 'model' | 'intendedAt' | 'attempts' | 'costUsd' | 'thinkingTokens'
-> & {
-  /** Characters of thinking text received; the engine turns them into a token estimate. */
-  thinkingChars?: number;
-};
+>;
 
 interface Usage {
   input_tokens?: number | null;
@@ -40,7 +48,8 @@ export interface SendOptions {
   stream: boolean;
   signal: AbortSignal;
   clock: () => number;
-  attemptKey?: string;
+  /** SDK-retry mode: counts every attempt of this request. */
+  attempts?: AttemptCounter | undefined;
 }
 
 /** The run's own connection pool of each client resolveTarget built (none with an injected fetch). */
@@ -66,27 +75,23 @@ export function registerConnectionPool(client: Anthropic, pool: Agent): void {
   connectionPools.set(client, pool);
 }
 
-/** Never throws: every failure becomes an outcome. */
-export async function sendMeasured(opts: SendOptions): Promise<RequestMeasurement> {
+/**
+ * Sends and fills in `m`, which the caller made (the engine's sample is that very object: no copy
+ * per request) with sentAt set, outcome 'ok' and zero tokens. Returns the characters of thinking
+ * text received, which the engine turns into a token estimate. Never throws: every failure becomes
+ * an outcome.
+ */
+export async function sendMeasured(opts: SendOptions, m: RequestMeasurement): Promise<number> {
   const { client, clock } = opts;
-  const m: RequestMeasurement = {
-    outcome: 'ok',
-    sentAt: clock(),
-    endAt: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    cacheWrite1hTokens: 0,
-  };
+  let thinkingChars = 0;
   // Requests carry the run's signal only when its connections cannot be cut in one go (see target.ts).
   const perRequestSignal = !cutConnectionsOnAbort(client, opts.signal);
-  // No options object at all in the common case (no signal, no attempt key): one allocation fewer.
+  // No options object at all when there is nothing to pass: one allocation fewer.
   const reqOpts =
-    perRequestSignal || opts.attemptKey
+    perRequestSignal || opts.attempts
       ? {
           ...(perRequestSignal ? { signal: opts.signal } : {}),
-          ...(opts.attemptKey ? { headers: { [attemptHeader]: opts.attemptKey } } : {}),
+          ...(opts.attempts ? { fetchOptions: { [attemptCounter]: opts.attempts } as FetchOptions } : {}),
         }
       : undefined;
   let gotHeaders = false;
@@ -128,7 +133,7 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
               if (m.firstContentAt === undefined) m.firstContentAt = clock();
               if (d.type === 'text_delta') {
                 if (m.firstTextAt === undefined) m.firstTextAt = clock();
-              } else if (d.type === 'thinking_delta') m.thinkingChars = (m.thinkingChars ?? 0) + size;
+              } else if (d.type === 'thinking_delta') thinkingChars += size;
             }
             break;
           }
@@ -155,7 +160,7 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
       m.rateLimit = parseRateLimitHeaders(response.headers);
       applyUsage(m, data.usage as Usage);
       for (const b of data.content) {
-        if (b.type === 'thinking') m.thinkingChars = (m.thinkingChars ?? 0) + b.thinking.length;
+        if (b.type === 'thinking') thinkingChars += b.thinking.length;
         else if (b.type === 'tool_use') m.toolUseBlocks = (m.toolUseBlocks ?? 0) + 1;
       }
     }
@@ -164,7 +169,7 @@ export async function sendMeasured(opts: SendOptions): Promise<RequestMeasuremen
     classifyError(m, e, gotHeaders);
     if (opts.signal.aborted) m.outcome = 'aborted';
   }
-  return m;
+  return thinkingChars;
 }
 
 function applyUsage(m: RequestMeasurement, u: Usage | undefined): void {

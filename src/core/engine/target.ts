@@ -3,7 +3,7 @@
 import { Anthropic, APIConnectionError, AuthenticationError, PermissionDeniedError } from '@anthropic-ai/sdk';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Catalog } from '../catalog/index';
-import { attemptHeader, registerConnectionPool } from './request';
+import { attemptCounter, registerConnectionPool, type AttemptCounter } from './request';
 import type { Scenario } from '../model/run';
 
 /** The run could not start (exit code 3 in the CLI): unreachable target, no key, bad credentials. */
@@ -17,8 +17,6 @@ export class EngineStartError extends Error {
 export interface ResolvedTarget {
   client: Anthropic;
   baseUrl: string;
-  /** Attempts per request key (SDK retries mode). */
-  attempts: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -76,7 +74,6 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
       );
     }
   }
-  const attempts = new Map<string, number>();
   // undici's fetch (the library Node's built-in fetch wraps, a newer release) costs ~15 % less CPU per
   // streamed request here than the global one: more headroom before the generator is the bottleneck.
   const baseFetch = opts.fetch ?? (undiciFetch as unknown as typeof globalThis.fetch);
@@ -85,15 +82,10 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
   // on one shared signal (added and removed by walking every in-flight listener, plus a finalizer):
   // ~25 % more CPU per request than a bare SDK loop. Injected fetches keep the per-request signal.
   const pool = opts.fetch ? undefined : new Agent({ keepAliveTimeout: 60_000 });
-  // In SDK-retry mode every attempt is counted by a header the wrapper strips before sending.
-  const countingFetch: typeof globalThis.fetch = async (input, init) => {
-    const headers = new Headers(init?.headers);
-    const key = headers.get(attemptHeader);
-    if (key !== null) {
-      attempts.set(key, (attempts.get(key) ?? 0) + 1);
-      headers.delete(attemptHeader);
-      return baseFetch(input, { ...init, headers });
-    }
+  // In SDK-retry mode every attempt bumps the request's counter (request.ts attemptCounter).
+  const countingFetch: typeof globalThis.fetch = (input, init) => {
+    const counter = (init as { [attemptCounter]?: AttemptCounter } | undefined)?.[attemptCounter];
+    if (counter) counter.count++;
     return baseFetch(input, init);
   };
   const client = new Anthropic({
@@ -120,7 +112,7 @@ export async function resolveTarget(scenario: Scenario, opts: TargetOptions): Pr
       throw e;
     }
   }
-  return { client, baseUrl, attempts, close };
+  return { client, baseUrl, close };
 }
 
 /** GET /v1/models: free, proves the host answers and the key is accepted. */
