@@ -140,8 +140,8 @@ export async function runInstance(
       report.failed++;
     }
   };
-  const interval = 1000 / job.rps;
-  for (let t = 0; t < job.durationMs && !control.stop.aborted; t += interval) {
+  for (const t of sendSchedule(job)) {
+    if (control.stop.aborted) break;
     const intended = t0 + t;
     const d = intended - performance.now();
     if (d > 1) await sleepUnless(d, control.stop);
@@ -170,6 +170,12 @@ export async function runInstance(
     await queueParts.producer.close();
   }
   await limiter?.close();
+}
+
+/** Send times of one instance (ms from the shared start): every 1/rps, from its phase on. */
+export function* sendSchedule(job: Pick<InstanceJob, 'rps' | 'durationMs' | 'phase'>): Generator<number> {
+  const interval = 1000 / job.rps;
+  for (let t = (job.phase ?? 0) * interval; t < job.durationMs; t += interval) yield t;
 }
 
 /**

@@ -178,6 +178,7 @@ export async function runScale(o: ScaleRunOptions): Promise<ScaleResult> {
           redisUrl,
           namespace,
           rps: Math.max(1e-3, o.offeredRps * share),
+          phase: index / o.instances,
           durationMs: o.durationMs,
           drainMs: o.drainMs ?? 15_000,
           limits: o.limits,

@@ -108,6 +108,12 @@ export interface InstanceJob {
   redisUrl: string;
   namespace: string;
   rps: number;
+  /**
+   * Offset of the first send, as a fraction of one interval (index / instances): independent
+   * instances do not send in lockstep, and N sends landing on the same instant would measure the
+   * harness's contention, not the limiter's.
+   */
+  phase?: number;
   durationMs: number;
   drainMs: number;
   limits: RateLimits;
