@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -58,13 +58,58 @@ const keepSourcePaths = {
   },
 };
 
+// Fast files share processes, one per test folder: a process spends ~0.4 s of CPU loading the SDK,
+// undici, ajv and the source maps before its first test, which over 80 files was a third of the
+// suite's CPU. Each file runs inside a describe() named after it, so its before/after hooks stay its
+// own and a failure names its file; files of a group run one after another (side by side, timing
+// tests and shared fixtures failed). Files that mostly wait (simulated latency, Redis, child
+// processes) keep a process each, so the two lanes overlap their waiting with the groups' CPU.
+const alone = new Set([
+  'test/cli/readme.test.ts',
+  'test/cli/run.test.ts',
+  'test/distributed/cli.test.ts',
+  'test/engine/engine.test.ts',
+  'test/engine/results.test.ts',
+  'test/limiter/redisRoundTrips.test.ts',
+  'test/distributed/join.test.ts',
+]);
+const groups = new Map();
+if (!slow) {
+  for (const f of files) {
+    if (alone.has(f)) continue;
+    const folder = dirname(f).split(sep).slice(1).join('-') || 'root';
+    if (!groups.has(folder)) groups.set(folder, []);
+    groups.get(folder).push(f);
+  }
+}
+/** group:<folder> entries: each member file required inside a describe() named after it. */
+const groupEntries = {
+  name: 'test-groups',
+  setup(b) {
+    b.onResolve({ filter: /^group:/ }, (a) => ({ path: a.path.slice('group:'.length), namespace: 'group' }));
+    b.onLoad({ filter: /.*/, namespace: 'group' }, (a) => ({
+      contents:
+        "const { describe } = require('node:test');\n" +
+        groups
+          .get(a.path)
+          .map((f) => `describe(${JSON.stringify(f)}, () => { require(${JSON.stringify('./' + f)}); });`)
+          .join('\n'),
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
 // Inside the repo so that the external packages resolve from node_modules.
 const outdir = slow ? '.test-build/slow' : '.test-build/fast';
 rmSync(outdir, { recursive: true, force: true });
+const single = files.filter((f) => slow || alone.has(f));
 await build({
-  entryPoints: files,
+  entryPoints: [
+    ...single.map((f) => ({ in: f, out: f.replace(/\.ts$/, '') })),
+    ...[...groups.keys()].map((g) => ({ in: `group:${g}`, out: `groups/${g}` })),
+  ],
   outdir,
-  outbase: '.',
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -73,9 +118,15 @@ await build({
   external: ['vscode'],
   sourcemap: 'inline',
   logLevel: 'warning',
-  plugins: [keepSourcePaths],
+  plugins: [keepSourcePaths, groupEntries],
 });
-const bundles = files.map((f) => join(outdir, f.replace(/\.ts$/, '.js')));
+// Processes that wait longest first, so neither lane is left with a long file at the end.
+const bundles = [
+  ...single.map((f) => join(outdir, f.replace(/\.ts$/, '.js'))),
+  ...[...groups.keys()]
+    .sort((a, b) => groups.get(b).length - groups.get(a).length)
+    .map((g) => join(outdir, 'groups', `${g}.js`)),
+];
 
 const res = spawnSync(
   process.execPath,

@@ -1,6 +1,6 @@
 // "Copy limiter setup": the snippet carries the planner tier's limits from the catalog, and it
-// compiles against the library's own types (the TypeScript compiler, `claude-load-scale/limiter`
-// mapped to src/core/limiterEntry.ts, the SDK from node_modules, strict mode).
+// compiles against the library's published types (the TypeScript compiler, `claude-load-scale/limiter`
+// mapped to the .d.ts files the build emits, the SDK from node_modules, strict mode).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,9 @@ function typeErrors(sources: Record<string, string>): string[] {
       skipLibCheck: true,
       noUncheckedIndexedAccess: true,
       verbatimModuleSyntax: true,
-      paths: { 'claude-load-scale/limiter': [join(repo, 'src/core/limiterEntry.ts')] },
+      // The declarations the package ships (package.json exports "./limiter" types), which the test
+      // runner's build emits: what an app compiles against, and a fraction of the sources' checking time.
+      paths: { 'claude-load-scale/limiter': [join(repo, 'dist/types/core/limiterEntry.d.ts')] },
     });
     return ts
       .getPreEmitDiagnostics(program)
