@@ -10,7 +10,7 @@
 // production), `import.meta.url` and `__dirname` keep the source file's location (fixtures and
 // tsx-spawned child processes are found where they are), and inline source maps put the .ts
 // lines in stack traces. Browser and e2e tests still run under tsx (scripts/runBrowserTests.mjs).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -38,8 +38,11 @@ if (files.length === 0) {
   console.error(`no test file matches ${filter.join(' ')}`);
   process.exit(1);
 }
-const app = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-if (app.status !== 0) process.exit(app.status ?? 1);
+// The app (dist/: tests spawn the CLI, load the webviews, read the limiter's .d.ts) builds while the
+// tests are bundled.
+const appBuilt = new Promise((resolve) =>
+  spawn(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).on('exit', (code) => resolve(code)),
+);
 
 /** Keeps each source file's own location (import.meta.url/dirname/filename, __dirname) inside the bundle. */
 const keepSourcePaths = {
@@ -61,23 +64,32 @@ const keepSourcePaths = {
 // Fast files share processes, one per test folder: a process spends ~0.4 s of CPU loading the SDK,
 // undici, ajv and the source maps before its first test, which over 80 files was a third of the
 // suite's CPU. Each file runs inside a describe() named after it, so its before/after hooks stay its
-// own and a failure names its file; files of a group run one after another (side by side, timing
-// tests and shared fixtures failed). Files that mostly wait (simulated latency, Redis, child
-// processes) keep a process each, so the two lanes overlap their waiting with the groups' CPU.
+// own and a failure names its file. Files of a folder run one after another (all folders side by
+// side broke timing tests and shared fixtures), except the listed group below. The longest files,
+// which mostly wait and run their own tests side by side (the README's commands, `run`, distributed
+// agents), keep a process each, so the two lanes overlap their waiting with the groups' CPU.
 const alone = new Set([
   'test/cli/readme.test.ts',
   'test/cli/run.test.ts',
   'test/distributed/cli.test.ts',
   'test/engine/engine.test.ts',
   'test/engine/results.test.ts',
+]);
+// These wait on child processes and Redis, hold no tight timing bound and share nothing: they run in
+// one process side by side (one at a time, they took a lane for ~14 s).
+const sideBySide = new Set([
+  'test/limiter/queue.test.ts',
   'test/limiter/redisRoundTrips.test.ts',
+  'test/batch/batch.test.ts',
+  'test/cli/bin.test.ts',
+  'test/simulator/cli.test.ts',
   'test/distributed/join.test.ts',
 ]);
 const groups = new Map();
 if (!slow) {
   for (const f of files) {
     if (alone.has(f)) continue;
-    const folder = dirname(f).split(sep).slice(1).join('-') || 'root';
+    const folder = sideBySide.has(f) ? 'side-by-side' : dirname(f).split(sep).slice(1).join('-') || 'root';
     if (!groups.has(folder)) groups.set(folder, []);
     groups.get(folder).push(f);
   }
@@ -90,10 +102,12 @@ const groupEntries = {
     b.onLoad({ filter: /.*/, namespace: 'group' }, (a) => ({
       contents:
         "const { describe } = require('node:test');\n" +
+        `describe(${JSON.stringify(a.path)}, { concurrency: ${a.path === 'side-by-side'} }, () => {\n` +
         groups
           .get(a.path)
           .map((f) => `describe(${JSON.stringify(f)}, () => { require(${JSON.stringify('./' + f)}); });`)
-          .join('\n'),
+          .join('\n') +
+        '\n});',
       resolveDir: process.cwd(),
       loader: 'js',
     }));
@@ -121,6 +135,8 @@ await build({
   plugins: [keepSourcePaths, groupEntries],
 });
 // Processes that wait longest first, so neither lane is left with a long file at the end.
+const appStatus = await appBuilt;
+if (appStatus !== 0) process.exit(appStatus ?? 1);
 const bundles = [
   ...single.map((f) => join(outdir, f.replace(/\.ts$/, '.js'))),
   ...[...groups.keys()]
