@@ -2,35 +2,17 @@
 // "via": "batches" shows the "Run as batch" CodeLens; running it submits a Message Batch on the
 // simulator, the progress notification ends with the outcome, batch.json is saved and the results
 // panel opens on the batch section with the report's numbers.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import {
-  findWebviewFrame,
-  launchChromium,
-  openFile,
-  openWorkbench,
-  packageExtension,
-  screenshot,
-  startCodeServer,
-  waitForNotification,
-} from './codeServer';
-import type { ChromiumSession, CodeServer } from './codeServer';
+import { findWebviewFrame, openFile, screenshot, waitForNotification, useWorkbench } from './codeServer';
 import type { BatchFile } from '../../src/core/index';
 
 const extensionId = 'claude-load-scale.claude-load-scale';
-let server: CodeServer | undefined;
-let browser: ChromiumSession | undefined;
-let page: Page | undefined;
-let workspace = '';
 
-before(
-  async () => {
-    const ext = packageExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-batch-'));
+const wb = useWorkbench('batch', {
+  prepare: (workspace) => {
     writeFileSync(
       join(workspace, 'nightly.claudeload.json'),
       JSON.stringify(
@@ -49,29 +31,14 @@ before(
         2,
       ),
     );
-    server = await startCodeServer({ workspace, vsixPath: ext.vsixPath });
-    browser = await launchChromium();
-    page = await openWorkbench(browser, server.url, workspace);
   },
-  { timeout: 240_000 },
-);
-
-after(
-  async () => {
-    await page?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
-  },
-  { timeout: 60_000 },
-);
+});
 
 test(
   'a "via": "batches" plan runs as a Message Batch and opens the batch section',
   { timeout: 180_000 },
   async () => {
-    assert.ok(page);
-    const p = page;
+    const p = wb.page;
     try {
       await openFile(p, 'nightly.claudeload.json');
       const lens = p.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run as batch' }).first();
@@ -80,7 +47,7 @@ test(
       const ended = await waitForNotification(p, 'Batch "e2e-batch" ended', 90_000);
       assert.match(ended, /200\/200 succeeded/);
 
-      const runs = join(workspace, '.claude-load', 'runs');
+      const runs = join(wb.workspace, '.claude-load', 'runs');
       const folder = existsSync(runs)
         ? readdirSync(runs).find((f) => f.endsWith('-e2e-batch-batch'))
         : undefined;

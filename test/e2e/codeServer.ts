@@ -17,8 +17,11 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { repoRoot, saveScreenshot } from '../browser/chromium';
+import { launchChromium, repoRoot, saveScreenshot } from '../browser/chromium';
+import type { ChromiumSession, LaunchChromiumOptions } from '../browser/chromium';
 
 export { launchChromium } from '../browser/chromium';
 export type { ChromiumSession } from '../browser/chromium';
@@ -608,4 +611,78 @@ export async function screenshotOnFailure<T>(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+export interface WorkbenchOptions {
+  /** Writes the workspace's files before code-server starts (Quick Open may miss files added later). */
+  prepare?: (workspace: string) => void;
+  /** User settings on top of baseSettings. */
+  settings?: Record<string, unknown>;
+  chromium?: LaunchChromiumOptions;
+  /** After Chromium starts, before the workbench opens (e.g. clipboard permissions for its origin). */
+  beforeOpen?: (browser: ChromiumSession, server: CodeServer) => Promise<void>;
+  /** Time for packaging, code-server and the workbench (default 240 s). */
+  startTimeoutMs?: number;
+}
+
+/** The workbench of one e2e file, live between its before and after hooks. */
+export interface Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+  /** The workspace folder (removed afterwards unless KEEP is set). */
+  readonly workspace: string;
+  /** Runs one journey step; on failure saves test-output/e2e/<name>-<step>-failed.png and rethrows. */
+  step<T>(step: string, fn: (p: Page) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Registers the file's before/after hooks: the packaged extension installed in code-server on a fresh
+ * workspace, Debian's Chromium and the open workbench; all stopped (and the workspace removed) after.
+ */
+export function useWorkbench(name: string, options: WorkbenchOptions = {}): Workbench {
+  let server: CodeServer | undefined;
+  let browser: ChromiumSession | undefined;
+  let page: Page | undefined;
+  let workspace = '';
+  before(
+    async () => {
+      const ext = packageExtension();
+      workspace = mkdtempSync(join(tmpdir(), `cls-e2e-${name}-`));
+      options.prepare?.(workspace);
+      server = await startCodeServer({
+        workspace,
+        vsixPath: ext.vsixPath,
+        ...(options.settings ? { settings: options.settings } : {}),
+      });
+      browser = await launchChromium(options.chromium);
+      await options.beforeOpen?.(browser, server);
+      page = await openWorkbench(browser, server.url, workspace);
+    },
+    { timeout: options.startTimeoutMs ?? 240_000 },
+  );
+  after(
+    async () => {
+      await page?.close().catch(() => undefined);
+      await browser?.close();
+      await server?.stop();
+      if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
+    },
+    { timeout: 60_000 },
+  );
+  const started = <T>(value: T | undefined, what: string): T => {
+    assert.ok(value, `${what}: the workbench did not start (see the before hook's error)`);
+    return value;
+  };
+  return {
+    get page() {
+      return started(page, 'page');
+    },
+    get server() {
+      return started(server, 'code-server');
+    },
+    get workspace() {
+      return started(workspace || undefined, 'workspace');
+    },
+    step: (step, fn) => screenshotOnFailure(started(page, 'page'), `${name}-${step}`, fn),
+  };
 }

@@ -1,42 +1,28 @@
 // The three journeys a person takes in real VS Code (code-server 1.139 + Debian Chromium), with the
 // packaged .vsix installed: plan capacity, store an API key, and run a load test from a plan file's
 // CodeLens while the side panel's charts update and the run is saved.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import {
   findWebviewFrame,
   frameText,
-  launchChromium,
   openFile,
-  openWorkbench,
-  packageExtension,
   readUserSettings,
   runCommand,
   screenshot,
-  screenshotOnFailure,
-  startCodeServer,
   waitFor,
   waitForNotification,
+  useWorkbench,
 } from './codeServer';
-import type { ChromiumSession, CodeServer, PackagedExtension } from './codeServer';
 
 const extensionId = 'claude-load-scale.claude-load-scale';
 const fakeKey = 'sk-ant-api03-E2EJOURNEYKEY-0123456789abcdefghijklmnopqrstuv';
 
-let ext: PackagedExtension | undefined;
-let server: CodeServer | undefined;
-let browser: ChromiumSession | undefined;
-let page: Page | undefined;
-let workspace = '';
-
-before(
-  async () => {
-    ext = packageExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-journeys-'));
+const wb = useWorkbench('journeys', {
+  prepare: (workspace) => {
     writeFileSync(
       join(workspace, 'journey.claudeload.json'),
       JSON.stringify(
@@ -61,32 +47,10 @@ before(
       join(workspace, 'typo.claudeload.json'),
       '{\n  // a typo in the model id\n  "model": "claude-sonet-5-5",\n  "requests": 3\n}\n',
     );
-    // Port 0: "Start Local Simulator" takes any free port (CI machines may have 4010 busy).
-    server = await startCodeServer({
-      workspace,
-      vsixPath: ext.vsixPath,
-      settings: { 'claudeLoad.simulator.port': 0 },
-    });
-    browser = await launchChromium();
-    page = await openWorkbench(browser, server.url, workspace);
   },
-  { timeout: 180_000 },
-);
-
-after(
-  async () => {
-    await page?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
-  },
-  { timeout: 60_000 },
-);
-
-async function step<T>(name: string, fn: (p: Page) => Promise<T>): Promise<T> {
-  assert.ok(page, 'workbench page');
-  return screenshotOnFailure(page, name, fn);
-}
+  // Port 0: "Start Local Simulator" takes any free port (CI machines may have 4010 busy).
+  settings: { 'claudeLoad.simulator.port': 0 },
+});
 
 const ours = { extensionId };
 
@@ -131,7 +95,7 @@ test(
   'journey 1: Claude: Plan Capacity shows the numbers and a drawn chart',
   { timeout: 120_000 },
   async () => {
-    await step('plan', async (p) => {
+    await wb.step('plan', async (p) => {
       await runCommand(p, 'Claude: Plan Capacity');
       const frame = await findWebviewFrame(
         p,
@@ -156,9 +120,8 @@ test(
   'journey 2: Claude: Set API Key stores the key in secret storage and nowhere else',
   { timeout: 120_000 },
   async () => {
-    assert.ok(server);
-    const s = server;
-    await step('api-key', async (p) => {
+    const s = wb.server;
+    await wb.step('api-key', async (p) => {
       await runCommand(p, 'Claude: Set API Key');
       const input = p.locator('.quick-input-widget input[type="password"]');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -175,7 +138,7 @@ test(
     });
     const settings = JSON.stringify(readUserSettings(s.userDataDir));
     assert.ok(!settings.includes(fakeKey), 'settings.json holds no key');
-    for (const f of [...filesUnder(join(s.userDataDir, 'User')), ...filesUnder(workspace)]) {
+    for (const f of [...filesUnder(join(s.userDataDir, 'User')), ...filesUnder(wb.workspace)]) {
       assert.ok(!readFileSync(f).includes(fakeKey), `plaintext key found in ${f}`);
     }
   },
@@ -185,7 +148,7 @@ test(
   'journey 3: a plan file CodeLens runs a load test; the side panel charts update; the run is saved',
   { timeout: 180_000 },
   async () => {
-    await step('load-test', async (p) => {
+    await wb.step('load-test', async (p) => {
       await openFile(p, 'journey.claudeload.json');
       const lens = p.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run load test' }).first();
       await lens.waitFor({ state: 'visible', timeout: 30_000 });
@@ -238,7 +201,7 @@ test(
       );
       await screenshot(p, 'journey-report');
     });
-    const runs = join(workspace, '.claude-load', 'runs');
+    const runs = join(wb.workspace, '.claude-load', 'runs');
     const folders = existsSync(runs) ? readdirSync(runs) : [];
     assert.equal(folders.length, 1, `one saved run in ${runs}`);
     const run = JSON.parse(readFileSync(join(runs, folders[0]!, 'run.json'), 'utf8'));
@@ -252,15 +215,14 @@ test(
   'journey 4: with a key, a run against another host asks first, and the key leaks nowhere',
   { timeout: 180_000 },
   async () => {
-    assert.ok(server);
-    const s = server;
-    const simUrl = await step('key-host', async (p) => {
+    const s = wb.server;
+    const simUrl = await wb.step('key-host', async (p) => {
       await runCommand(p, 'Claude: Start Local Simulator');
       const text = await waitForNotification(p, 'Claude simulator listening on');
       const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
       assert.ok(url, `simulator URL in "${text}"`);
       writeFileSync(
-        join(workspace, 'keyed.claudeload.json'),
+        join(wb.workspace, 'keyed.claudeload.json'),
         JSON.stringify({
           name: 'keyed-run',
           target: { baseUrl: url },
@@ -284,14 +246,14 @@ test(
       await runCommand(p, 'Claude: Stop Local Simulator');
       return url;
     });
-    const runs = join(workspace, '.claude-load', 'runs');
+    const runs = join(wb.workspace, '.claude-load', 'runs');
     const folder = readdirSync(runs).find((f) => f.endsWith('-keyed-run'));
     assert.ok(folder, 'keyed run saved');
     const run = JSON.parse(readFileSync(join(runs, folder, 'run.json'), 'utf8'));
     assert.equal(run.summary.requests.ok, 6);
     assert.equal(run.targetUrl, simUrl);
-    // Nothing on disk holds the key in plain text: settings, logs (the output channel), results, workspace.
-    const files = [...filesUnder(s.userDataDir), ...filesUnder(workspace)];
+    // Nothing on disk holds the key in plain text: settings, logs (the output channel), results, wb.workspace.
+    const files = [...filesUnder(s.userDataDir), ...filesUnder(wb.workspace)];
     assert.ok(
       files.some((f) => /Claude Load & Scale\.log$/.test(f)),
       'the output channel log exists',
@@ -304,7 +266,7 @@ test(
   'journey 5: the guided Claude: Run Load Test flow runs on the simulator',
   { timeout: 180_000 },
   async () => {
-    await step('wizard', async (p) => {
+    await wb.step('wizard', async (p) => {
       const row = (text: string) =>
         p.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
       const input = p.locator('.quick-input-widget input').first();
@@ -330,7 +292,7 @@ test(
       );
       await waitForReportPanel(p, 'claude-haiku-4-5-concurrency');
     });
-    const runs = join(workspace, '.claude-load', 'runs');
+    const runs = join(wb.workspace, '.claude-load', 'runs');
     const run = JSON.parse(
       readFileSync(join(runs, savedRun('claude-haiku-4-5-concurrency')!, 'run.json'), 'utf8'),
     );
@@ -344,9 +306,9 @@ test(
   'journey 6: a plan file with an unknown model shows a diagnostic that names the fix',
   { timeout: 120_000 },
   async () => {
-    await step('diagnostics', async (p) => {
+    await wb.step('diagnostics', async (p) => {
       writeFileSync(
-        join(workspace, 'typo.claudeload.json'),
+        join(wb.workspace, 'typo.claudeload.json'),
         '{\n  // a typo in the model id\n  "model": "claude-sonet-5-5",\n  "requests": 3\n}\n',
       );
       // Webview editors from earlier journeys can hold the keyboard focus: start from a clean editor area.
@@ -367,7 +329,7 @@ test(
   'journey 7: the Run History view lists saved runs with status, p95 and cost; results stay out of git',
   { timeout: 120_000 },
   async () => {
-    await step('history', async (p) => {
+    await wb.step('history', async (p) => {
       await runCommand(p, 'Claude Load: Focus on Run History View');
       const row = p.locator('.monaco-list-row', { hasText: 'keyed-run' }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -382,7 +344,7 @@ test(
       assert.equal(await p.locator('.pane-header [aria-label^="Stop Load Test"]').count(), 0);
       await screenshot(p, 'journey-history');
     });
-    const ignore = join(workspace, '.claude-load', '.gitignore');
+    const ignore = join(wb.workspace, '.claude-load', '.gitignore');
     assert.ok(existsSync(ignore), '.claude-load/.gitignore written');
     assert.match(readFileSync(ignore, 'utf8'), /^\*$/m);
   },
@@ -407,7 +369,7 @@ async function waitForReportPanel(p: Page, name: string): Promise<void> {
 
 /** The folder of a saved run (run.json written) by name, if there is one yet. */
 function savedRun(name: string): string | undefined {
-  const runs = join(workspace, '.claude-load', 'runs');
+  const runs = join(wb.workspace, '.claude-load', 'runs');
   if (!existsSync(runs)) return undefined;
   return readdirSync(runs).find((f) => f.endsWith(`-${name}`) && existsSync(join(runs, f, 'report.html')));
 }

@@ -3,40 +3,27 @@
 // early missing-key message; a run opened again from Run History reveals its one results tab; the Open
 // Run Report picker shows run details. It also takes the README's screenshots in both themes
 // (test-output/e2e/readme-*.png; with CLS_README_SCREENSHOTS=1 they are copied to media/screenshots/).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../browser/chromium';
 import {
   findWebviewFrame,
-  launchChromium,
   openFile,
-  openWorkbench,
-  packageExtension,
   runCommand,
   screenshot,
-  screenshotOnFailure,
-  startCodeServer,
   waitFor,
   waitForNotification,
+  useWorkbench,
 } from './codeServer';
-import type { ChromiumSession, CodeServer } from './codeServer';
 
 const ours = { extensionId: 'claude-load-scale.claude-load-scale' };
 const planName = 'polish-plan';
 
-let server: CodeServer | undefined;
-let browser: ChromiumSession | undefined;
-let page: Page | undefined;
-let workspace = '';
-
-before(
-  async () => {
-    const ext = packageExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-polish-'));
+const wb = useWorkbench('polish', {
+  prepare: (workspace) => {
     writeFileSync(
       join(workspace, 'polish.claudeload.json'),
       JSON.stringify(
@@ -53,31 +40,9 @@ before(
         2,
       ),
     );
-    server = await startCodeServer({
-      workspace,
-      vsixPath: ext.vsixPath,
-      settings: { 'claudeLoad.simulator.port': 0, 'workbench.colorTheme': 'Default Light Modern' },
-    });
-    browser = await launchChromium();
-    page = await openWorkbench(browser, server.url, workspace);
   },
-  { timeout: 240_000 },
-);
-
-after(
-  async () => {
-    await page?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
-  },
-  { timeout: 60_000 },
-);
-
-async function step<T>(name: string, fn: (p: Page) => Promise<T>): Promise<T> {
-  assert.ok(page, 'workbench page');
-  return screenshotOnFailure(page, `polish-${name}`, fn);
-}
+  settings: { 'claudeLoad.simulator.port': 0, 'workbench.colorTheme': 'Default Light Modern' },
+});
 
 /** A README screenshot: kept under test-output, and copied into media/screenshots on request. */
 async function readmeShot(p: Page, name: string): Promise<void> {
@@ -87,7 +52,7 @@ async function readmeShot(p: Page, name: string): Promise<void> {
 }
 
 function savedRuns(name: string): string[] {
-  const runs = join(workspace, '.claude-load', 'runs');
+  const runs = join(wb.workspace, '.claude-load', 'runs');
   if (!existsSync(runs)) return [];
   return readdirSync(runs).filter((f) => f.endsWith(`-${name}`) && existsSync(join(runs, f, 'report.html')));
 }
@@ -148,7 +113,7 @@ test(
   "Light Modern: Plan capacity from a plan file shows the file's load, not the last planner input (#14 item 6)",
   { timeout: 180_000 },
   async () => {
-    await step('plan-from-file', async (p) => {
+    await wb.step('plan-from-file', async (p) => {
       // A planner input from an earlier session must not leak into the plan file's numbers.
       await runCommand(p, 'Claude: Plan Capacity');
       const first = await findWebviewFrame(
@@ -186,7 +151,7 @@ test(
   'Light Modern: the Run wizard counts its steps, says a missing key at once, and goes Back (#14 item 8)',
   { timeout: 180_000 },
   async () => {
-    await step('wizard', async (p) => {
+    await wb.step('wizard', async (p) => {
       await runCommand(p, 'View: Close All Editors');
       await runCommand(p, 'Claude: Run Load Test');
       await quickRow(p, 'Built-in simulator').waitFor({ timeout: 10_000 });
@@ -241,7 +206,7 @@ test(
   'Light Modern: live charts and results; a run opened again from Run History reuses its tab; the picker shows details (#14 item 9)',
   { timeout: 240_000 },
   async () => {
-    await step('history', async (p) => {
+    await wb.step('history', async (p) => {
       await runPlanFile(p, 'light');
       await runCommand(p, 'View: Close All Editors');
       await runCommand(p, 'Claude Load: Focus on Run History View');
@@ -273,7 +238,7 @@ test(
 );
 
 test('Dark Modern: the README screenshots again', { timeout: 240_000 }, async () => {
-  await step('dark', async (p) => {
+  await wb.step('dark', async (p) => {
     // As a person would: Preferences: Color Theme, then the theme's row.
     await runCommand(p, 'Preferences: Color Theme');
     const input = p.locator('.quick-input-widget input').first();

@@ -2,35 +2,18 @@
 // a plan file's "Rehearse scaling" CodeLens asks instances, offered load, modes and duration, runs
 // real instance processes against the simulator with a redis-server from PATH, opens the comparison
 // panel with drawn charts, saves scale.json, and "Copy limiter setup" puts the snippet on the clipboard.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import {
-  findWebviewFrame,
-  launchChromium,
-  openFile,
-  openWorkbench,
-  packageExtension,
-  screenshot,
-  startCodeServer,
-} from './codeServer';
-import type { ChromiumSession, CodeServer } from './codeServer';
+import { findWebviewFrame, openFile, screenshot, useWorkbench } from './codeServer';
 
 const extensionId = 'claude-load-scale.claude-load-scale';
 const ours = { extensionId };
 
-let server: CodeServer | undefined;
-let browser: ChromiumSession | undefined;
-let page: Page | undefined;
-let workspace = '';
-
-before(
-  async () => {
-    const ext = packageExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-scale-'));
+const wb = useWorkbench('scale', {
+  prepare: (workspace) => {
     // Tier 1 (legacy): 50 RPM, so 2x is 1.7 req/s: light on a shared machine, still over the limit.
     writeFileSync(
       join(workspace, 'rehearse.claudeload.json'),
@@ -47,25 +30,13 @@ before(
         2,
       ),
     );
-    server = await startCodeServer({ workspace, vsixPath: ext.vsixPath, settings: {} });
-    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
-    await browser.context
+  },
+  chromium: { viewport: { width: 1400, height: 1000 } },
+  beforeOpen: (browser, server) =>
+    browser.context
       .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-      .catch(() => undefined);
-    page = await openWorkbench(browser, server.url, workspace);
-  },
-  { timeout: 240_000 },
-);
-
-after(
-  async () => {
-    await page?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
-  },
-  { timeout: 60_000 },
-);
+      .catch(() => undefined),
+});
 
 /**
  * Opens the plan file from the Explorer (Quick Open's file search can take minutes on a loaded
@@ -106,8 +77,7 @@ test(
   'Rehearse scaling from a plan file: prompts, real processes, the panel, scale.json, Copy limiter setup',
   { timeout: 300_000 },
   async () => {
-    assert.ok(page);
-    const p = page;
+    const p = wb.page;
     try {
       await openPlanFile(p);
       const lens = p
@@ -169,7 +139,7 @@ test(
       }
 
       // Saved beside runs.
-      const runs = join(workspace, '.claude-load', 'runs');
+      const runs = join(wb.workspace, '.claude-load', 'runs');
       const dir = readdirSync(runs).find((d) => d.endsWith('-scale'));
       assert.ok(dir, `a *-scale folder under ${runs}`);
       const saved = JSON.parse(readFileSync(join(runs, dir, 'scale.json'), 'utf8')) as {
@@ -200,6 +170,6 @@ test(
       await screenshot(p, 'journey-scale-failed').catch(() => undefined);
       throw err;
     }
-    assert.ok(existsSync(workspace));
+    assert.ok(existsSync(wb.workspace));
   },
 );

@@ -2,35 +2,17 @@
 // Claude: Find Max Throughput on a plan file, answering every quick input; the sweep panel's table and
 // charts grow while it runs and end with the one-sentence answer; the sweep is saved and listed in Run
 // History (which opens its panel again); a second sweep; Claude: Compare Runs compares the two sweeps.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import {
-  findWebviewFrame,
-  launchChromium,
-  openFile,
-  openWorkbench,
-  packageExtension,
-  runCommand,
-  screenshot,
-  startCodeServer,
-  waitFor,
-} from './codeServer';
-import type { ChromiumSession, CodeServer } from './codeServer';
+import { findWebviewFrame, openFile, runCommand, screenshot, waitFor, useWorkbench } from './codeServer';
 
 const ours = { extensionId: 'claude-load-scale.claude-load-scale' };
-let server: CodeServer | undefined;
-let browser: ChromiumSession | undefined;
-let page: Page | undefined;
-let workspace = '';
 
-before(
-  async () => {
-    const ext = packageExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'cls-e2e-sweep-'));
+const wb = useWorkbench('sweep', {
+  prepare: (workspace) => {
     // Legacy Tier 1 (50 RPM) at 20x simulated time: 0.4 and 0.8 req/s pass, 1.6 req/s draws 429s.
     writeFileSync(
       join(workspace, 'sweep.claudeload.json'),
@@ -48,43 +30,16 @@ before(
         2,
       ),
     );
-    server = await startCodeServer({
-      workspace,
-      vsixPath: ext.vsixPath,
-      settings: {
-        'claudeLoad.simulator.port': 0,
-        'claudeLoad.simulator.tier': 'tier1',
-        'claudeLoad.sweep.stepDuration': '6s',
-        'claudeLoad.sweep.warmup': '0s',
-      },
-    });
-    browser = await launchChromium();
-    page = await openWorkbench(browser, server.url, workspace);
   },
-  { timeout: 180_000 },
-);
-
-after(
-  async () => {
-    await page?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace && !process.env.KEEP) rmSync(workspace, { recursive: true, force: true });
+  settings: {
+    'claudeLoad.simulator.port': 0,
+    'claudeLoad.simulator.tier': 'tier1',
+    'claudeLoad.sweep.stepDuration': '6s',
+    'claudeLoad.sweep.warmup': '0s',
   },
-  { timeout: 60_000 },
-);
+});
 
-async function step<T>(name: string, fn: (p: Page) => Promise<T>): Promise<T> {
-  assert.ok(page, 'workbench page');
-  try {
-    return await fn(page);
-  } catch (err) {
-    await screenshot(page, `${name}-failed`).catch(() => undefined);
-    throw err;
-  }
-}
-
-const runsDir = () => join(workspace, '.claude-load', 'runs');
+const runsDir = () => join(wb.workspace, '.claude-load', 'runs');
 const savedSweeps = () =>
   existsSync(runsDir())
     ? readdirSync(runsDir()).filter((f) => existsSync(join(runsDir(), f, 'sweep.json')))
@@ -107,7 +62,10 @@ async function attr(p: Page, selector: string, name: string): Promise<string | n
 async function startSweep(p: Page, rates: string, slo: string): Promise<void> {
   const input = p.locator('.quick-input-widget input').first();
   const row = (text: string) => p.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-  const answer = async (value: string) => {
+  // Each answer waits for its own step's title: the input box is reused, and an answer typed while
+  // the previous step was still closing went to that step (the second sweep then hung at the SLO).
+  const answer = async (value: string, title: string) => {
+    await p.locator('.quick-input-widget', { hasText: title }).first().waitFor({ timeout: 10_000 });
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(value);
     await p.keyboard.press('Enter');
@@ -137,17 +95,22 @@ async function startSweep(p: Page, rates: string, slo: string): Promise<void> {
   await choose('tier1 (default)'); // the default tier comes first
   await choose('Fixed rates', 'Fixed');
   // A bad value is refused with a message naming the field, then fixed.
+  await p
+    .locator('.quick-input-widget', { hasText: 'rates in requests per second' })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await input.fill('1,-2');
   await p
     .locator('.quick-input-widget', { hasText: 'Rates: positive numbers' })
     .first()
     .waitFor({ timeout: 10_000 });
-  await answer(rates);
-  await answer(slo);
+  await answer(rates, 'rates in requests per second');
+  await answer(slo, '(4/5): SLO');
   // Step length and warm-up come pre-filled from the claudeLoad.sweep.* settings.
+  await p.locator('.quick-input-widget', { hasText: 'step length' }).first().waitFor({ timeout: 10_000 });
   await waitFor(async () => (await input.inputValue()) === '6s', 5_000, 'step length pre-filled');
   await p.keyboard.press('Enter');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await p.locator('.quick-input-widget', { hasText: 'warm-up' }).first().waitFor({ timeout: 10_000 });
   await waitFor(async () => (await input.inputValue()) === '0s', 5_000, 'warm-up pre-filled');
   await p.keyboard.press('Enter');
 }
@@ -156,7 +119,7 @@ test(
   'Find Max Throughput: the sweep panel grows step by step and answers in one sentence; saved and in Run History',
   { timeout: 240_000 },
   async () => {
-    await step('sweep', async (p) => {
+    await wb.step('sweep', async (p) => {
       await startSweep(p, '0.4,0.8,1.6', 'latency.p95<5000');
       await sweepFrame(p);
       // Live: the table grows while the sweep is still running.
@@ -196,7 +159,7 @@ test(
     assert.equal(saved.settings.stepDurationMs, 6000);
     assert.ok(existsSync(join(runsDir(), folders[0]!, 'report.html')));
 
-    await step('sweep-history', async (p) => {
+    await wb.step('sweep-history', async (p) => {
       await runCommand(p, 'Claude Load: Focus on Run History View');
       const row = p.locator('.monaco-list-row', { hasText: 'Sweep: sweep-e2e' }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -216,12 +179,12 @@ test(
 );
 
 test('a second sweep, then Claude: Compare Runs compares the two sweeps', { timeout: 240_000 }, async () => {
-  await step('sweep-2', async (p) => {
+  await wb.step('sweep-2', async (p) => {
     const savedBefore = savedSweeps().length;
     await startSweep(p, '0.4,0.8', '');
     await waitFor(async () => savedSweeps().length === savedBefore + 1, 120_000, 'second sweep saved');
   });
-  await step('compare', async (p) => {
+  await wb.step('compare', async (p) => {
     await runCommand(p, 'Claude: Compare Runs');
     const rows = p.locator('.quick-input-widget .monaco-list-row', { hasText: 'sweep' });
     await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
