@@ -2,7 +2,7 @@
 // on the simulator (official SDK, 127.0.0.1) is posted as batch/show; every number shown must be the
 // report's, and the live comparison appears only when the view has one. Also the planner's link from a
 // non-zero batch share to running it as a batch.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
@@ -21,17 +21,15 @@ import {
   pageErrors,
   post,
   screenshot,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { WebviewHarness } from './harness';
 
-let harness: WebviewHarness | undefined;
+const harness = useWebviewHarness();
 let view: BatchView;
 
 before(async () => {
-  harness = await startWebviewHarness();
   // 400 requests, 5 % of them overloaded, a 2-minute median at 5 simulated minutes per real second
   // (about 0.4 s real: polls every 30 ms see the counts move).
   const scenario = parseScenario({
@@ -47,10 +45,6 @@ before(async () => {
   const timeline = timelineRecorder();
   const report = await runBatchScenario(scenario, { catalog: builtinCatalog, onEvent: timeline.onEvent });
   view = { report, timeline: timeline.points(), savedTo: '.claude-load/runs/x-batch' };
-});
-
-after(async () => {
-  await harness?.close();
 });
 
 /** data-value of every [data-metric] element (first of each key). */
@@ -73,11 +67,10 @@ test(
   'batch/show: counts by result type, time to end, cost at the batch price, timeline',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const r = view.report;
     assert.equal(r.outcomes.succeeded + r.outcomes.errored, 400);
     assert.ok(r.outcomes.errored > 0, 'the fault rate errored some requests');
-    const page = await harness.openWebview('report');
+    const page = await harness().openWebview('report');
     try {
       await waitForPosted(page, 'report/ready');
       await post(page, { type: 'batch/show', batch: view });
@@ -121,10 +114,9 @@ test(
   'with a live comparison, restored from the webview state; a malformed view names the field',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const run = makeSampleRun();
     const withLive: BatchView = { ...view, live: liveComparison(run) };
-    const page = await harness.openWebview('report', { initialState: { batch: withLive }, theme: 'light' });
+    const page = await harness().openWebview('report', { initialState: { batch: withLive }, theme: 'light' });
     try {
       await page.waitForSelector('#batch-live', { timeout: 10_000 });
       const m = await values(page);
@@ -148,7 +140,6 @@ test(
 );
 
 test('the planner links a non-zero batch share to running it as a batch', { timeout: 60_000 }, async () => {
-  assert.ok(harness);
   const plan = (batchShare: number) =>
     planCapacity(
       validatePlanInput(
@@ -157,7 +148,7 @@ test('the planner links a non-zero batch share to running it as a batch', { time
       ),
       { catalog: builtinCatalog },
     );
-  const page = await harness.openWebview('planner');
+  const page = await harness().openWebview('planner');
   try {
     await waitForPosted(page, 'planner/ready');
     await post(page, {

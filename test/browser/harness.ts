@@ -6,6 +6,8 @@
 //
 // Callbacks passed to page.evaluate are serialised into the browser, and tsx (esbuild keepNames) wraps
 // named inner functions with a `__name` helper that does not exist there: keep those callbacks flat.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -472,4 +474,22 @@ export async function shownMetrics(
     }
     return out;
   });
+}
+
+/**
+ * Registers the file's before/after hooks: the harness starts before its tests and closes after.
+ * Returns the running harness (fails clearly when the before hook did not start it).
+ */
+export function useWebviewHarness(options: StartWebviewHarnessOptions = {}): () => WebviewHarness {
+  let harness: WebviewHarness | undefined;
+  before(async () => {
+    harness = await startWebviewHarness(options);
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  return () => {
+    assert.ok(harness, 'the webview harness did not start (see the before hook)');
+    return harness;
+  };
 }

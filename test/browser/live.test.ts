@@ -1,6 +1,6 @@
 // The live side panel (webview/live) in headless Chromium, loaded with the extension's real HTML (strict
 // nonce CSP) at side-bar width: empty state, streamed ticks, Stop, done + Open report, restore from state.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TimeWindow } from '../../src/core/model/run';
@@ -16,27 +16,17 @@ import {
   screenshot,
   setTheme,
   shownMetrics,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { OpenWebviewOptions, WebviewHarness } from './harness';
+import type { OpenWebviewOptions } from './harness';
 
 const charts = ['latency', 'ttft', 'throughput', 'outcomes', 'headroom'];
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  // About the width of VS Code's side bar.
-  harness = await startWebviewHarness({ viewport: { width: 340, height: 900 } });
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+// About the width of VS Code's side bar.
+const harness = useWebviewHarness({ viewport: { width: 340, height: 900 } });
 function open(options: OpenWebviewOptions = {}): Promise<Page> {
-  assert.ok(harness);
-  return harness.openWebview('live', options);
+  return harness().openWebview('live', options);
 }
 
 const sample = makeSampleRun({ name: 'live sample </script>' });

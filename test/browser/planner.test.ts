@@ -4,7 +4,7 @@
 // their messages, every control has an accessible name, and the state restores the panel.
 import { measuredVsPredicted } from '../../src/core/sweep/index';
 import { makeSampleSweep } from '../fixtures/sampleSweep';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -18,22 +18,12 @@ import {
   post,
   posted,
   screenshot,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { WebviewHarness } from './harness';
 
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  harness = await startWebviewHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+const harness = useWebviewHarness();
 type Msg = { type: string; input?: Record<string, unknown> };
 
 const init = {
@@ -51,8 +41,7 @@ function planFor(input: Record<string, unknown>): PlanResult {
 }
 
 async function open(options: { initialState?: unknown; theme?: 'dark' | 'light' } = {}): Promise<Page> {
-  assert.ok(harness);
-  return harness.openWebview('planner', options);
+  return harness().openWebview('planner', options);
 }
 
 async function inputs(page: Page): Promise<Record<string, unknown>[]> {

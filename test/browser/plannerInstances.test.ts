@@ -1,22 +1,12 @@
 // The planner's "App instances" field in headless Chromium (real HTML/CSP): it is restored from the
 // host's input and posted with plan/input, a plan for 4 instances shows the shared-limiter advice with
 // each instance's share, and an edge value is flagged in the label's words.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinCatalog, planCapacity, validatePlanInput } from '../../src/core/index';
-import { pageErrors, post, posted, screenshot, startWebviewHarness, waitForPosted } from './harness';
-import type { WebviewHarness } from './harness';
+import { pageErrors, post, posted, screenshot, useWebviewHarness, waitForPosted } from './harness';
 
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  harness = await startWebviewHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+const harness = useWebviewHarness();
 const input = {
   model: 'claude-sonnet-5-5',
   rpm: '300',
@@ -30,8 +20,7 @@ test(
   'App instances: restored, posted, and above 1 the shared limiter is recommended',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
-    const page = await harness.openWebview('planner', { theme: 'light' });
+    const page = await harness().openWebview('planner', { theme: 'light' });
     try {
       await waitForPosted(page, 'planner/ready');
       await post(page, {

@@ -1,6 +1,6 @@
 // The report app in headless Chromium: as a VS Code webview (strict nonce CSP, host messages) and as the
 // standalone report.html opened from disk. Numbers shown must be the run's numbers; charts must draw.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,23 +21,13 @@ import {
   repoRoot,
   screenshot,
   shownMetrics,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { WebviewHarness } from './harness';
 
 const charts = ['latency', 'ttft', 'throughput', 'outcomes', 'headroom', 'histogram'];
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  harness = await startWebviewHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+const harness = useWebviewHarness();
 async function assertShowsRun(page: Page, run: RunResult): Promise<void> {
   await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
   const m = await shownMetrics(page);
@@ -74,9 +64,8 @@ test(
   'in VS Code: asks for the run, shows its numbers, draws six charts, exports',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const run = makeSampleRun({ name: 'webview run </script>' });
-    const page = await harness.openWebview('report');
+    const page = await harness().openWebview('report');
     try {
       assert.deepEqual(await waitForPosted(page, 'report/ready'), { type: 'report/ready' });
       await post(page, { type: 'run/show', run });
@@ -99,9 +88,8 @@ test(
 );
 
 test('in VS Code: restores the last run from the webview state', { timeout: 60_000 }, async () => {
-  assert.ok(harness);
   const run = makeSampleRun();
-  const page = await harness.openWebview('report', { initialState: { run }, theme: 'light' });
+  const page = await harness().openWebview('report', { initialState: { run }, theme: 'light' });
   try {
     await assertShowsRun(page, run);
     assert.deepEqual(pageErrors(page), []);
@@ -111,8 +99,7 @@ test('in VS Code: restores the last run from the webview state', { timeout: 60_0
 });
 
 test('in VS Code: a malformed run shows an error naming the field', { timeout: 60_000 }, async () => {
-  assert.ok(harness);
-  const page = await harness.openWebview('report');
+  const page = await harness().openWebview('report');
   try {
     await waitForPosted(page, 'report/ready');
     const bad = JSON.parse(JSON.stringify(makeSampleRun())) as Record<string, unknown>;
@@ -126,12 +113,11 @@ test('in VS Code: a malformed run shows an error naming the field', { timeout: 6
 });
 
 test('a 6-second run: one outcome bar per second, each centred on its slot, none skipped', async () => {
-  assert.ok(harness);
   const base = makeSampleRun();
   const src = base.timeseries.filter((w) => w.completed > 0);
   const timeseries = src.slice(0, 6).map((w, t) => ({ ...w, t }));
   const run = makeSampleRun({ timeseries, name: 'six seconds' });
-  const page = await harness.openWebview('report');
+  const page = await harness().openWebview('report');
   try {
     await waitForPosted(page, 'report/ready');
     await post(page, { type: 'run/show', run });
@@ -156,7 +142,6 @@ test('a 6-second run: one outcome bar per second, each centred on its slot, none
 });
 
 test('a one-hour run with errors draws quickly (decimation, binned bars)', { timeout: 60_000 }, async () => {
-  assert.ok(harness);
   const base = makeSampleRun();
   const src = base.timeseries.filter((w) => w.completed > 0);
   const timeseries = Array.from({ length: 3600 }, (_, t) => {
@@ -170,7 +155,7 @@ test('a one-hour run with errors draws quickly (decimation, binned bars)', { tim
     };
   });
   const run = makeSampleRun({ timeseries, name: 'one hour' });
-  const page = await harness.openWebview('report');
+  const page = await harness().openWebview('report');
   try {
     await waitForPosted(page, 'report/ready');
     const t0 = Date.now();
@@ -193,7 +178,6 @@ test(
   'standalone report.html from disk: same numbers, charts, no buttons, no CSP errors',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const run = makeSampleRun();
     const assets = {
       script: readFileSync(join(repoRoot, 'dist/webview/report.js'), 'utf8'),
@@ -203,7 +187,7 @@ test(
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'report-standalone.html');
     writeFileSync(file, renderReportHtml(run, assets));
-    const page = await harness.session.newPage();
+    const page = await harness().session.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (msg) => {
@@ -225,7 +209,6 @@ test(
   'an agentic/thinking run shows time to first content, thinking tokens and tool-use replies',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const base = makeSampleRun();
     const firstContentMs = { ...base.summary.ttftMs, p50: 41, p95: 77, p99: 90 };
     const run = {
@@ -237,7 +220,7 @@ test(
         toolUseReplies: 17,
       },
     };
-    const page = await harness.openWebview('report', { initialState: { run } });
+    const page = await harness().openWebview('report', { initialState: { run } });
     try {
       await page.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
       const m = await shownMetrics(page);
@@ -248,10 +231,12 @@ test(
       assert.equal(Number(m['toolUseReplies']?.value), 17);
       // An ordinary run shows none of the three.
       const plain = await shownMetrics(
-        await harness!.openWebview('report', { initialState: { run: base } }).then(async (p) => {
-          await p.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
-          return p;
-        }),
+        await harness()
+          .openWebview('report', { initialState: { run: base } })
+          .then(async (p) => {
+            await p.waitForSelector('#app[data-ready="true"]', { timeout: 10_000 });
+            return p;
+          }),
       );
       assert.equal(plain['firstContent.p95'], undefined);
       assert.equal(plain['tokens.thinking'], undefined);
@@ -265,14 +250,13 @@ test(
   'a run the user stopped: plain stop reason, no "No problems found" (#14 item 13)',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     const run = makeSampleRun();
     run.summary.stopReason = 'aborted';
     run.diagnosis = [
       { id: 'healthy', severity: 'info', title: 'No problems found', detail: 'd', advice: 'a' },
       ...run.diagnosis.filter((d) => d.id !== 'healthy'),
     ];
-    const page = await harness.openWebview('report', { initialState: { run } });
+    const page = await harness().openWebview('report', { initialState: { run } });
     try {
       await page.waitForSelector('[data-field="stopReason"], #diagnosis');
       const text = (await page.textContent('body')) ?? '';
@@ -290,7 +274,6 @@ test(
   'a mix run with a spike: the Per model and Traffic spike sections show the run.json figures',
   { timeout: 60_000 },
   async () => {
-    assert.ok(harness);
     // A real run on the simulator: two models, 4 req/s then 16 req/s for a second then 4 req/s.
     const run = await startLoadTest(
       {
@@ -314,7 +297,7 @@ test(
     const by = run.summary.byModel!;
     const w = spikeWindowOf(run.scenario.load)!;
     const a = analyzeSpike(run.timeseries, w);
-    const page = await harness.openWebview('report');
+    const page = await harness().openWebview('report');
     try {
       await post(page, { type: 'run/show', run: JSON.parse(JSON.stringify(run)) as RunResult });
       await page.waitForSelector('#app[data-ready="true"]');

@@ -4,7 +4,7 @@
 // colour-blind-safe colours in Dark Modern, Light Modern and High Contrast (re-coloured on a theme
 // change), narrow panels do not scroll sideways, the keyboard reaches every control, and the state
 // redraws a re-created panel.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -21,22 +21,12 @@ import {
   posted,
   screenshot,
   setTheme,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { WebviewHarness } from './harness';
 
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  harness = await startWebviewHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+const harness = useWebviewHarness();
 const info: ScaleRunInfo = {
   model: 'claude-haiku-4-5',
   tierDisplayName: 'Build',
@@ -48,8 +38,7 @@ const show = { type: 'scale/show', result: sampleScaleResult, info };
 const charts = ['rateLimitedShare', 'utilization', 'fairness', 'p99', 'perInstance'];
 
 async function open(options: { initialState?: unknown; theme?: 'dark' | 'light' } = {}): Promise<Page> {
-  assert.ok(harness);
-  const page = await harness.openWebview('scale', options);
+  const page = await harness().openWebview('scale', options);
   await waitForPosted(page, 'scale/ready');
   return page;
 }

@@ -1,7 +1,7 @@
 // The sweep panel (webview/sweep) in headless Chromium with the extension's real HTML (strict nonce CSP):
 // steps arrive one by one and the table and the three charts grow; Stop; the answer in one sentence;
 // Light / Dark Modern, a narrow editor, the keyboard, a re-created panel, a malformed message.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { parseScenario, reportHooks, type SweepStep } from '../../src/core/index';
@@ -22,26 +22,16 @@ import {
   posted,
   screenshot,
   setTheme,
-  startWebviewHarness,
+  useWebviewHarness,
   waitForPosted,
   webviewState,
 } from './harness';
-import type { OpenWebviewOptions, WebviewHarness } from './harness';
+import type { OpenWebviewOptions } from './harness';
 
 const charts = ['sweep-throughput', 'sweep-latency', 'sweep-rate-limited'];
-let harness: WebviewHarness | undefined;
-
-before(async () => {
-  harness = await startWebviewHarness({ viewport: { width: 1100, height: 1300 } });
-});
-
-after(async () => {
-  await harness?.close();
-});
-
+const harness = useWebviewHarness({ viewport: { width: 1100, height: 1300 } });
 function open(options: OpenWebviewOptions = {}): Promise<Page> {
-  assert.ok(harness);
-  return harness.openWebview('sweep', options);
+  return harness().openWebview('sweep', options);
 }
 
 const sweep = makeSampleSweep();
