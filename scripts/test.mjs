@@ -85,13 +85,17 @@ const sideBySide = new Set([
   'test/simulator/cli.test.ts',
   'test/distributed/join.test.ts',
 ]);
+// Folders whose files together take seconds get a process each; the quick ones share one ("quick"), as
+// each process start costs more CPU than most of their files.
+const ownProcess = new Set(['simulator', 'engine', 'sweep', 'scale']);
 const groups = new Map();
 if (!slow) {
   for (const f of files) {
     if (alone.has(f)) continue;
-    const folder = sideBySide.has(f) ? 'side-by-side' : dirname(f).split(sep).slice(1).join('-') || 'root';
-    if (!groups.has(folder)) groups.set(folder, []);
-    groups.get(folder).push(f);
+    const folder = dirname(f).split(sep).slice(1).join('-') || 'root';
+    const group = sideBySide.has(f) ? 'side-by-side' : ownProcess.has(folder) ? folder : 'quick';
+    if (!groups.has(group)) groups.set(group, []);
+    groups.get(group).push(f);
   }
 }
 /** group:<folder> entries: each member file required inside a describe() named after it. */
@@ -117,6 +121,7 @@ const groupEntries = {
 // Inside the repo so that the external packages resolve from node_modules.
 const outdir = slow ? '.test-build/slow' : '.test-build/fast';
 rmSync(outdir, { recursive: true, force: true });
+rmSync('.test-build/fixtures', { recursive: true, force: true }); // test/fixtures/bundledScript.ts
 const single = files.filter((f) => slow || alone.has(f));
 await build({
   entryPoints: [
@@ -134,15 +139,28 @@ await build({
   logLevel: 'warning',
   plugins: [keepSourcePaths, groupEntries],
 });
-// Processes that wait longest first, so neither lane is left with a long file at the end.
 const appStatus = await appBuilt;
 if (appStatus !== 0) process.exit(appStatus ?? 1);
+// Longest first, so that neither lane is left with a long process at the end: seconds each took in
+// `npm test` on the 2-core machine (a process not listed counts as 1).
+const seconds = {
+  simulator: 7.6,
+  'test/cli/run.test.ts': 6.3,
+  'side-by-side': 6.3,
+  'test/engine/engine.test.ts': 6.2,
+  engine: 5.6,
+  'test/distributed/cli.test.ts': 4.4,
+  'test/cli/readme.test.ts': 4.2,
+  scale: 3.8,
+  sweep: 3.2,
+  quick: 4.8,
+};
 const bundles = [
-  ...single.map((f) => join(outdir, f.replace(/\.ts$/, '.js'))),
-  ...[...groups.keys()]
-    .sort((a, b) => groups.get(b).length - groups.get(a).length)
-    .map((g) => join(outdir, 'groups', `${g}.js`)),
-];
+  ...single.map((f) => ({ file: join(outdir, f.replace(/\.ts$/, '.js')), seconds: seconds[f] ?? 1 })),
+  ...[...groups.keys()].map((g) => ({ file: join(outdir, 'groups', `${g}.js`), seconds: seconds[g] ?? 1 })),
+]
+  .sort((a, b) => b.seconds - a.seconds)
+  .map((b) => b.file);
 
 const res = spawnSync(
   process.execPath,

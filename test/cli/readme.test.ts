@@ -81,6 +81,8 @@ function adapt(args: string[]): string[] {
   }
   if (command === 'demo') {
     set('--duration', '2s');
+    // Its realistic 200-token replies are ~5 s of draining; test/cli/run.test.ts runs that one.
+    if (!a.includes('--sim-latency')) a.push('--sim-latency', 'fast');
     if (!a.includes('--out')) a.push('--out', join(tmp, 'runs', 'demo-default'));
   }
   if (command === 'simulate') set('--port', '0');

@@ -412,7 +412,8 @@ describe('claude-load run and demo', { concurrency: true }, () => {
 
   test('demo: plans, load-tests the simulator and writes the report', async () => {
     const dir = tmp('cli-demo-');
-    const r = await cli(['demo', '--duration', '2s', '--out', dir]);
+    // 1 s of sending (the first arrival is at 0), then the realistic replies drain for seconds.
+    const r = await cli(['demo', '--duration', '1s', '--out', dir]);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.match(r.stdout, /Capacity plan/);
     assert.match(r.stdout, /requests \d+: ok \d+/);

@@ -1,6 +1,7 @@
 // Helpers of the limiter tests: child instances, and the sliding-window compliance check.
 import type { ProofInstanceJob, ProofInstanceResult } from './fixtures/proofInstance';
 import { startInstanceProcess } from '../../src/core/scale/instanceProcess';
+import { bundledScript } from '../fixtures/bundledScript';
 
 export interface CostEvent {
   at: number;
@@ -40,15 +41,10 @@ export async function startTogether(
   return { startAt, results: Promise.all(running.map((r) => r.done)) };
 }
 
-/** Starts a proof instance as a real OS process (node + tsx). */
+/** Starts a proof instance as a real OS process. */
 export function startInstance(job: ProofInstanceJob): RunningInstance {
   return startInstanceProcess<ProofInstanceResult>(
-    [
-      '--import',
-      'tsx',
-      new URL('./fixtures/proofInstance.ts', import.meta.url).pathname,
-      JSON.stringify(job),
-    ],
+    [bundledScript(new URL('./fixtures/proofInstance.ts', import.meta.url).pathname), JSON.stringify(job)],
     'proof instance',
   );
 }

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { bundledScript } from '../fixtures/bundledScript';
 import { createClaudeProducer, sampleQueueDepth, summarizeQueue } from '../../src/core/queue/index';
 import type { ClaudeWorkerStats } from '../../src/core/queue/index';
 import { startRedisServer } from '../../src/core/scale/redisServer';
@@ -35,7 +36,7 @@ function startWorker(workerId: string) {
   };
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', new URL('./fixtures/queueWorker.ts', import.meta.url).pathname, JSON.stringify(job)],
+    [bundledScript(new URL('./fixtures/queueWorker.ts', import.meta.url).pathname), JSON.stringify(job)],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -10,11 +10,13 @@ const { OverloadedError } = Anthropic;
 
 test('beyond capacity and queue: 529 OverloadedError', async () => {
   // A stream holds the only slot while the others arrive (no race with a short service time), and
-  // a frozen clock keeps the request bucket from refilling (exact remaining count).
+  // a frozen clock keeps the request bucket from refilling (exact remaining count). Time scale 4:
+  // the last request's realistic reply takes ~0.2 s instead of ~0.9 s; the held stream still lasts seconds.
   const options = {
     capacity: 1,
     queueLimit: 0,
     latency: 'realistic' as const,
+    timeScale: 4,
     limits: { rpm: 60 },
     clock: () => 0,
   };

@@ -19,6 +19,8 @@ export interface DemoOptions {
   out?: string;
   /** How long the load test sends (default 10s). */
   duration?: string;
+  /** The simulator's latency (default realistic; fast for a quick look, e.g. a CI smoke test). */
+  simLatency?: 'realistic' | 'fast';
   json: boolean;
 }
 
@@ -32,7 +34,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   };
   const scenario = parseScenario({
     name: 'demo',
-    target: { simulator: { tier: 'build', latency: 'realistic', seed: 7 } },
+    target: { simulator: { tier: 'build', latency: options.simLatency ?? 'realistic', seed: 7 } },
     model: workload.model,
     maxTokens: 300,
     outputTokens: workload.outputTokens, // prompts ask for ~200 words: TPOT and tok/s on real-length answers
@@ -51,7 +53,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     io.stdout.write('== 1. Capacity plan: claude-sonnet-5-5, 100 RPM (peak x2), 500 in / 200 out tokens\n\n');
     io.stdout.write(formatPlanTable(plan) + '\n\n');
     io.stdout.write(
-      '== 2. Load test on the built-in simulator (Build tier, realistic latency), 5 req/s open loop\n\n',
+      `== 2. Load test on the built-in simulator (Build tier, ${options.simLatency ?? 'realistic'} latency), 5 req/s open loop\n\n`,
     );
   }
   const { exitCode, savedRunJson } = await executeRun(scenario, io, { json: options.json, out });
@@ -61,7 +63,12 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   return exitCode;
 }
 
-export const demoCli = cliCommand<{ out?: string; duration?: string; json?: boolean }>({
+export const demoCli = cliCommand<{
+  out?: string;
+  duration?: string;
+  simLatency?: 'realistic' | 'fast';
+  json?: boolean;
+}>({
   name: 'demo',
   define: () =>
     new Command('demo')
@@ -79,7 +86,17 @@ export const demoCli = cliCommand<{ out?: string; duration?: string; json?: bool
           durationFlag('--duration'),
         ),
       )
+      .addOption(
+        new Option(
+          '--sim-latency <mode>',
+          'simulator latency: realistic (default; replies take seconds) or fast (a quick look, e.g. in CI)',
+        ).choices(['realistic', 'fast']),
+      )
       .addOption(new Option('--json', 'print one JSON summary of the load test instead of the walkthrough')),
-  examples: ['claude-load demo', 'claude-load demo --duration 3s --out /tmp/demo --json'],
+  examples: [
+    'claude-load demo',
+    'claude-load demo --duration 3s --out /tmp/demo --json',
+    'claude-load demo --sim-latency fast --duration 2s',
+  ],
   run: (parsed, _args, io) => demoCommand({ ...parsed, json: parsed.json ?? false }, io),
 });

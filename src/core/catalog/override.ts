@@ -1,5 +1,5 @@
 // User overrides of the catalog: a JSON file whose models/tiers are merged by id/name into the built-in one.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type SchemaObject } from 'ajv';
 import { CatalogError } from './catalog';
 import type { Catalog, ModelEntry, TierEntry } from './types';
 
@@ -26,7 +26,7 @@ const limits = {
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 
 /** JSON Schema of a catalog override file. */
-export const catalogOverrideSchema = {
+export const catalogOverrideSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   properties: {

@@ -24,20 +24,32 @@ const maxDistinctErrors = 50;
 type LimitKind = RunSummary['rateLimitedBy'][number]['limit'];
 
 export class Recorder {
-  readonly latency = new MetricHistogram();
-  readonly latencyUncorrected = new MetricHistogram();
-  readonly sendLag = new MetricHistogram();
+  readonly latency: MetricHistogram = new MetricHistogram();
+  readonly latencyUncorrected: MetricHistogram = new MetricHistogram();
+  readonly sendLag: MetricHistogram = new MetricHistogram();
   /** Time held inside admission gates (budget, in-flight cap, limiters) before the send. */
-  readonly queueWait = new MetricHistogram();
-  readonly ttft = new MetricHistogram();
+  readonly queueWait: MetricHistogram = new MetricHistogram();
+  readonly ttft: MetricHistogram = new MetricHistogram();
   /** Time to the first content delta of any kind (thinking, text, tool input). */
-  readonly firstContent = new MetricHistogram();
+  readonly firstContent: MetricHistogram = new MetricHistogram();
   /** Replies that called a tool. */
   toolUseReplies = 0;
-  readonly tpot = new MetricHistogram();
-  readonly tokensPerSec = new MetricHistogram();
-  readonly counts = emptyOutcomeCounts();
-  readonly tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, thinking: 0 };
+  readonly tpot: MetricHistogram = new MetricHistogram();
+  readonly tokensPerSec: MetricHistogram = new MetricHistogram();
+  readonly counts: OutcomeCounts = emptyOutcomeCounts();
+  readonly tokens: {
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+    thinking: number;
+  } = {
+    input: 0,
+    output: 0,
+    cacheRead: 0,
+    cacheWrite: 0,
+    thinking: 0,
+  };
   costUsd = 0;
   attempts = 0;
   completed = 0;
@@ -47,9 +59,9 @@ export class Recorder {
   private readonly rateLimited = new Map<string, number>();
   private readonly models = new Map<string, ModelEntry | null>();
   /** Models the catalog does not price (a gateway's own ids): their cost is unknown, not 0. */
-  readonly unpricedModels = new Set<string>();
+  readonly unpricedModels: Set<string> = new Set<string>();
   /** Per-model figures, reported when a run mixes models. */
-  readonly byModel = new ModelBreakdown();
+  readonly byModel: ModelBreakdown = new ModelBreakdown();
   private readonly errors = new Map<string, { outcome: Outcome; message: string; count: number }>();
   readonly windows: TimeWindow[] = [];
   private win = this.newWindow(0);

@@ -23,7 +23,7 @@ type FetchOptions = NonNullable<NonNullable<Parameters<Anthropic['messages']['cr
  * fetch (target.ts) bumps it and undici ignores it. (A header did the same at the cost of building,
  * copying and stripping a Headers per request.)
  */
-export const attemptCounter = Symbol('claude-load attempt counter');
+export const attemptCounter: unique symbol = Symbol('claude-load attempt counter');
 export interface AttemptCounter {
   count: number;
 }

@@ -38,7 +38,7 @@ function urlOf(input: FetchInput): string {
 }
 
 /** Seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
-export function retryAfterSeconds(headers: Headers, nowMs = Date.now()): number | null {
+export function retryAfterSeconds(headers: Headers, nowMs: number = Date.now()): number | null {
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms / 1000;
   const v = headers.get('retry-after');

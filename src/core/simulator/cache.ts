@@ -50,7 +50,7 @@ export class PromptCache {
     tokenizer: TokenizerGeneration,
     simNow: number,
     /** The model's minimum cacheable length (default: the cache's). */
-    minTokens = this.minTokens,
+    minTokens: number = this.minTokens,
   ): CachePlan {
     const hash: Hash = createHash('sha256').update(modelId);
     const keys: string[] = [];

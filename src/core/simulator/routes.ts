@@ -10,7 +10,7 @@ import { checkVersion } from './validation';
 import type { ApiVersion } from './validation';
 
 /** The Messages API's request size limit. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_BODY_BYTES: number = 32 * 1024 * 1024;
 
 const enum Route {
   Messages,

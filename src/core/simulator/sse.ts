@@ -2,7 +2,12 @@
 import type { Reply, ReplyBlock, StopReason } from './generator';
 import type { UsageCounts } from './state';
 
-export const SSE_HEADERS = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache'];
+export const SSE_HEADERS: string[] = [
+  'content-type',
+  'text/event-stream; charset=utf-8',
+  'cache-control',
+  'no-cache',
+];
 
 export const PING = 'event: ping\ndata: {"type":"ping"}\n\n';
 export const CONTENT_BLOCK_START =

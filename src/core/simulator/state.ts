@@ -39,7 +39,7 @@ export class SimState {
   readonly gate: CapacityGate;
   readonly faults: FaultInjector;
   readonly countTokens: TokenBucket;
-  readonly active = new Set<Stoppable>();
+  readonly active: Set<Stoppable> = new Set<Stoppable>();
   /** Streams being paced now (drives write coalescing). */
   streaming = 0;
   closing = false;

@@ -72,7 +72,7 @@ export class StatsRecorder {
 
   constructor(
     private readonly now: () => number,
-    private readonly startMs = now(),
+    private readonly startMs: number = now(),
   ) {
     this.second = Math.floor(startMs / 1000);
     this.startSecond = this.second;

@@ -17,7 +17,7 @@ export interface WorkerSimulatorHandle {
  * The worker's entry file: bundled next to this bundle, else the TypeScript source beside this file;
  * undefined when neither ships (a package that left it out): callers then run the simulator in-process.
  */
-export function simulatorWorkerFile(dir = __dirname): string | undefined {
+export function simulatorWorkerFile(dir: string = __dirname): string | undefined {
   return [join(dir, 'simulatorWorker.js'), join(dir, 'worker.ts')].find((f) => existsSync(f));
 }
 

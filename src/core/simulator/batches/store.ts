@@ -21,8 +21,8 @@ import { checkAgainstModel } from '../validation';
 import type { MessagesRequest } from '../validation';
 
 export const BATCH_MAX_REQUESTS = 100_000;
-export const BATCH_MAX_BYTES = 256 * 1024 * 1024;
-export const BATCH_EXPIRY_MS = 24 * 3600_000;
+export const BATCH_MAX_BYTES: number = 256 * 1024 * 1024;
+export const BATCH_EXPIRY_MS: number = 24 * 3600_000;
 /** Simulated time from a cancel to `ended`. */
 export const CANCEL_MS = 10_000;
 /** Sigma of the lognormal spread of per-request completion times. */
@@ -190,7 +190,7 @@ function outcomeFailure(kind: string): ApiFailure {
 /** Every batch of one simulator, newest first, plus the batch endpoints' own rate limits. */
 export class BatchStore {
   readonly batches: SimBatch[] = [];
-  readonly byId = new Map<string, SimBatch>();
+  readonly byId: Map<string, SimBatch> = new Map<string, SimBatch>();
   readonly rpm: TokenBucket;
   readonly queuedLimit: number;
   /** Wall-clock epoch ms of simulated time 0: timestamps are on the simulated timeline. */
