@@ -7,6 +7,10 @@
 // ARGV = op, rpm, itpm, otpm, burstSeconds, timeScale, a1, a2, a3 [, a4 .. a9].
 //   acquire: a1..a3 = costs; a4..a6 = settle deltas folded in (optional), a7..a9 = deficits to sync
 //            (optional); both are applied before the reservation -> { waitUs, sendAtUs } (integers)
+//   acquireq: a1..a3 = costs, a4..a6 = quota wanted (q1 requests and their tokens), then deltas and
+//            deficits as for acquire. The costs are reserved as by acquire; then as many whole requests
+//            of the quota as fit at the same send time without making it later are debited there too
+//            -> { waitUs, sendAtUs, quotaRequests }. (Only the Redis store has a quota: not in gcra.ts.)
 //   adjust:  a1..a3 = actual-reserved, a4..a6 = deficits to sync (optional) -> 'OK'
 //   sync:    a = deficits       -> 'OK'
 //   pause:   a1 = ms            -> 'OK'
@@ -48,9 +52,11 @@ local function sync(at)
   end
 end
 local result = 'OK'
-if op == 'acquire' then
-  if ARGV[10] then adjust(9) end
-  if ARGV[13] then sync(12) end
+if op == 'acquire' or op == 'acquireq' then
+  local extra = 0
+  if op == 'acquireq' then extra = 3 end
+  if ARGV[10 + extra] then adjust(9 + extra) end
+  if ARGV[13 + extra] then sync(12 + extra) end
   local send = now
   if pause > send then send = pause end
   local c = { tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]) }
@@ -72,6 +78,31 @@ if op == 'acquire' then
   end
   -- Integers in microseconds: a Lua number reply is truncated to an integer, strings cost a format.
   result = { math.floor((send - now) * 1000 + 0.5), math.floor(send * 1000 + 0.5) }
+  if op == 'acquireq' then
+    local q = { tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]) }
+    -- The share of the quota every dimension still holds at the send time, without waiting.
+    local f = 1
+    for d = 1, 3 do
+      if lim[d] > 0 and q[d] > 0 then
+        local base = tat[d]
+        if send > base then base = send end
+        local g = (send + tau - base) * lim[d] * k / q[d]
+        if g < f then f = g end
+      end
+    end
+    local n = 0
+    if q[1] > 0 and f > 0 then n = math.floor(f * q[1] + 1e-9) end
+    if n > 0 then
+      for d = 1, 3 do
+        if lim[d] > 0 and q[d] > 0 then
+          local base = tat[d]
+          if send > base then base = send end
+          tat[d] = base + q[d] * n / q[1] / (lim[d] * k)
+        end
+      end
+    end
+    result[3] = n
+  end
 elseif op == 'adjust' then
   adjust(6)
   if ARGV[10] then sync(9) end

@@ -20,8 +20,8 @@ import type {
   RemainingSnapshot,
 } from './types';
 
-/** 'OK', or for acquire [wait, send time] in whole microseconds (Redis time). */
-type ScriptReply = string | [number, number];
+/** 'OK', or for acquire [wait, send time] in whole microseconds (Redis time), plus quota requests for acquireq. */
+type ScriptReply = string | [number, number] | [number, number, number];
 interface LimiterRedis extends Redis {
   claudeLimiterGcra(key: string, ...args: (string | number)[]): Promise<ScriptReply>;
   claudeLimiterFixedWindow(key: string, windowMs: number): Promise<number>;
@@ -67,6 +67,22 @@ function checkOptions(o: LimiterOptions): void {
   pos(o.timeScale, 'timeScale');
   pos(o.localShare, 'localShare');
   pos(o.commandTimeoutMs, 'commandTimeoutMs');
+  if (o.quotaMs !== undefined) {
+    if (!(typeof o.quotaMs === 'number' && Number.isFinite(o.quotaMs) && o.quotaMs >= 0)) {
+      throw new LimiterConfigError(
+        `quotaMs: expected a number >= 0, got ${JSON.stringify(o.quotaMs)}.`,
+        'quotaMs',
+      );
+    }
+    const halfWindow = ((o.burstSeconds ?? 1) * 1000) / (o.timeScale ?? 1) / 2;
+    if (o.quotaMs > halfWindow) {
+      throw new LimiterConfigError(
+        `quotaMs: at most half the burst window (burstSeconds x 1000 / timeScale / 2 = ${halfWindow} ms), ` +
+          `got ${o.quotaMs}: the quota is taken out of the burst. Lower quotaMs or raise burstSeconds.`,
+        'quotaMs',
+      );
+    }
+  }
   if (o.onRedisDown !== undefined && !['wait', 'local', 'fail'].includes(o.onRedisDown)) {
     throw new LimiterConfigError(
       `onRedisDown: use 'wait', 'local' or 'fail' (got ${JSON.stringify(o.onRedisDown)}).`,
@@ -90,6 +106,26 @@ interface BucketRuntime {
   argv: string[];
   /** Settles (and releases) not yet sent: they ride on the next acquire's script call. */
   pending: PendingAdjust | undefined;
+  /** Quota reserved ahead (`quotaMs`), oldest first. */
+  slices: QuotaSlice[];
+  /** A background reservation of quota under way (close() waits for it, to give it back). */
+  prefetching: Promise<void> | undefined;
+  /** Smoothed ms between this instance's acquires and costs per acquire: how much quota to reserve. */
+  intervalMs: number;
+  lastAcquireAt: number;
+  avgCosts: [number, number, number];
+}
+
+/**
+ * Requests, input and output tokens reserved in Redis at one instant and admitted locally until
+ * `expiresAt` (local clock); what is left then goes back. Admitted no earlier than `startsAt` (the
+ * reservation's send time when the bucket made it wait).
+ */
+interface QuotaSlice {
+  remaining: [number, number, number];
+  startsAt: number;
+  expiresAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Summed true-ups of a bucket waiting for a round trip; one promise for all of them. */
@@ -113,12 +149,17 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   const strategy = options.strategy ?? 'gcra';
   const localShare = options.localShare ?? 1;
   const now = options.now ?? (() => performance.now());
+  const quotaMs = options.redis !== undefined && strategy === 'gcra' ? (options.quotaMs ?? 0) : 0;
+  // Quota reserved at t may be spent until t + quotaMs: the bucket keeps that much of its burst free,
+  // so that what is sent in any window W stays <= burst + rate x W (see gcra.ts).
+  const reservedBurst = burstSeconds - (quotaMs * timeScale) / 1000;
   const stats: LimiterStats = {
     acquires: 0,
     waited: 0,
     roundTrips: 0,
     redisErrors: 0,
     localFallbacks: 0,
+    quotaHits: 0,
     pauses: 0,
   };
 
@@ -168,14 +209,19 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       rt = {
         resolved,
         key: bucketKey(namespace, resolved.bucket),
-        params: { limits, burstSeconds, timeScale },
+        params: { limits, burstSeconds: reservedBurst, timeScale },
         localParams: {
           limits: [l.rpm * localShare, l.itpm * localShare, l.otpm * localShare],
-          burstSeconds,
+          burstSeconds: reservedBurst,
           timeScale,
         },
-        argv: [l.rpm, l.itpm, l.otpm, burstSeconds, timeScale].map(String),
+        argv: [l.rpm, l.itpm, l.otpm, reservedBurst, timeScale].map(String),
         pending: undefined,
+        slices: [],
+        prefetching: undefined,
+        intervalMs: quotaMs,
+        lastAcquireAt: NaN,
+        avgCosts: [0, 0, 0],
       };
       runtimes.set(resolved.bucket, rt);
     }
@@ -197,7 +243,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   const send = (rt: BucketRuntime, op: string, a: readonly number[]): Promise<ScriptReply> => {
     stats.roundTrips++;
     const p = rt.pending;
-    if (op !== 'acquire' || !p) return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
+    if ((op !== 'acquire' && op !== 'acquireq') || !p)
+      return redis!.claudeLimiterGcra(rt.key, op, ...rt.argv, ...a);
     // Pending settles ride on this acquire: one round trip for both (the script applies them first).
     rt.pending = undefined;
     const call = p.deficits
@@ -241,7 +288,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     const l = rt.params.limits;
     const one = (limit: number, rem: number | undefined) =>
       rem !== undefined && Number.isFinite(rem) && limit > 0
-        ? Math.max(0, (limit * burstSeconds) / 60 - rem)
+        ? Math.max(0, (limit * reservedBurst) / 60 - rem)
         : 0;
     return [one(l[0], r.requests), one(l[1], r.inputTokens), one(l[2], r.outputTokens)];
   };
@@ -329,6 +376,146 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     return waitThenLease(rt, at - t, started, costs, 'local', signal, at);
   };
 
+  // --- Quota reserved ahead (quotaMs > 0, Redis): most acquires are admitted without a round trip. ---
+  /** Follows the instance's pace and costs (smoothed), which size the next reservation. */
+  const observe = (rt: BucketRuntime, costs: readonly number[], t: number): void => {
+    if (Number.isNaN(rt.lastAcquireAt)) {
+      rt.avgCosts = [costs[0]!, costs[1]!, costs[2]!];
+    } else {
+      rt.intervalMs = 0.7 * rt.intervalMs + 0.3 * Math.max(0.01, t - rt.lastAcquireAt);
+      for (let d = 0; d < 3; d++) rt.avgCosts[d] = 0.7 * rt.avgCosts[d]! + 0.3 * costs[d]!;
+    }
+    rt.lastAcquireAt = t;
+  };
+  /**
+   * The next reservation: quotaMs of this instance's pace (>= 1 request), tokens with a 25 % margin,
+   * at most a quarter of the bucket per dimension; none (zeros) when that would not hold one acquire.
+   */
+  const quotaCosts = (rt: BucketRuntime): [number, number, number] => {
+    const lim = rt.params.limits;
+    const quarter = (d: number) => (lim[d]! > 0 ? (lim[d]! * reservedBurst) / 60 / 4 : Infinity);
+    const k = Math.max(1, Math.min(Math.floor(quarter(0)), 1000, Math.ceil(quotaMs / rt.intervalMs)));
+    const tokens = (d: number) => Math.min(Math.ceil(k * rt.avgCosts[d]! * 1.25), Math.floor(quarter(d)));
+    const quota: [number, number, number] = [k, tokens(1), tokens(2)];
+    return quota[1] >= rt.avgCosts[1] && quota[2] >= rt.avgCosts[2] ? quota : [0, 0, 0];
+  };
+  /** What is left of a slice goes back to the shared bucket (it rides on the next script call). */
+  const returnSlice = (rt: BucketRuntime, slice: QuotaSlice): void => {
+    const i = rt.slices.indexOf(slice);
+    if (i >= 0) rt.slices.splice(i, 1);
+    if (slice.timer) clearTimeout(slice.timer);
+    const r = slice.remaining;
+    if ((r[0] > 0 || r[1] > 0 || r[2] > 0) && redisUp()) void queueAdjust(rt, [-r[0], -r[1], -r[2]]);
+  };
+  /** Keeps what Redis granted of the `wanted` quota: `granted` whole requests and their share of tokens. */
+  const installSlice = (
+    rt: BucketRuntime,
+    wanted: readonly number[],
+    granted: number,
+    sentAt: number,
+    waitMs: number,
+  ): void => {
+    if (!(granted > 0)) return;
+    const share = granted / wanted[0]!;
+    const costs = [granted, wanted[1]! * share, wanted[2]! * share];
+    // An acquire answered while closing: best effort to give it back.
+    if (closed) return void queueAdjust(rt, [-costs[0]!, -costs[1]!, -costs[2]!]);
+    // Redis reserved at its own instant, between sentAt and now: start no earlier than the latest
+    // possible send time, end no later than the earliest one + quotaMs.
+    const slice: QuotaSlice = {
+      remaining: [costs[0]!, costs[1]!, costs[2]!],
+      startsAt: now() + waitMs,
+      expiresAt: sentAt + waitMs + quotaMs,
+      timer: undefined,
+    };
+    slice.timer = setTimeout(() => returnSlice(rt, slice), Math.max(0, slice.expiresAt - now()));
+    slice.timer.unref?.();
+    rt.slices.push(slice);
+  };
+  /** Takes `costs` from the first live slice that holds them all; returns that slice. */
+  const takeFromQuota = (rt: BucketRuntime, costs: readonly number[], t: number): QuotaSlice | undefined => {
+    for (const slice of rt.slices) {
+      if (t >= slice.expiresAt) continue; // its timer returns it
+      const r = slice.remaining;
+      if (r[0] >= costs[0]! && r[1] >= costs[1]! && r[2] >= costs[2]!) {
+        r[0] -= costs[0]!;
+        r[1] -= costs[1]!;
+        r[2] -= costs[2]!;
+        return slice;
+      }
+    }
+    return undefined;
+  };
+  /** Admits from the quota (no round trip), or undefined when no live slice holds `costs`. */
+  const admitFromQuota = (
+    rt: BucketRuntime,
+    costs: readonly number[],
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Lease> | undefined => {
+    const slice = takeFromQuota(rt, costs, now());
+    if (!slice) return undefined;
+    stats.quotaHits++;
+    topUpQuota(rt);
+    // The quota's send time is Redis time; NaN says it was not scheduled by a round trip of its own.
+    const early = slice.startsAt - now();
+    if (early > 0) return waitThenLease(rt, early, started, costs, 'redis', signal, NaN);
+    return Promise.resolve(new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', NaN));
+  };
+  /** Reserves the next quota in the background once the live ones would not hold an average acquire. */
+  const topUpQuota = (rt: BucketRuntime): void => {
+    if (rt.prefetching || closed || !redisUp()) return;
+    const t = now();
+    const left = [0, 0, 0];
+    for (const s of rt.slices) {
+      if (t >= s.expiresAt) continue;
+      for (let d = 0; d < 3; d++) left[d]! += s.remaining[d]!;
+    }
+    if (left[0]! >= 1 && left[1]! >= rt.avgCosts[1] && left[2]! >= rt.avgCosts[2]) return;
+    const quota = quotaCosts(rt);
+    if (quota[0] === 0) return;
+    const sentAt = now();
+    // No request of its own: Redis grants what the bucket holds now, or nothing (never a wait).
+    rt.prefetching = send(rt, 'acquireq', [0, 0, 0, ...quota]).then(
+      (reply) => {
+        rt.prefetching = undefined;
+        const [waitUs, , granted] = reply as [number, number, number];
+        installSlice(rt, quota, granted, sentAt, waitUs / 1000);
+      },
+      () => {
+        rt.prefetching = undefined;
+        stats.redisErrors++;
+      },
+    );
+  };
+  /**
+   * An acquire the quota could not hold: one round trip reserves it and, as far as the bucket holds
+   * it at the same send time, the next quota (so the quota never makes a request wait longer).
+   */
+  const acquireWithQuota = (
+    rt: BucketRuntime,
+    costs: number[],
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Lease> => {
+    // While a background reservation is on its way, this one takes only what it needs.
+    const quota = rt.prefetching ? ([0, 0, 0] as const) : quotaCosts(rt);
+    const sentAt = now();
+    return send(rt, quota[0] > 0 ? 'acquireq' : 'acquire', quota[0] > 0 ? [...costs, ...quota] : costs).then(
+      (reply) => {
+        const [waitUs, atUs, granted] = reply as [number, number, number?];
+        installSlice(rt, quota, granted ?? 0, sentAt, waitUs / 1000);
+        if (waitUs > 0) return waitThenLease(rt, waitUs / 1000, started, costs, 'redis', signal, atUs / 1000);
+        return new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', atUs / 1000);
+      },
+      (e: unknown) => {
+        if (!isConnectionError(e)) throw e;
+        stats.redisErrors++;
+        return acquireShared(rt, costs, started, signal);
+      },
+    );
+  };
+
   const acquireFixedWindow = async (rt: BucketRuntime, signal?: AbortSignal): Promise<Lease> => {
     // The widely copied pattern: INCR a per-minute key (window from the instance's clock), EXPIRE it,
     // and over the limit wait for the next window. Requests only; tokens are not counted.
@@ -389,6 +576,24 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     const costs = [1, nonNegative(request.inputTokens), nonNegative(request.outputTokens)];
     const started = now();
     if (!redis) return acquireLocal(rt, costs, started, request.signal);
+    if (quotaMs > 0) {
+      observe(rt, costs, started);
+      const signal = request.signal;
+      const hit = admitFromQuota(rt, costs, started, signal);
+      if (hit) return hit;
+      // A reservation on its way may be what this acquire needs: it would otherwise take the bucket's
+      // last room from under it. Waiting for it costs at most the round trip the acquire would make.
+      if (rt.prefetching) {
+        return rt.prefetching.then(
+          () =>
+            admitFromQuota(rt, costs, started, signal) ??
+            (redisUp()
+              ? acquireWithQuota(rt, costs, started, signal)
+              : acquireShared(rt, costs, started, signal)),
+        );
+      }
+      if (redisUp()) return acquireWithQuota(rt, costs, started, signal);
+    }
     // Fast path (Redis up, no wait): one script call and no extra promise hops.
     if (redisUp()) {
       const signal = request.signal;
@@ -472,6 +677,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       const targets = bucketsFor(model);
       // The local state pauses too: it is the store without Redis and the fallback while it is down.
       for (const rt of targets) pauseFor(localState(rt.resolved.bucket), ms, now());
+      // Quota reserved before the 429 is not spent during the pause.
+      for (const rt of targets) for (const slice of [...rt.slices]) returnSlice(rt, slice);
       if (redis && redisUp()) await Promise.all(targets.map((rt) => sendQuietly(rt, 'pause', [ms, 0, 0])));
     },
     async sync(model: string | undefined, remaining: RemainingSnapshot): Promise<void> {
@@ -489,7 +696,10 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      // Settles still queued go out before the connection closes.
+      // Unspent quota goes back (a reservation on its way first lands), and settles still queued go
+      // out, before the connection closes.
+      await Promise.all([...runtimes.values()].map((rt) => rt.prefetching));
+      for (const rt of runtimes.values()) for (const slice of [...rt.slices]) returnSlice(rt, slice);
       if (redis) for (const rt of runtimes.values()) flushPending(rt);
       if (redis && ownsRedis) {
         try {

@@ -38,6 +38,15 @@ export interface LimiterOptions {
   timeScale?: number;
   /** Share of the limits the 'local' fallback uses while Redis is down (e.g. 1 / instances). Default 1. */
   localShare?: number;
+  /**
+   * With Redis: each instance reserves its next `quotaMs` of requests ahead, in the round trip of an
+   * acquire or in the background, and admits from that quota without a round trip. Unused quota goes
+   * back after `quotaMs`. The price: the bucket's burst shrinks by `quotaMs` (quota taken at one
+   * instant may be spent up to `quotaMs` later, so that is kept free), a 429 pause reaches the other
+   * instances up to `quotaMs` late, and every instance of the namespace must use the same value.
+   * At most half the burst window (burstSeconds x 1,000 / timeScale / 2 ms). Default 0 (off).
+   */
+  quotaMs?: number;
   /** ioredis per-command timeout in ms when the limiter creates the client. Default 1,000. */
   commandTimeoutMs?: number;
   /** Monotonic clock (ms) of the in-process limiter; injectable for tests. Redis mode never reads it. */
@@ -101,6 +110,8 @@ export interface LimiterStats {
   redisErrors: number;
   /** Acquires served by the local fallback. */
   localFallbacks: number;
+  /** Acquires admitted from the instance's reserved quota, without a round trip (`quotaMs`). */
+  quotaHits: number;
   pauses: number;
 }
 
