@@ -50,6 +50,22 @@ const refused: [string[], RegExp][] = [
   [['--time-scale', '0'], /--time-scale must be > 0/],
   [['--time-scale', '1e6'], /--time-scale must be <= 1000/],
   [['--redis', 'localhost:6379'], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],
+  [['--quota-ms', '-5'], /--quota-ms must be >= 0/],
+  [['--quota-ms', 'soon'], /--quota-ms must be a number/],
+  [['--quota-ms', '1e9'], /--quota-ms must be <= 30000/],
+  // The bound comes from the burst window, and the flag needs a mode that runs the shared limiter.
+  [
+    ['--quota-ms', '600', '--burst-seconds', '1', ...limits],
+    /--quota-ms must be at most half the burst window \(1 s burst \/ time scale 1 \/ 2 = 500 ms; got 600\)/,
+  ],
+  [
+    ['--quota-ms', '60', '--burst-seconds', '1', '--time-scale', '10', ...limits],
+    /--quota-ms must be at most half the burst window \(1 s burst \/ time scale 10 \/ 2 = 50 ms/,
+  ],
+  [
+    ['--quota-ms', '100', '--modes', 'none,fixed-window', ...limits],
+    /--quota-ms applies to the shared and queue modes/,
+  ],
   [['--redis', 'http://127.0.0.1:6379'], /--redis must be a redis:\/\//],
   // Derived bounds name the flags that produced them.
   [

@@ -50,6 +50,8 @@ export interface ScaleOptions {
   tier?: string;
   limits?: RateLimits;
   burstSeconds?: number;
+  /** The shared limiter's quotaMs in the shared and queue modes. */
+  quotaMs?: number;
   model?: string;
   maxTokens?: number;
   redis?: string;
@@ -146,9 +148,23 @@ async function saveScale(r: ScaleResult, o: ScaleOptions, io: CliIo, final: bool
   if (final) io.stderr.write(`saved ${paths.scaleJson}\n${paths.html ? `report ${paths.html}\n` : ''}`);
 }
 
+/** --quota-ms: only where a shared limiter runs, and at most half the burst window (it comes out of the burst). */
+function checkQuota(o: ScaleOptions, w: ScaleWorkload): void {
+  if (!o.quotaMs) return;
+  if (!o.modes.includes('shared') && !o.modes.includes('queue'))
+    throw new CliError('--quota-ms applies to the shared and queue modes; --modes has neither');
+  const half = (w.burstSeconds * 1000) / w.timeScale / 2;
+  if (o.quotaMs > half)
+    throw new CliError(
+      `--quota-ms must be at most half the burst window (${w.burstSeconds} s burst / time scale ${w.timeScale} / 2 = ` +
+        `${+half.toFixed(1)} ms; got ${o.quotaMs}): lower it or raise --burst-seconds`,
+    );
+}
+
 export async function scaleCommand(options: ScaleOptions, io: CliIo): Promise<number> {
   const workload = resolveWorkload(options);
   const offeredRps = offeredRate(options, workload);
+  checkQuota(options, workload);
   if (options.out) await prepareOut(options.out);
   const log = options.json ? () => undefined : (line: string) => void io.stderr.write(line + '\n');
   log(
@@ -183,6 +199,7 @@ export async function scaleCommand(options: ScaleOptions, io: CliIo): Promise<nu
     durationMs: options.durationMs,
     limits: workload.limits,
     burstSeconds: workload.burstSeconds,
+    ...(options.quotaMs ? { quotaMs: options.quotaMs } : {}),
     timeScale: workload.timeScale,
   };
   const finished: ModeResult[] = [];
@@ -245,6 +262,7 @@ interface ScaleParsed {
   itpm?: number;
   otpm?: number;
   burstSeconds?: number;
+  quotaMs?: number;
   model?: string;
   maxTokens?: number;
   redis?: string;
@@ -351,6 +369,11 @@ export const scaleCli = cliCommand<ScaleParsed>({
         "short-interval enforcement of the simulator and the limiter (default: the plan's, else 1 s, or longer when 1 s of a small tier's limit holds less than one request)",
         numberFlag('--burst-seconds', { max: 60 }),
       )
+      .option(
+        '--quota-ms <ms>',
+        "the shared limiter reserves this much of each instance's requests ahead and admits from it without a round trip (shared and queue modes; at most half the burst window; default 0: off)",
+        numberFlag('--quota-ms', { min: 0, exclusiveMin: false, max: 30_000 }),
+      )
       .option('--model <id>', "model (default: the plan's, else claude-haiku-4-5)")
       .option(
         '--max-tokens <n>',
@@ -392,6 +415,7 @@ export const scaleCli = cliCommand<ScaleParsed>({
         tier: p.tier,
         limits: explicit === 3 ? { rpm: p.rpm!, itpm: p.itpm!, otpm: p.otpm! } : undefined,
         burstSeconds: p.burstSeconds,
+        quotaMs: p.quotaMs,
         model: p.model,
         maxTokens: p.maxTokens,
         redis: p.redis,

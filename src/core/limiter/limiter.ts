@@ -394,7 +394,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   const quotaCosts = (rt: BucketRuntime): [number, number, number] => {
     const lim = rt.params.limits;
     const quarter = (d: number) => (lim[d]! > 0 ? (lim[d]! * reservedBurst) / 60 / 4 : Infinity);
-    const k = Math.max(1, Math.min(Math.floor(quarter(0)), 1000, Math.ceil(quotaMs / rt.intervalMs)));
+    // The acquires expected within quotaMs of now (a slice is taken right after an acquire).
+    const k = Math.max(1, Math.min(Math.floor(quarter(0)), 1000, Math.floor(quotaMs / rt.intervalMs)));
     const tokens = (d: number) => Math.min(Math.ceil(k * rt.avgCosts[d]! * 1.25), Math.floor(quarter(d)));
     const quota: [number, number, number] = [k, tokens(1), tokens(2)];
     return quota[1] >= rt.avgCosts[1] && quota[2] >= rt.avgCosts[2] ? quota : [0, 0, 0];
@@ -456,19 +457,27 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     const slice = takeFromQuota(rt, costs, now());
     if (!slice) return undefined;
     stats.quotaHits++;
-    topUpQuota(rt);
+    // After the caller has sent its request (writing a command costs ~0.1-1 ms): a slice with no
+    // request left goes back (its spare tokens ride on the top-up's round trip), then the top-up.
+    setImmediate(() => {
+      if (slice.remaining[0] < 1) returnSlice(rt, slice);
+      topUpQuota(rt);
+    });
     // The quota's send time is Redis time; NaN says it was not scheduled by a round trip of its own.
     const early = slice.startsAt - now();
     if (early > 0) return waitThenLease(rt, early, started, costs, 'redis', signal, NaN);
     return Promise.resolve(new LimiterLease(rt, now() - started, costs[1]!, costs[2]!, 'redis', NaN));
   };
-  /** Reserves the next quota in the background once the live ones would not hold an average acquire. */
+  /**
+   * Reserves the next quota in the background once what is left would not hold an average acquire
+   * at the time the next one is expected (quota that expires before then does not count).
+   */
   const topUpQuota = (rt: BucketRuntime): void => {
     if (rt.prefetching || closed || !redisUp()) return;
-    const t = now();
+    const next = now() + rt.intervalMs;
     const left = [0, 0, 0];
     for (const s of rt.slices) {
-      if (t >= s.expiresAt) continue;
+      if (next >= s.expiresAt) continue;
       for (let d = 0; d < 3; d++) left[d]! += s.remaining[d]!;
     }
     if (left[0]! >= 1 && left[1]! >= rt.avgCosts[1] && left[2]! >= rt.avgCosts[2]) return;

@@ -52,6 +52,7 @@ export async function runInstance(
       limits: job.limits,
       burstSeconds: job.burstSeconds,
       timeScale: job.timeScale,
+      quotaMs: job.mode === 'fixed-window' ? 0 : (job.quotaMs ?? 0),
       strategy: job.mode === 'fixed-window' ? 'fixedWindow' : 'gcra',
     });
   }

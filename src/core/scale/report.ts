@@ -159,6 +159,7 @@ export function renderScaleHtml(r: ScaleResult, css: string): string {
     `<p class="headline"><strong>${escapeHtml(scaleSentence(r))}</strong></p>`,
     `<p>${r.instances} instance processes per mode, ${(r.durationMs / 1000).toFixed(1)} s each; limits ` +
       `${r.limits.rpm} RPM, ${r.limits.itpm} ITPM, ${r.limits.otpm} OTPM with ${r.burstSeconds} s burst` +
+      `${r.quotaMs ? `; the shared limiter reserves ${r.quotaMs} ms of quota ahead (quotaMs)` : ''}` +
       `${r.timeScale !== 1 ? `; simulator time scale ${r.timeScale}x (rates in simulated time, latencies in real ms)` : ''}.` +
       `${r.interrupted ? ' <strong>Interrupted: partial results.</strong>' : ''}</p>`,
     ...charts,

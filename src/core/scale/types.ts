@@ -15,6 +15,8 @@ export interface ScaleRunOptions {
   /** The organisation's limits for the model's bucket (per minute). */
   limits: RateLimits;
   burstSeconds: number;
+  /** The shared limiter's quotaMs in the shared and queue modes (0 or omitted: off). */
+  quotaMs?: number;
   model: string;
   maxTokens: number;
   /** Messages bodies the instances send in turn (a plan file's workload); default: a short prompt to `model`. */
@@ -94,6 +96,8 @@ export interface ScaleResult {
   durationMs: number;
   limits: RateLimits;
   burstSeconds: number;
+  /** The shared limiter's quotaMs (shared and queue modes); omitted when off. */
+  quotaMs?: number;
   timeScale: number;
   modes: ModeResult[];
   /** Stopped by the signal (Ctrl-C, SIGTERM, Cancel): later modes were skipped. */
@@ -118,6 +122,8 @@ export interface InstanceJob {
   drainMs: number;
   limits: RateLimits;
   burstSeconds: number;
+  /** The shared limiter's quotaMs (0: off). */
+  quotaMs?: number;
   timeScale: number;
   /** Messages bodies sent in turn. */
   bodies: Record<string, unknown>[];
