@@ -18,7 +18,7 @@ const PHASE_MS = 4500;
 const SETTLE_MS = 1500;
 /** Real-time rate per ms of a per-minute limit. */
 const perMs = (limit: number) => (limit * TIME_SCALE) / 60_000;
-const capacity = (limit: number) => (limit * BURST_SECONDS) / 60;
+const capacity = (limit: number, burstSeconds: number) => (limit * burstSeconds) / 60;
 
 // Binding rates (real /s): requests 60; ITPM 6,000 -> 20 req/s at 300 input; OTPM 1,200 -> 12 req/s at 100 output.
 const SHAPES = [
@@ -35,25 +35,47 @@ after(async () => {
   await redis?.stop();
 });
 
-test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at >= 90 % utilisation, skewed clocks included', async () => {
-  const phases: ProofPhase[] = SHAPES.map((s, i) => ({
-    from: i * PHASE_MS,
-    to: (i + 1) * PHASE_MS,
-    rate: (2 * s.bindingPerSec) / INSTANCES,
-    inputTokens: s.inputTokens,
-    outputTokens: s.outputTokens,
-  }));
+interface ProofSetup {
+  instances: number;
+  burstSeconds: number;
+  quotaMs: number;
+  /**
+   * ms at the start of each phase offered at 0.6x (the bucket has room: quota is granted) before the
+   * 2x; utilisation is measured from LOW_SETTLE_MS after it. 0: 2x from the start of each phase.
+   */
+  lowMs: number;
+}
+const LOW_SETTLE_MS = 700;
+
+/** Runs the instances through the three phases and checks every window and the utilisation. */
+async function prove(setup: ProofSetup): Promise<string> {
+  const { instances: INSTANCES, burstSeconds, quotaMs, lowMs } = setup;
+  const phases: ProofPhase[] = SHAPES.flatMap((s, i) => {
+    const shape = { inputTokens: s.inputTokens, outputTokens: s.outputTokens };
+    const high = {
+      ...shape,
+      from: i * PHASE_MS + lowMs,
+      to: (i + 1) * PHASE_MS,
+      rate: (2 * s.bindingPerSec) / INSTANCES,
+    };
+    if (lowMs === 0) return [high];
+    return [
+      { ...shape, from: i * PHASE_MS, to: i * PHASE_MS + lowMs, rate: (0.6 * s.bindingPerSec) / INSTANCES },
+      high,
+    ];
+  });
   const jobs = Array.from({ length: INSTANCES }, (_, i) => {
     const job: ProofInstanceJob = {
       redis: redis.url,
-      namespace: 'proof',
+      namespace: `proof-${quotaMs}`,
       limits: LIMITS,
-      burstSeconds: BURST_SECONDS,
+      burstSeconds,
       timeScale: TIME_SCALE,
       startAt: 0,
       phases,
       maxPending: 3,
-      skewMs: (i - 3.5) * 1400, // -4.9 s .. +4.9 s
+      skewMs: (i - (INSTANCES - 1) / 2) * 1400, // -4.9 s .. +4.9 s with 8
+      quotaMs,
     };
     return job;
   });
@@ -65,7 +87,10 @@ test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at 
 
   // Nobody sends before its scheduled time (2 ms for clock reads). Lateness is the loaded machine's
   // (timers of 8 processes on 2 shared cores), not the limiter's: bounded loosely.
-  const lateness = events.map((e) => e.at - e.scheduledAt).sort((a, b) => a - b);
+  const lateness = events
+    .filter((e) => Number.isFinite(e.scheduledAt)) // quota: no scheduled time of its own
+    .map((e) => e.at - e.scheduledAt)
+    .sort((a, b) => a - b);
   assert.ok(lateness[0]! >= -2, `a send came ${-lateness[0]!} ms before its scheduled time`);
   const p99 = lateness[Math.floor(lateness.length * 0.99)]!;
   assert.ok(p99 < 250, `send lateness p99 ${p99.toFixed(1)} ms`);
@@ -80,10 +105,13 @@ test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at 
   for (const d of dims) {
     for (const limiterSeconds of [1, 10, 60]) {
       const W = (limiterSeconds * 1000) / TIME_SCALE;
-      const bound = capacity(d.limit) + perMs(d.limit) * W;
-      // As scheduled by the script (Redis time): exact, up to float rounding.
+      const bound = capacity(d.limit, burstSeconds) + perMs(d.limit) * W;
+      // As scheduled by the script (Redis time): exact, up to float rounding. (An acquire admitted
+      // from quota has no send time of its own: the sent-time check below covers it.)
       const scheduled = maxWindowCost(
-        events.map((e) => ({ at: e.scheduledAt, cost: d.cost(e) })),
+        events
+          .filter((e) => Number.isFinite(e.scheduledAt))
+          .map((e) => ({ at: e.scheduledAt, cost: d.cost(e) })),
         W,
       );
       assert.ok(
@@ -106,9 +134,11 @@ test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at 
   // Utilisation of the binding limit in each phase (after SETTLE_MS).
   const t0 = startAt;
   SHAPES.forEach((s, i) => {
-    const from = t0 + i * PHASE_MS + SETTLE_MS;
+    const from = t0 + i * PHASE_MS + (lowMs > 0 ? lowMs + LOW_SETTLE_MS : SETTLE_MS);
     const to = t0 + (i + 1) * PHASE_MS;
-    const inPhase = events.filter((e) => e.scheduledAt >= from && e.scheduledAt < to);
+    // Wall time of the admission for quota (no scheduled time), else the scheduled time.
+    const when = (e: (typeof events)[0]) => (quotaMs > 0 ? e.at : e.scheduledAt);
+    const inPhase = events.filter((e) => when(e) >= from && when(e) < to);
     const binding =
       s.name === 'rpm'
         ? inPhase.length
@@ -123,4 +153,19 @@ test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at 
   // One round trip per acquire and one per settle.
   const trips = results.reduce((a, r) => a + r.roundTrips, 0);
   assert.ok(trips <= 2 * events.length + INSTANCES, `round trips ${trips} for ${events.length} requests`);
+  const hits = results.reduce((a, r) => a + r.quotaHits, 0);
+  if (quotaMs > 0) assert.ok(hits > 0.05 * events.length, `${hits} of ${events.length} acquires from quota`);
+  return `${events.length} admitted, ${trips} round trips, ${hits} from quota`;
+}
+
+test('8 processes, one Redis: every window complies, RPM/ITPM/OTPM each bind at >= 90 % utilisation, skewed clocks included', async (t) => {
+  t.diagnostic(await prove({ instances: 8, burstSeconds: BURST_SECONDS, quotaMs: 0, lowMs: 0 }));
+});
+
+test('the same with quotaMs: quota spent up to quotaMs after it was reserved still keeps every window', async (t) => {
+  // Quota needs an instance to acquire more often than once per quotaMs: 4 instances and a 3 s burst
+  // (500 ms real; 200 ms of it kept for quota). Each phase opens at 0.6x, where the bucket has room and
+  // quota is granted, then jumps to 2x, where every instance drains the bucket while quota reserved
+  // before is still being spent: the case the kept burst pays for.
+  t.diagnostic(await prove({ instances: 4, burstSeconds: 3, quotaMs: 200, lowMs: 1500 }));
 });

@@ -481,6 +481,8 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
       for (let d = 0; d < 3; d++) left[d]! += s.remaining[d]!;
     }
     if (left[0]! >= 1 && left[1]! >= rt.avgCosts[1] && left[2]! >= rt.avgCosts[2]) return;
+    // Paced slower than quotaMs, a reservation would expire before the next acquire: none.
+    if (rt.intervalMs >= quotaMs) return;
     const quota = quotaCosts(rt);
     if (quota[0] === 0) return;
     const sentAt = now();
@@ -508,7 +510,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     signal: AbortSignal | undefined,
   ): Promise<Lease> => {
     // While a background reservation is on its way, this one takes only what it needs.
-    const quota = rt.prefetching ? ([0, 0, 0] as const) : quotaCosts(rt);
+    const quota = rt.prefetching || rt.intervalMs >= quotaMs ? ([0, 0, 0] as const) : quotaCosts(rt);
     const sentAt = now();
     return send(rt, quota[0] > 0 ? 'acquireq' : 'acquire', quota[0] > 0 ? [...costs, ...quota] : costs).then(
       (reply) => {
