@@ -9,7 +9,6 @@ import type { RedisServerHandle } from '../../src/core/scale/redisServer';
 import { maxWindowCost, startTogether } from './helpers';
 import type { ProofInstanceJob, ProofPhase, ProofInstanceResult } from './fixtures/proofInstance';
 
-const INSTANCES = 8;
 const TIME_SCALE = 6;
 const BURST_SECONDS = 1;
 const LIMITS = { rpm: 600, itpm: 60_000, otpm: 12_000 }; // per limiter minute (= 10 s real)
