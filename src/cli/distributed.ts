@@ -35,6 +35,8 @@ export interface DistributedFlags {
   joinTimeout?: string;
   /** Limits of a shared limiter every agent honours: a tier name, or "rpm,itpm,otpm". */
   sharedLimits?: string;
+  /** The shared limiter's namespace: an app's, so the test and the app share one org limit. */
+  limiterNamespace?: string;
 }
 
 /** The flags go together: each problem names the flag and the fix. */
@@ -46,6 +48,7 @@ export function checkDistributedFlags(flags: DistributedFlags): boolean {
       ['--run-id', flags.runId],
       ['--join-timeout', flags.joinTimeout],
       ['--shared-limits', flags.sharedLimits],
+      ['--limiter-namespace', flags.limiterNamespace],
     ] as const)
       if (value !== undefined) throw new CliError(`${flag} needs --coordinator redis://HOST:PORT`);
     return false;
@@ -56,6 +59,14 @@ export function checkDistributedFlags(flags: DistributedFlags): boolean {
     );
   if (flags.runId !== undefined && !/^[\w.:-]{1,100}$/.test(flags.runId))
     throw new CliError(`--run-id may hold letters, digits and . _ : - (at most 100), got "${flags.runId}"`);
+  if (flags.limiterNamespace !== undefined) {
+    if (flags.sharedLimits === undefined)
+      throw new CliError('--limiter-namespace needs --shared-limits (the limits of that namespace)');
+    if (!/^[^{}\s]{1,100}$/.test(flags.limiterNamespace))
+      throw new CliError(
+        `--limiter-namespace: 1-100 characters without spaces, { or } (the namespace your app's createLimiter uses), got "${flags.limiterNamespace}"`,
+      );
+  }
   return true;
 }
 
@@ -114,7 +125,7 @@ export async function runAsAgent(
     try {
       limiter = await createLimiter({
         redis: flags.coordinator!,
-        namespace: `claude-load:${runId}`,
+        namespace: flags.limiterNamespace ?? `claude-load:${runId}`,
         limits: 'tier' in limits ? { tier: String(limits.tier), model: scenario.models[0]!.model } : limits,
         ...(scenario.target.kind === 'simulator' ? { timeScale: scenario.target.timeScale } : {}),
       });

@@ -46,6 +46,23 @@ describe('distributed agents', { concurrency: 4 }, () => {
         ['--coordinator', server.url, '--agents', '2', '--shared-limits', '1,2'],
         /--shared-limits takes a tier name/,
       ],
+      [
+        ['--coordinator', server.url, '--agents', '2', '--limiter-namespace', 'acme'],
+        /--limiter-namespace needs --shared-limits/,
+      ],
+      [
+        [
+          '--coordinator',
+          server.url,
+          '--agents',
+          '2',
+          '--shared-limits',
+          'build',
+          '--limiter-namespace',
+          '{acme}',
+        ],
+        /--limiter-namespace: 1-100 characters without spaces, \{ or \}/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli([
@@ -253,6 +270,9 @@ describe('distributed agents', { concurrency: 4 }, () => {
           'lim',
           '--shared-limits',
           '600,100000000,100000000',
+          // The namespace an app's instances would use: the test's requests count against it too.
+          '--limiter-namespace',
+          'acme-prod',
           '--join-timeout',
           '10s',
           '--out',
@@ -269,5 +289,9 @@ describe('distributed agents', { concurrency: 4 }, () => {
     assert.ok(merged.summary.durationS >= 1.8, `took ${merged.summary.durationS} s`);
     assert.ok(merged.timeseries[0].sent <= 21, `${merged.timeseries[0].sent} sent in the first second`);
     assert.ok(merged.summary.queueWaitMs.max > 0);
+    assert.ok(
+      (await admin.keys('{acme-prod:*')).length > 0,
+      "the limiter kept its state under the app's namespace",
+    );
   });
 });

@@ -233,8 +233,9 @@ export function planFromFlags(
 }
 
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
-  const { planFile, coordinator, agents, runId, joinTimeout, sharedLimits, ...flags } = options;
-  const dist: DistributedFlags = { coordinator, agents, runId, joinTimeout, sharedLimits };
+  const { planFile, coordinator, agents, runId, joinTimeout, sharedLimits, limiterNamespace, ...flags } =
+    options;
+  const dist: DistributedFlags = { coordinator, agents, runId, joinTimeout, sharedLimits, limiterNamespace };
   const distributed = checkDistributedFlags(dist);
   const catalog = loadCatalogOption(flags.catalog);
   const { raw, baseDir } = planFromFlags(flags, planFile);
@@ -477,6 +478,12 @@ export const runCli = cliCommand<Parsed>({
         new Option(
           '--shared-limits <limits>',
           'one rate limiter for all agents in the coordinator Redis: a tier (e.g. build) or RPM,ITPM,OTPM',
+        ).helpGroup(distributed),
+      )
+      .addOption(
+        new Option(
+          '--limiter-namespace <name>',
+          "with --shared-limits: the limiter's namespace, e.g. your app's, so the test and the app share one org limit (default claude-load:<run id>)",
         ).helpGroup(distributed),
       );
     // "--stream --no-stream" would silently keep the last one: refuse it.

@@ -2,7 +2,15 @@
 // exactly (lossless: run.json keeps each encoded), windows aligned on wall-clock time, totals summed.
 import { evaluateThresholds } from '../engine/index';
 import { MetricHistogram } from '../metrics/histogram';
-import type { Diagnosis, LatencyStats, Outcome, RunResult, RunSummary, TimeWindow } from '../model/run';
+import type {
+  Diagnosis,
+  LatencyStats,
+  ModelStats,
+  Outcome,
+  RunResult,
+  RunSummary,
+  TimeWindow,
+} from '../model/run';
 import { outcomes } from '../model/run';
 import { CompareError } from './compare';
 
@@ -36,6 +44,29 @@ function weightedStats(stats: readonly LatencyStats[]): LatencyStats {
     min: Math.min(...stats.filter((s) => s.count > 0).map((s) => s.min)),
     mean: w('mean'),
   };
+}
+
+/**
+ * Per-model figures of the runs that have them: counts, tokens and cost summed; percentiles are
+ * request-weighted means (per-model histograms are not stored), like weightedStats.
+ */
+function mergeByModel(runs: readonly RunSummary[]): ModelStats[] | undefined {
+  const all = runs.flatMap((s) => s.byModel ?? []);
+  if (all.length === 0) return undefined;
+  const byId = new Map<string, ModelStats[]>();
+  for (const m of all) byId.set(m.model, [...(byId.get(m.model) ?? []), m]);
+  return [...byId.entries()].map(([model, ms]) => ({
+    model,
+    requests: ms.reduce((a, m) => a + m.requests, 0),
+    outcomes: Object.fromEntries(
+      outcomes.map((o) => [o, ms.reduce((a, m) => a + m.outcomes[o], 0)]),
+    ) as ModelStats['outcomes'],
+    latencyMs: weightedStats(ms.map((m) => m.latencyMs)),
+    ttftMs: weightedStats(ms.map((m) => m.ttftMs)),
+    inputTokens: ms.reduce((a, m) => a + m.inputTokens, 0),
+    outputTokens: ms.reduce((a, m) => a + m.outputTokens, 0),
+    costUsd: ms.reduce((a, m) => a + m.costUsd, 0),
+  }));
 }
 
 /** Windows on the shared wall clock: each run's window t shifts by its start's offset (whole seconds). */
@@ -108,8 +139,20 @@ export function mergeRuns(runs: readonly RunResult[], opts: MergeOptions = {}): 
   if (starts.some((s) => !Number.isFinite(s)))
     throw new CompareError('every run needs a valid startedAt to align on the wall clock');
   const t0 = Math.min(...starts);
-  // The union lasts from the first start to the last measured end.
+  // The union lasts from the first start to the last measured end; it sent from the first start until
+  // the last run stopped sending (rates are over this window, as in one run).
   const durationS = Math.max(...runs.map((r, i) => (starts[i]! - t0) / 1000 + r.summary.durationS));
+  const windowsKnown = runs.every((r) => r.summary.sendWindowS !== undefined);
+  const sendWindowS = windowsKnown
+    ? Math.max(...runs.map((r, i) => (starts[i]! - t0) / 1000 + r.summary.sendWindowS!))
+    : durationS;
+  /** A rate of the union: each run's rate x its own send window, summed, over the union's window. */
+  const unionRate = (rate: (s: RunSummary) => number | null | undefined): number | null => {
+    const rates = runs.map((r) => rate(r.summary));
+    if (rates.some((x) => x === null || x === undefined)) return null;
+    const count = runs.reduce((a, r, i) => a + rates[i]! * (r.summary.sendWindowS ?? r.summary.durationS), 0);
+    return sendWindowS > 0 ? count / sendWindowS : 0;
+  };
   const hist = {
     latency: mergeHistograms(runs.map((r) => r.histograms.latency))!,
     latencyUncorrected: mergeHistograms(runs.map((r) => r.histograms.latencyUncorrected)),
@@ -139,12 +182,14 @@ export function mergeRuns(runs: readonly RunResult[], opts: MergeOptions = {}): 
       if (cur) cur.count += e.count;
       else em.set(k, { ...e });
     }
-  const goodRuns = S.filter((s) => s.throughput.goodputRps !== null);
-  const goodputRps =
-    goodRuns.length === S.length
-      ? sum((s) => (s.throughput.goodputRps ?? 0) * s.durationS) / durationS
-      : null;
   const outputTokens = sum((s) => s.tokens.output);
+  const thinking = S.some((s) => s.tokens.thinking !== undefined)
+    ? sum((s) => s.tokens.thinking ?? 0)
+    : undefined;
+  const unpriced = [...new Set(S.flatMap((s) => s.unpricedModels ?? []))];
+  const byModel = mergeByModel(S);
+  const sentRps = unionRate((s) => s.throughput.sentRps);
+  const offeredRps = unionRate((s) => s.throughput.offeredRps);
   const stopReasons = new Set(S.map((s) => s.stopReason));
   const summary: RunSummary = {
     requests,
@@ -155,16 +200,33 @@ export function mergeRuns(runs: readonly RunResult[], opts: MergeOptions = {}): 
     tpotMs: hist.tpot.summary(),
     outputTokensPerSecPerRequest: weightedStats(S.map((s) => s.outputTokensPerSecPerRequest)),
     ...(S.every((s) => s.queueWaitMs) ? { queueWaitMs: weightedStats(S.map((s) => s.queueWaitMs!)) } : {}),
+    ...(S.every((s) => s.firstContentMs)
+      ? { firstContentMs: weightedStats(S.map((s) => s.firstContentMs!)) }
+      : {}),
     tokens: {
       input: sum((s) => s.tokens.input),
       output: outputTokens,
       cacheRead: sum((s) => s.tokens.cacheRead),
       cacheWrite: sum((s) => s.tokens.cacheWrite),
+      ...(thinking !== undefined ? { thinking } : {}),
     },
+    ...(S.some((s) => s.toolUseReplies !== undefined)
+      ? { toolUseReplies: sum((s) => s.toolUseReplies ?? 0) }
+      : {}),
     costUsd: sum((s) => s.costUsd),
-    throughput: { rps: requests.total / durationS, outputTokensPerSec: outputTokens / durationS, goodputRps },
+    ...(unpriced.length ? { unpricedModels: unpriced } : {}),
+    // Over the union's send window, as one run's (ok requests per second for rps).
+    throughput: {
+      rps: sendWindowS > 0 ? requests.ok / sendWindowS : 0,
+      ...(sentRps !== null ? { sentRps } : {}),
+      ...(S.every((s) => s.throughput.offeredRps !== undefined) ? { offeredRps } : {}),
+      outputTokensPerSec: sendWindowS > 0 ? outputTokens / sendWindowS : 0,
+      goodputRps: unionRate((s) => s.throughput.goodputRps),
+    },
     durationS,
+    ...(windowsKnown ? { sendWindowS, drainS: Math.max(0, durationS - sendWindowS) } : {}),
     stopReason: stopReasons.size === 1 ? first.summary.stopReason : 'completed',
+    ...(S.some((s) => s.interrupted) ? { interrupted: true } : {}),
     thresholds: [],
     rateLimitedBy: [...rl.values()].sort((a, b) => b.count - a.count),
     errorsByMessage: [...em.values()].sort((a, b) => b.count - a.count),
@@ -177,6 +239,7 @@ export function mergeRuns(runs: readonly RunResult[], opts: MergeOptions = {}): 
         `merged from ${runs.length} generator runs`,
       ],
     },
+    ...(byModel ? { byModel } : {}),
   };
   summary.thresholds = evaluateThresholds(first.scenario.thresholds, summary);
   const timeseries = mergeWindows(runs, starts, t0);
