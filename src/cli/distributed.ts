@@ -169,6 +169,10 @@ export async function runAsAgent(
     io.signals.off('SIGTERM', onSignal);
   }
 
+  if (joined.reclaimed > 0)
+    err(
+      `run "${runId}": freed what ${joined.reclaimed} agent${joined.reclaimed === 1 ? '' : 's'} that had died (no heartbeat) held\n`,
+    );
   try {
     const share = agentScenario(scenario, joined.agentId, joined.agents);
     const gates: AdmissionGate[] = [];

@@ -151,3 +151,42 @@ test('bad input and an unreachable coordinator fail at once with the flag named'
   );
   assert.ok(Date.now() - t0 < 3000);
 });
+
+test('a slot held by an agent that died before the start (no heartbeat) is freed for a new agent', async () => {
+  // What a killed agent leaves behind: the run's settings and its slot, but no heartbeat key.
+  await admin.hset(distributedKey('ghost', 'meta'), 'agents', 2, 'fingerprint', 'plan-a', 'finished', 0);
+  await admin.hset(distributedKey('ghost', 'agents'), '0', 'killed pid 1');
+  const runs = await Promise.all([0, 1].map(() => joinRun({ ...base('ghost', 2), aliveMs: 500 })));
+  try {
+    assert.deepEqual(runs.map((r) => r.agentId).sort(), [0, 1]);
+    assert.equal(
+      runs.reduce((a, r) => a + r.reclaimed, 0),
+      1,
+      'one slot freed',
+    );
+  } finally {
+    await Promise.all(runs.map((r) => r.close()));
+  }
+});
+
+test('a started run whose agents all finished or died frees its run id once their heartbeats expire', async () => {
+  const first = await Promise.all([0, 1].map(() => joinRun({ ...base('crashed', 2), aliveMs: 300 })));
+  // Agent 0 finishes; agent 1 dies without a word (its connection is gone, its heartbeat stops).
+  await first[0]!.finish('{}', 'done');
+  first[1]!.redis.disconnect();
+  // While agent 1's heartbeat lives, the run is still going: a new agent is extra.
+  await assert.rejects(joinRun({ ...base('crashed', 2), aliveMs: 300 }), isJoinError('refused', /extra/));
+  await new Promise((r) => setTimeout(r, 450));
+  const again = await Promise.all([0, 1].map(() => joinRun({ ...base('crashed', 2), aliveMs: 300 })));
+  try {
+    assert.deepEqual(again.map((r) => r.agentId).sort(), [0, 1]);
+    assert.ok(
+      again.some((r) => r.reclaimed > 0),
+      'the dead run was freed',
+    );
+    assert.ok(again[0]!.startAt > first[0]!.startAt, 'a new run with its own start');
+  } finally {
+    await Promise.all([...again, first[0]!].map((r) => r.close()));
+    await first[1]!.close().catch(() => undefined);
+  }
+});

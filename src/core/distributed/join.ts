@@ -27,6 +27,13 @@ export interface JoinOptions {
   now?: () => number;
   /** ioredis command timeout, ms (default 2,000). */
   commandTimeoutMs?: number;
+  /**
+   * An agent is alive while its heartbeat key lives: it is set for this long and refreshed every
+   * third of it until the agent finishes or closes (default 30 s). A slot whose agent died (killed,
+   * crashed, its machine gone) is freed before the start; a started run whose agents all finished or
+   * died frees its run id. Before heartbeats, such a run blocked its id for the keys' 24 hours.
+   */
+  aliveMs?: number;
 }
 
 export interface JoinedRun {
@@ -40,6 +47,8 @@ export interface JoinedRun {
   startAtLocal: number;
   /** Redis TIME minus this agent's clock, ms (half a round trip of uncertainty). */
   clockOffsetMs: number;
+  /** Slots (or a whole run) of agents that had died, freed when this agent joined. */
+  reclaimed: number;
   /** Whether this agent sends request `index` of the shared schedule: request i goes to agent i mod N. */
   owns(index: number): boolean;
   /** The connection, for the shared limiter and budget of the run. */
@@ -73,15 +82,35 @@ export const distributedKey = (runId: string, part: string): string => `claude-l
 
 const ttlSeconds = 24 * 3600;
 
-// KEYS: meta, agents, results. ARGV: agents, fingerprint, label, leadMs, ttl.
-// Returns {'joined', id, startAt|''} or {'agents', n} / {'plan'} / {'started', startAt}.
+// KEYS: meta, agents, results, heartbeat key prefix (+ agent id). ARGV: agents, fingerprint, label,
+// leadMs, ttl, aliveMs. Returns {'joined', id, startAt|'', reclaimed} or {'agents', n} / {'plan'} /
+// {'started', startAt}; reclaimed = slots or a run of agents that had died, freed by this join.
 const joinScript = `
-local meta, agents, results = KEYS[1], KEYS[2], KEYS[3]
+local meta, agents, results, alive = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local n = tonumber(ARGV[1])
+local reclaimed = 0
 -- A run that is over (merged, or every agent finished or left) frees its id for a new run.
 local over = redis.call('HMGET', meta, 'state', 'finished', 'agents')
 if over[1] == 'merged' or (over[3] and tonumber(over[2] or '0') >= tonumber(over[3])) then
   redis.call('DEL', meta, agents, results)
+elseif over[3] then
+  -- Agents whose heartbeat expired died without a word: before the start their slots are freed; a
+  -- started run whose agents all finished, left or died is over (the id is free again).
+  local started = redis.call('HEXISTS', meta, 'startAt') == 1
+  local gone = 0
+  for i = 0, tonumber(over[3]) - 1 do
+    local id = tostring(i)
+    if redis.call('HEXISTS', meta, 'counted:' .. id) == 1 then
+      gone = gone + 1
+    elseif redis.call('HEXISTS', agents, id) == 1 and redis.call('EXISTS', alive .. id) == 0 then
+      gone = gone + 1
+      reclaimed = reclaimed + 1
+      if not started then redis.call('HDEL', agents, id) end
+    end
+  end
+  if (started and gone >= tonumber(over[3])) or (not started and redis.call('HLEN', agents) == 0) then
+    redis.call('DEL', meta, agents, results)
+  end
 end
 local cfg = redis.call('HGET', meta, 'agents')
 if cfg then
@@ -102,7 +131,8 @@ for i = 0, n - 1 do
     end
     redis.call('EXPIRE', meta, ARGV[5])
     redis.call('EXPIRE', agents, ARGV[5])
-    return {'joined', tostring(i), startAt}
+    redis.call('SET', alive .. tostring(i), '1', 'PX', ARGV[6])
+    return {'joined', tostring(i), startAt, reclaimed}
   end
 end
 return {'started', redis.call('HGET', meta, 'startAt') or ''}
@@ -195,22 +225,31 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
     e instanceof JoinError
       ? e
       : new JoinError(`--coordinator ${options.redisUrl}: ${(e as Error).message}`, 'unreachable');
+  const aliveMs = options.aliveMs ?? 30_000;
+  const alivePrefix = distributedKey(runId, 'alive:');
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const stopHeartbeat = () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
   let agentId: number | undefined;
   try {
     const waitMs = options.waitMs ?? 60_000;
     const reply = (await redis.eval(
       joinScript,
-      3,
+      4,
       meta,
       agentsKey,
       resultsKey,
+      alivePrefix,
       String(agents),
       options.fingerprint,
       options.label ?? `pid ${process.pid}`,
       String(options.leadMs ?? 2000),
       String(ttlSeconds),
+      String(aliveMs),
     )) as string[];
-    const [kind, a, b] = reply;
+    const [kind, a, b, freed] = reply;
     if (kind === 'agents')
       throw new JoinError(
         `run "${runId}" was started with --agents ${a}, this agent has --agents ${agents}: give every agent the same --agents (or another --run-id)`,
@@ -227,6 +266,12 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
         'refused',
       );
     agentId = Number(a);
+    const aliveKey = alivePrefix + String(agentId);
+    heartbeat = setInterval(
+      () => void redis.set(aliveKey, '1', 'PX', aliveMs).catch(() => undefined),
+      Math.max(10, aliveMs / 3),
+    );
+    heartbeat.unref?.();
     // Poll for the start instant (the last agent to register sets it inside the join script).
     let startText = b || null;
     const deadline = now() + waitMs;
@@ -254,9 +299,11 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
       startAt,
       startAtLocal: startAt - clockOffsetMs,
       clockOffsetMs,
+      reclaimed: Number(freed ?? 0),
       owns: (i) => i % agents === id,
       redis,
       async finish(runJson, how) {
+        stopHeartbeat();
         const finished = Number(
           await redis.eval(finishScript, 2, meta, resultsKey, String(id), how, runJson),
         );
@@ -273,9 +320,13 @@ export async function joinRun(options: JoinOptions): Promise<JoinedRun> {
         await redis.hset(meta, 'state', 'merged', 'mergedInto', where);
         await redis.expire(resultsKey, 3600);
       },
-      close,
+      async close() {
+        stopHeartbeat();
+        await close();
+      },
     };
   } catch (e) {
+    stopHeartbeat();
     if (agentId !== undefined)
       await redis.eval(leaveScript, 2, meta, agentsKey, String(agentId)).catch(() => {});
     await close();
