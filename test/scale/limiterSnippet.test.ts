@@ -168,6 +168,12 @@ test('every form of the snippet type-checks against the library and the SDK', { 
       namespace: "acme's-prod",
       burstSeconds: 2,
     }),
+    // The commented-out quota option compiles once the user uncomments it.
+    'quota.ts': (() => {
+      const text = limiterSetupSnippet(limiterSetupFromPlan(one, 8));
+      assert.ok(text.includes('    // quotaMs: 250,'));
+      return text.replace('// quotaMs: 250,', 'quotaMs: 250,');
+    })(),
     // The check itself works: a wrong option is caught.
     'broken.ts': limiterSetupSnippet(limiterSetupFromPlan(one, 2)).replace('burstSeconds:', 'burstSecs:'),
   });
