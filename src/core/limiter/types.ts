@@ -78,7 +78,10 @@ export interface Lease {
   readonly waitedMs: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** When the limiter scheduled the send, ms on the limiter's clock (Redis TIME when shared; NaN for fixedWindow). */
+  /**
+   * When the limiter scheduled the send, ms on the limiter's clock (Redis TIME when shared); NaN for
+   * fixedWindow and for an acquire admitted from quota (`quotaMs`: no round trip of its own).
+   */
   readonly scheduledAt: number;
   /** Where the lease came from: the shared store, or the local fallback while Redis was down. */
   readonly source: 'redis' | 'local';
