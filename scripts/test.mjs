@@ -80,6 +80,7 @@ const alone = new Set([
 const sideBySide = new Set([
   'test/limiter/queue.test.ts',
   'test/limiter/redisRoundTrips.test.ts',
+  'test/limiter/quota.test.ts',
   'test/batch/batch.test.ts',
   'test/cli/bin.test.ts',
   'test/simulator/cli.test.ts',
