@@ -169,6 +169,10 @@ const res = spawnSync(
     '--enable-source-maps',
     '--test',
     '--test-reporter=spec',
+    // A test that hangs fails after 5 minutes, and a file whose tests are done exits even if a handle
+    // (a Redis client that keeps reconnecting) is left open: CI reports a failure instead of hanging.
+    '--test-timeout=300000',
+    '--test-force-exit',
     // Slow files each start several processes (instances, Redis, simulator): one file at a time.
     `--test-concurrency=${slow ? 1 : availableParallelism()}`,
     ...bundles,

@@ -389,13 +389,18 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   };
   /**
    * The next reservation: quotaMs of this instance's pace (>= 1 request), tokens with a 25 % margin,
-   * at most a quarter of the bucket per dimension; none (zeros) when that would not hold one acquire.
+   * at most a quarter of the bucket per dimension (counting the requests the instance already holds);
+   * none (zeros) when that would not hold one acquire.
    */
   const quotaCosts = (rt: BucketRuntime): [number, number, number] => {
     const lim = rt.params.limits;
     const quarter = (d: number) => (lim[d]! > 0 ? (lim[d]! * reservedBurst) / 60 / 4 : Infinity);
+    // What the instance holds already counts toward its quarter of the bucket.
+    const held = rt.slices.reduce((a, s) => a + s.remaining[0], 0);
+    const room = Math.floor(quarter(0) - held);
+    if (room < 1) return [0, 0, 0];
     // The acquires expected within quotaMs of now (a slice is taken right after an acquire).
-    const k = Math.max(1, Math.min(Math.floor(quarter(0)), 1000, Math.floor(quotaMs / rt.intervalMs)));
+    const k = Math.max(1, Math.min(room, 1000, Math.floor(quotaMs / rt.intervalMs)));
     const tokens = (d: number) => Math.min(Math.ceil(k * rt.avgCosts[d]! * 1.25), Math.floor(quarter(d)));
     const quota: [number, number, number] = [k, tokens(1), tokens(2)];
     return quota[1] >= rt.avgCosts[1] && quota[2] >= rt.avgCosts[2] ? quota : [0, 0, 0];
@@ -509,10 +514,11 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     started: number,
     signal: AbortSignal | undefined,
   ): Promise<Lease> => {
-    // While a background reservation is on its way, this one takes only what it needs.
+    // While a reservation of quota is on its way, this one takes only what it needs.
     const quota = rt.prefetching || rt.intervalMs >= quotaMs ? ([0, 0, 0] as const) : quotaCosts(rt);
     const sentAt = now();
-    return send(rt, quota[0] > 0 ? 'acquireq' : 'acquire', quota[0] > 0 ? [...costs, ...quota] : costs).then(
+    const call = send(rt, quota[0] > 0 ? 'acquireq' : 'acquire', quota[0] > 0 ? [...costs, ...quota] : costs);
+    const leased = call.then(
       (reply) => {
         const [waitUs, atUs, granted] = reply as [number, number, number?];
         installSlice(rt, quota, granted ?? 0, sentAt, waitUs / 1000);
@@ -525,6 +531,13 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
         return acquireShared(rt, costs, started, signal);
       },
     );
+    // Acquires that miss meanwhile (a burst) wait for this quota instead of each reserving their own:
+    // each would hoard a slice, and the bucket would go to quota nobody spends.
+    if (quota[0] > 0) {
+      const done = (): void => void (rt.prefetching = undefined);
+      rt.prefetching = call.then(done, done);
+    }
+    return leased;
   };
 
   const acquireFixedWindow = async (rt: BucketRuntime, signal?: AbortSignal): Promise<Lease> => {
