@@ -395,8 +395,10 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
   const quotaCosts = (rt: BucketRuntime): [number, number, number] => {
     const lim = rt.params.limits;
     const quarter = (d: number) => (lim[d]! > 0 ? (lim[d]! * reservedBurst) / 60 / 4 : Infinity);
-    // What the instance holds already counts toward its quarter of the bucket.
-    const held = rt.slices.reduce((a, s) => a + s.remaining[0], 0);
+    // What the instance still holds when its next acquire is due counts toward its quarter of the
+    // bucket (quota that expires before then goes back).
+    const next = now() + rt.intervalMs;
+    const held = rt.slices.reduce((a, s) => a + (s.expiresAt > next ? s.remaining[0] : 0), 0);
     const room = Math.floor(quarter(0) - held);
     if (room < 1) return [0, 0, 0];
     // The acquires expected within quotaMs of now (a slice is taken right after an acquire).
@@ -487,7 +489,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     }
     if (left[0]! >= 1 && left[1]! >= rt.avgCosts[1] && left[2]! >= rt.avgCosts[2]) return;
     // Paced slower than quotaMs, a reservation would expire before the next acquire: none.
-    if (rt.intervalMs >= quotaMs) return;
+    if (rt.intervalMs > quotaMs) return;
     const quota = quotaCosts(rt);
     if (quota[0] === 0) return;
     const sentAt = now();
@@ -515,7 +517,7 @@ export async function createLimiter(options: LimiterOptions): Promise<Limiter> {
     signal: AbortSignal | undefined,
   ): Promise<Lease> => {
     // While a reservation of quota is on its way, this one takes only what it needs.
-    const quota = rt.prefetching || rt.intervalMs >= quotaMs ? ([0, 0, 0] as const) : quotaCosts(rt);
+    const quota = rt.prefetching || rt.intervalMs > quotaMs ? ([0, 0, 0] as const) : quotaCosts(rt);
     const sentAt = now();
     const call = send(rt, quota[0] > 0 ? 'acquireq' : 'acquire', quota[0] > 0 ? [...costs, ...quota] : costs);
     const leased = call.then(
