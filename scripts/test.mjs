@@ -80,7 +80,6 @@ const alone = new Set([
 const sideBySide = new Set([
   'test/limiter/queue.test.ts',
   'test/limiter/redisRoundTrips.test.ts',
-  'test/limiter/quota.test.ts',
   'test/batch/batch.test.ts',
   'test/cli/bin.test.ts',
   'test/simulator/cli.test.ts',
@@ -154,7 +153,7 @@ const seconds = {
   'test/cli/readme.test.ts': 4.2,
   scale: 3.8,
   sweep: 3.2,
-  quick: 4.8,
+  quick: 7.5,
 };
 const bundles = [
   ...single.map((f) => ({ file: join(outdir, f.replace(/\.ts$/, '.js')), seconds: seconds[f] ?? 1 })),
@@ -169,10 +168,9 @@ const res = spawnSync(
     '--enable-source-maps',
     '--test',
     '--test-reporter=spec',
-    // A test that hangs fails after 5 minutes, and a file whose tests are done exits even if a handle
-    // (a Redis client that keeps reconnecting) is left open: CI reports a failure instead of hanging.
+    // A test that hangs fails after 5 minutes instead of holding CI. (--test-force-exit is not used:
+    // in Node 20 it once ended a group's process with five of its tests not run, and reported a pass.)
     '--test-timeout=300000',
-    '--test-force-exit',
     // Slow files each start several processes (instances, Redis, simulator): one file at a time.
     `--test-concurrency=${slow ? 1 : availableParallelism()}`,
     ...bundles,
