@@ -101,6 +101,25 @@ test('two instances with quota stay within burst + rate x W for every window', a
   await Promise.all(instances.map((l) => l.close()));
 });
 
+test('the bucket keeps quotaMs of its burst free: 100 acquires at once on a full bucket', async () => {
+  // 6,000 RPM = 100/s, burst 1 s. Quota reserved at one instant may be spent up to quotaMs later, so
+  // with quotaMs 200 the bucket holds 0.8 s (80) for what goes at once, and of that the instance
+  // reserves up to a quarter (20) as quota for its next acquires: 60 go at once, the rest follow at
+  // the rate (one per 10 ms). Without the 200 ms kept free it would be 100 less 25: 75.
+  const limiter = await createLimiter({
+    redis: redis.url,
+    namespace: 'quota-burst',
+    limits: { rpm: 6000, itpm: 1e12, otpm: 1e12 },
+    burstSeconds: 1,
+    quotaMs: 200,
+  });
+  await Promise.all(Array.from({ length: 100 }, () => limiter.acquire({ model: 'm' })));
+  // Counted by the limiter (Redis said wait, on its own clock), not by when the promises resolved.
+  const waited = limiter.stats().waited;
+  assert.ok(waited >= 34 && waited <= 45, `${100 - waited} of 100 admitted at once (60 expected)`);
+  await limiter.close();
+});
+
 test('unspent quota goes back after quotaMs, and at close', async () => {
   // 600 RPM = 10/s, burst 10 s = 100 requests; quotaMs 200 keeps 2 of them free: 98 to share.
   const opts = {
